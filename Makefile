@@ -1,0 +1,63 @@
+# Lobby: make dev runs everything locally; make test runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STACK ?= lobby
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: dev test test-fast lint format bench site build deploy publish clean chromium
+
+$(BIN)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+site_build/index.html: $(BIN)/.installed mkdocs.yml infra/catalog.yaml $(shell find site -type f 2>/dev/null) $(wildcard functions/lobby/*.py)
+	$(BIN)/mkdocs build --strict --quiet --site-dir site_build
+
+site: site_build/index.html
+
+dev: $(BIN)/.installed site
+	PORT=$(PORT) $(BIN)/python infra/local_stack.py
+
+test: $(BIN)/.installed chromium
+	$(BIN)/python -m lobby.catalog
+	$(BIN)/python -m pytest -n 2 --timeout=300 $(PYTEST_ARGS)
+
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	cd functions && ../$(BIN)/python -m lobby.catalog
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint template.yaml
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(BIN)/.installed chromium
+	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Deployment (needs the AWS SAM CLI and credentials; see the administrators' handbook).
+build: $(BIN)/.installed
+	cd functions && ../$(BIN)/python -m lobby.catalog compile lobby/catalog.json
+	sam build --template template.yaml
+
+deploy: build
+	sam deploy --guided --stack-name $(STACK)
+
+publish: site
+	$(BIN)/python infra/publish.py --stack-name $(STACK) --site-dir site_build
+
+clean:
+	rm -rf $(VENV) site_build .aws-sam .pytest_cache functions/lobby/catalog.json

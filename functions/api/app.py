@@ -1,0 +1,17 @@
+"""Lambda entry point of the API function: wiring only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from api.routes import configure, logger
+
+app = configure(APIGatewayHttpResolver(enable_validation=True))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,158 @@
+"""Reading requests and shaping responses: body limits, content types, JSON or HTML."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import Response
+
+MAX_BODY_BYTES = 16 * 1024
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+# The API's own HTML pages load nothing but the site's stylesheet.
+HTML_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'",
+}
+
+PROBLEMS: dict[str, dict[str, str]] = {
+    "too_large": {
+        "zh": "提交的内容太长了（上限 16 KB）。请缩短说明后再提交。",
+        "en": "What you sent is too long (the limit is 16 KB). Shorten the description and send it again.",
+    },
+    "unsupported": {
+        "zh": "无法识别提交的格式。请通过网页表单提交，或发送 JSON。",
+        "en": "We cannot read that format. Use the form on the page, or send JSON.",
+    },
+    "malformed": {
+        "zh": "提交的内容无法解析。请返回表单重新提交。",
+        "en": "We could not read what you sent. Go back to the form and send it again.",
+    },
+    "not_object": {
+        "zh": "JSON 内容必须是一个对象，每一栏一个键。",
+        "en": "The JSON body must be an object with one key per field.",
+    },
+    "repeated": {"zh": "同一栏只能填写一次。", "en": "Each field may be given only once."},
+    "unknown_kind": {
+        "zh": "没有这类请求。请从手册页面上的表单提交。",
+        "en": "There is no such kind of request. Use a form on the handbook pages.",
+    },
+    "not_found": {"zh": "找不到这个地址。", "en": "There is nothing at this address."},
+    "busy": {
+        "zh": "系统繁忙，您的请求没有保存。请稍后再试；如情况紧急，请拨打 24 小时服务电话。",
+        "en": "We are busy and your request was not saved. Please try again in a minute; "
+        "if it is urgent, call the 24-hour line.",
+    },
+    "invalid_query": {"zh": "请求参数有误。", "en": "The request has invalid parameters."},
+}
+
+
+class HttpProblem(Exception):
+    """A client error with a localized message; nothing was stored."""
+
+    def __init__(self, status: int, key: str) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+
+
+@dataclass
+class Incoming:
+    """A parsed request body and how the client wants its answer."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    wants_html: bool = False
+
+
+def header(headers: dict[str, str] | None, name: str) -> str:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value or ""
+    return ""
+
+
+def negotiate_lang(headers: dict[str, str] | None) -> str:
+    accept = header(headers, "accept-language").lower()
+    return "en" if accept.startswith("en") else "zh"
+
+
+def prefers_html(headers: dict[str, str] | None) -> bool:
+    content_type = header(headers, "content-type").split(";")[0].strip().lower()
+    if content_type == FORM:
+        return True
+    if content_type == JSON:
+        return False
+    accept = header(headers, "accept").lower()
+    return "text/html" in accept and JSON not in accept
+
+
+def raw_body(event: Any) -> bytes:
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise HttpProblem(400, "malformed") from None
+    return body.encode("utf-8", errors="surrogatepass")
+
+
+def read_body(event: Any) -> Incoming:
+    """Parse a JSON or form-encoded body into one flat mapping, enforcing size and type."""
+    headers = event.headers
+    content_type = header(headers, "content-type").split(";")[0].strip().lower()
+    body = raw_body(event)
+    if len(body) > MAX_BODY_BYTES:
+        raise HttpProblem(413, "too_large")
+    if content_type not in (JSON, FORM):
+        raise HttpProblem(415, "unsupported")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HttpProblem(400, "malformed") from None
+    if content_type == JSON:
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except (json.JSONDecodeError, RecursionError):
+            raise HttpProblem(400, "malformed") from None
+        if not isinstance(data, dict):
+            raise HttpProblem(400, "not_object")
+        return Incoming(data=data, wants_html=False)
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise HttpProblem(400, "malformed") from None
+    names = [name for name, _ in pairs]
+    if len(names) != len(set(names)):
+        raise HttpProblem(400, "repeated")
+    return Incoming(data=dict(pairs), wants_html=True)
+
+
+def json_response(status: int, payload: dict[str, Any]) -> Response:
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps(payload, ensure_ascii=False),
+        headers=dict(SECURITY_HEADERS),
+    )
+
+
+def html_response(status: int, html: str) -> Response:
+    return Response(
+        status_code=status, content_type="text/html; charset=utf-8", body=html, headers=dict(HTML_HEADERS)
+    )
+
+
+def problem_message(key: str, lang: str) -> str:
+    return PROBLEMS[key]["en" if lang == "en" else "zh"]

@@ -1,0 +1,135 @@
+"""Deadline arithmetic: when a request falls due, and when the office is open.
+
+Plain time-zone-aware date arithmetic over the property's calendar. Inputs may
+be in any zone; every datetime returned is aware and in UTC. Naive datetimes
+are refused: guessing their zone is how deadlines drift by eight hours.
+
+Deadline rules (the catalog's ``Rule``):
+
+- ``Nm`` / ``Nh``: N minutes / hours of elapsed time; a DST change neither
+  stretches nor shrinks them.
+- ``Nd``: the same local wall-clock time N days later in the property's zone.
+- ``Nwd``: close of business on the Nth working day after the effective day.
+- ``same-day``: close of business on the effective day.
+- ``none``: no deadline (``None``).
+
+The *effective day* of a receipt is its local date when that is a working day
+and the receipt came before closing time (before opening counts too);
+otherwise it is the next working day.
+
+Local wall times that do not exist (the hour skipped when clocks go forward)
+are read with the offset in force before the change, so they land later by the
+size of the gap: 02:30 on 2026-03-08 in New York becomes 03:30 EDT. Wall times
+that happen twice (clocks going back) take the first occurrence, the earlier
+instant, so a deadline is never silently granted an extra hour.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from lobby.catalog import Calendar, Property, Rule
+from lobby.catalog import parse_rule
+
+# A calendar with no working day for a whole year is a configuration error,
+# not a reason to loop forever.
+MAX_SEARCH_DAYS = 366
+
+_DURATION_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+
+
+def deadline_for(rule: Rule | str, received_at: datetime, prop: Property) -> datetime | None:
+    """When a request received at ``received_at`` is due under ``rule`` (UTC), or None for ``none``."""
+    unit, count = _parts(rule)
+    received = _utc(received_at, "received_at")
+    if unit == "none":
+        return None
+    if unit in ("m", "h"):
+        return received + count * _DURATION_UNITS[unit]
+    zone = ZoneInfo(prop.time_zone)
+    local = received.astimezone(zone)
+    if unit == "d":
+        return _wall_time(local.date() + timedelta(days=count), local.time(), zone)
+    day = _effective_day(local, prop)
+    for _ in range(count):  # "same-day" has count 0: the effective day itself
+        day = _next_working_day(day, prop.calendar)
+    return _wall_time(day, prop.office_hours.close, zone)
+
+
+def is_office_open(moment: datetime, prop: Property) -> bool:
+    """Whether the office is open at ``moment``: a working day, and open <= local time < close."""
+    local = _utc(moment, "moment").astimezone(ZoneInfo(prop.time_zone))
+    hours = prop.office_hours
+    return prop.calendar.is_working_day(local.date()) and hours.open <= local.time() < hours.close
+
+
+def next_office_open(moment: datetime, prop: Property) -> datetime:
+    """``moment`` itself (in UTC) when the office is open then, else the next opening time."""
+    instant = _utc(moment, "moment")
+    if is_office_open(instant, prop):
+        return instant
+    zone = ZoneInfo(prop.time_zone)
+    local = instant.astimezone(zone)
+    opens = prop.office_hours.open
+    day = local.date()
+    if not (prop.calendar.is_working_day(day) and local.time() < opens):
+        day = _next_working_day(day, prop.calendar)
+    return _wall_time(day, opens, zone)
+
+
+def add_duration(rule: Rule | str, start: datetime) -> datetime:
+    """``start`` plus an ``Nm``/``Nh``/``Nd`` duration of elapsed time (a day is 24 hours), in UTC.
+
+    Used for reminder repeats and escalation grace periods, which have no
+    calendar: ``wd``, ``same-day`` and ``none`` raise ValueError.
+    """
+    unit, count = _parts(rule)
+    if unit not in _DURATION_UNITS:
+        raise ValueError(f"{rule!r} is not a duration (use Nm, Nh or Nd)")
+    return _utc(start, "start") + count * _DURATION_UNITS[unit]
+
+
+def elapsed_fraction(start: datetime, due: datetime, now: datetime) -> float:
+    """How much of the time from ``start`` to ``due`` has passed at ``now``: 0 before, 1 at due, >1 after.
+
+    A deadline at or before its start is wholly elapsed once it is reached.
+    """
+    start_utc, due_utc, now_utc = _utc(start, "start"), _utc(due, "due"), _utc(now, "now")
+    total = (due_utc - start_utc).total_seconds()
+    if total <= 0:
+        return 1.0 if now_utc >= due_utc else 0.0
+    return max(0.0, (now_utc - start_utc).total_seconds() / total)
+
+
+def _parts(rule: Rule | str) -> tuple[str, int]:
+    return parse_rule(rule).parts
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    # Converting to UTC first matters: arithmetic and comparison between
+    # datetimes sharing one tzinfo use the wall clock, not elapsed time.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
+    return moment.astimezone(UTC)
+
+
+def _wall_time(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    # fold=0: a skipped wall time moves later by the gap, a repeated one takes its first occurrence.
+    return datetime.combine(day, clock.replace(fold=0), tzinfo=zone).astimezone(UTC)
+
+
+def _effective_day(local: datetime, prop: Property) -> date:
+    day = local.date()
+    if prop.calendar.is_working_day(day) and local.time() < prop.office_hours.close:
+        return day
+    return _next_working_day(day, prop.calendar)
+
+
+def _next_working_day(day: date, calendar: Calendar) -> date:
+    """The first working day strictly after ``day``."""
+    for offset in range(1, MAX_SEARCH_DAYS + 1):
+        candidate = day + timedelta(days=offset)
+        if calendar.is_working_day(candidate):
+            return candidate
+    raise ValueError(f"the calendar has no working day within {MAX_SEARCH_DAYS} days after {day}")

@@ -1,0 +1,47 @@
+"""Receiving a request: validate, deduplicate, number and store it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from lobby.catalog import Catalog, Kind
+from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
+from lobby.storage import Store
+from lobby.validation import validate_submission
+
+
+@dataclass(frozen=True)
+class Receipt:
+    request: ServiceRequest
+    created: bool  # False when an identical submission was already stored
+
+
+def receive(store: Store, catalog: Catalog, kind: Kind, data: dict[str, Any], now: datetime) -> Receipt:
+    """Store a resident's submission and return its receipt.
+
+    Raises ``SubmissionInvalid`` (nothing stored) or ``StoreUnavailable`` (nothing stored).
+    """
+    submission = validate_submission(catalog, kind, data, now)
+    fingerprint = submission_fingerprint(submission)
+    earlier = store.find_duplicate(fingerprint, now)
+    if earlier:
+        return _earlier(store, earlier)
+
+    local_day = now.astimezone(ZoneInfo(catalog.property.time_zone)).date()
+    reference = store.allocate_reference(local_day)
+    request = new_request(catalog, submission, reference, now)
+    submitted = Event(type="submitted", at=now, actor="resident", public=True, data={"channel": "web"})
+    stored = store.create_request(request, submitted, fingerprint, now)
+    if stored != reference:
+        return _earlier(store, stored)
+    return Receipt(request=request, created=True)
+
+
+def _earlier(store: Store, reference: str) -> Receipt:
+    request = store.get_request(reference)
+    if request is None:  # the duplicate guard outlived its request: impossible unless deleted by hand
+        raise LookupError(f"duplicate guard points at missing request {reference}")
+    return Receipt(request=request, created=False)

@@ -1,0 +1,51 @@
+"""SES v2: the only module that sends e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail to one recipient. ``role`` names the recipient for the sent-marker (office, resident …)."""
+
+    role: str
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def ses_client() -> SESV2Client:
+    import boto3
+
+    return boto3.client("sesv2")
+
+
+def one_line(text: str) -> str:
+    """Subjects are single lines whatever a resident typed: no header can be smuggled in."""
+    return " ".join(text.split())[:200]
+
+
+def send(mail: Mail, sender: str, client: SESV2Client | None = None) -> str:
+    """Send through SES v2 and return its message id. Errors propagate: the caller decides on retries."""
+    response = (client or ses_client()).send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": [mail.to]},
+        Content={
+            "Simple": {
+                "Subject": {"Data": one_line(mail.subject), "Charset": "UTF-8"},
+                "Body": {
+                    "Text": {"Data": mail.text, "Charset": "UTF-8"},
+                    "Html": {"Data": mail.html, "Charset": "UTF-8"},
+                },
+            }
+        },
+    )
+    return response["MessageId"]

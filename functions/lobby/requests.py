@@ -1,0 +1,121 @@
+"""The request record and its history events: plain data, no AWS."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from lobby.catalog import Catalog
+from lobby.deadlines import deadline_for
+from lobby.validation import Submission, phone_digits
+
+RECEIVED = "received"
+OPEN_STATUSES = frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"})
+
+
+def utc_iso(moment: datetime) -> str:
+    """UTC ISO-8601 with a Z, to the second: sorts as a string, reads as a time."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of a request's history: who did what, when, and whether the resident sees it."""
+
+    type: str
+    at: datetime
+    actor: str
+    public: bool
+    data: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: secrets.token_hex(3))
+
+    @property
+    def sort_key(self) -> str:
+        return f"EVENT#{self.at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{self.id}"
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    reference: str
+    kind: str
+    office: str
+    status: str
+    lang: str
+    fields: dict[str, str]
+    received_at: datetime
+    acknowledge_due: datetime | None
+    resolve_due: datetime | None
+    catalog_version: str
+    owner: str | None = None
+
+    @property
+    def promised_due(self) -> datetime | None:
+        """The time promised to the resident: the resolve deadline, else the first contact."""
+        return self.resolve_due or self.acknowledge_due
+
+    @property
+    def current_due(self) -> datetime | None:
+        """The deadline the office is working against now."""
+        if self.status == RECEIVED:
+            return self.acknowledge_due
+        return self.resolve_due
+
+    @property
+    def location(self) -> str:
+        return f"{self.fields.get('building', '')} {self.fields.get('unit', '')}".strip()
+
+    @property
+    def contact_email(self) -> str | None:
+        return self.fields.get("email") or None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def matches_contact(self, contact: str) -> bool:
+        """True when ``contact`` is the phone (either number) or the e-mail given with the request."""
+        contact = contact.strip()
+        if "@" in contact:
+            email = self.fields.get("email", "")
+            return bool(email) and secrets.compare_digest(contact.lower().encode(), email.lower().encode())
+        digits = phone_digits(contact)
+        if len(digits) < 7:
+            return False
+        phones = [phone_digits(self.fields.get(name, "")) for name in ("phone", "phone_alt")]
+        return any(phone and secrets.compare_digest(digits, phone) for phone in phones)
+
+
+def new_request(catalog: Catalog, submission: Submission, reference: str, received_at: datetime) -> ServiceRequest:
+    kind = submission.kind
+    prop = catalog.property
+    return ServiceRequest(
+        reference=reference,
+        kind=kind.id,
+        office=kind.office,
+        status=RECEIVED,
+        lang=submission.lang,
+        fields=dict(submission.values),
+        received_at=received_at.astimezone(UTC),
+        acknowledge_due=deadline_for(kind.deadlines.acknowledge, received_at, prop),
+        resolve_due=deadline_for(kind.resolve_rule(submission.values), received_at, prop),
+        catalog_version=catalog.catalog_version,
+    )
+
+
+def submission_fingerprint(submission: Submission) -> str:
+    """Identical submissions of the same kind share a fingerprint (double clicks, retried posts)."""
+    canonical = json.dumps([submission.kind.id, submission.values], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def contact_key(phone: str) -> str:
+    """A stable, non-reversible key for a resident's phone number (never store the number in a key)."""
+    return hashlib.sha256(phone_digits(phone).encode()).hexdigest()[:32]

@@ -1,0 +1,306 @@
+"""DynamoDB: the only module that talks to the table. See infra/README.md for the key design."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from lobby.references import format_reference
+from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+DEDUPE_WINDOW_SECONDS = 600
+NO_DEADLINE = "9999-12-31T23:59:59Z"
+MAIL_LEASE_SECONDS = 120
+
+
+class StoreUnavailable(Exception):
+    """The table could not take the write (throttled or unreachable) and nothing was stored."""
+
+
+@cache
+def dynamodb_client() -> DynamoDBClient:
+    import boto3
+
+    return boto3.client("dynamodb")
+
+
+@cache
+def _codec() -> tuple[Any, Any]:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
+
+
+def to_item(data: dict[str, Any]) -> dict[str, Any]:
+    serializer, _ = _codec()
+    return {key: serializer.serialize(value) for key, value in data.items() if value is not None}
+
+
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
+    _, deserializer = _codec()
+    return {key: deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _unit_key(request: ServiceRequest) -> str:
+    building = request.fields.get("building", "").replace(" ", "").lower()
+    unit = request.fields.get("unit", "").replace(" ", "").lower()
+    return f"{building}#{unit}"
+
+
+def _is_throttle(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    return code in {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+
+
+class Store:
+    """Requests, their history and mail markers for one property."""
+
+    def __init__(self, table_name: str, property_id: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self.property_id = property_id
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = dynamodb_client()
+        return self._client
+
+    # keys -----------------------------------------------------------------
+    def request_pk(self, reference: str) -> str:
+        return f"P#{self.property_id}#R#{reference}"
+
+    def _prefix(self) -> str:
+        return f"P#{self.property_id}"
+
+    # items ----------------------------------------------------------------
+    def request_item(self, request: ServiceRequest) -> dict[str, Any]:
+        prefix = self._prefix()
+        received = utc_iso(request.received_at)
+        data: dict[str, Any] = {
+            "PK": self.request_pk(request.reference),
+            "SK": "REQUEST",
+            "type": "request",
+            "reference": request.reference,
+            "kind": request.kind,
+            "office": request.office,
+            "status": request.status,
+            "lang": request.lang,
+            "fields": request.fields,
+            "received_at": received,
+            "acknowledge_due": utc_iso(request.acknowledge_due) if request.acknowledge_due else None,
+            "resolve_due": utc_iso(request.resolve_due) if request.resolve_due else None,
+            "catalog_version": request.catalog_version,
+            "owner": request.owner,
+            "GSI3PK": f"{prefix}#UNIT#{_unit_key(request)}",
+            "GSI3SK": f"{request.kind}#{received}",
+            "GSI4PK": f"{prefix}#CONTACT#{contact_key(request.fields.get('phone', ''))}",
+            "GSI4SK": received,
+        }
+        if request.is_open:
+            due = utc_iso(request.current_due) if request.current_due else NO_DEADLINE
+            data["GSI1PK"] = f"{prefix}#OFFICE#{request.office}"
+            data["GSI1SK"] = f"{due}#{request.reference}"
+            if request.current_due:
+                data["GSI2PK"] = f"{prefix}#AGENDA"
+                data["GSI2SK"] = f"{due}#{request.reference}"
+        return to_item(data)
+
+    def event_item(self, reference: str, event: Event) -> dict[str, Any]:
+        return to_item(
+            {
+                "PK": self.request_pk(reference),
+                "SK": event.sort_key,
+                "type": "event",
+                "reference": reference,
+                "event": event.type,
+                "at": utc_iso(event.at),
+                "actor": event.actor,
+                "public": event.public,
+                "data": event.data or None,
+            }
+        )
+
+    @staticmethod
+    def request_from_item(item: dict[str, Any]) -> ServiceRequest:
+        data = from_item(item)
+        return ServiceRequest(
+            reference=data["reference"],
+            kind=data["kind"],
+            office=data["office"],
+            status=data["status"],
+            lang=data["lang"],
+            fields=dict(data.get("fields") or {}),
+            received_at=parse_iso(data["received_at"]),
+            acknowledge_due=parse_iso(data["acknowledge_due"]) if data.get("acknowledge_due") else None,
+            resolve_due=parse_iso(data["resolve_due"]) if data.get("resolve_due") else None,
+            catalog_version=data["catalog_version"],
+            owner=data.get("owner"),
+        )
+
+    @staticmethod
+    def event_from_item(item: dict[str, Any]) -> Event:
+        data = from_item(item)
+        return Event(
+            type=data["event"],
+            at=parse_iso(data["at"]),
+            actor=data["actor"],
+            public=bool(data["public"]),
+            data=dict(data.get("data") or {}),
+            id=data["SK"].rsplit("#", 1)[-1],
+        )
+
+    # reads ----------------------------------------------------------------
+    def get_request(self, reference: str) -> ServiceRequest | None:
+        response = self.client.get_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": "REQUEST"}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return self.request_from_item(item) if item else None
+
+    def history(self, reference: str) -> list[Event]:
+        events: list[Event] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :event)",
+            "ExpressionAttributeValues": {":pk": {"S": self.request_pk(reference)}, ":event": {"S": "EVENT#"}},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            events.extend(self.event_from_item(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return events
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # writes ---------------------------------------------------------------
+    def _dedupe_key(self, fingerprint: str) -> dict[str, Any]:
+        return {"PK": {"S": f"{self._prefix()}#DEDUPE#{fingerprint}"}, "SK": {"S": "DEDUPE"}}
+
+    def find_duplicate(self, fingerprint: str, now: datetime) -> str | None:
+        """The reference of an identical submission made within the duplicate window, if any."""
+        item = self.client.get_item(
+            TableName=self.table_name, Key=self._dedupe_key(fingerprint), ConsistentRead=True
+        ).get("Item")
+        if item and int(item["expires_at"]["N"]) > _epoch(now):
+            return item["reference"]["S"]
+        return None
+
+    def allocate_reference(self, day: date) -> str:
+        """The next reference of the day, from an atomic counter."""
+        response = self.client.update_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": f"{self._prefix()}#SEQ#{day:%Y%m%d}"}, "SK": {"S": "SEQ"}},
+            UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                # Counters are only needed for their day; let TTL remove them a few days later.
+                ":expires": {"N": str(_epoch(datetime.combine(day, datetime.min.time(), UTC)) + 5 * 86400)},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+        return format_reference(day, int(response["Attributes"]["n"]["N"]))
+
+    def create_request(self, request: ServiceRequest, event: Event, fingerprint: str, now: datetime) -> str:
+        """Store a new request with its first event, atomically.
+
+        Returns the reference stored, which is an earlier request's when an identical
+        submission won the race inside the duplicate window.
+        """
+        from botocore.exceptions import ClientError
+
+        dedupe = {
+            **self._dedupe_key(fingerprint),
+            "reference": {"S": request.reference},
+            "expires_at": {"N": str(_epoch(now) + DEDUPE_WINDOW_SECONDS)},
+        }
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": self.request_item(request),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {"Put": {"TableName": self.table_name, "Item": self.event_item(request.reference, event)}},
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": dedupe,
+                            "ConditionExpression": "attribute_not_exists(PK) OR expires_at < :now",
+                            "ExpressionAttributeValues": {":now": {"N": str(_epoch(now))}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "TransactionCanceledException":
+                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+                if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
+                    winner = self.find_duplicate(fingerprint, now)
+                    if winner:
+                        return winner
+                if any(reason in {"ThrottlingError", "TransactionConflict"} for reason in reasons):
+                    raise StoreUnavailable(code) from error
+            if _is_throttle(error):
+                raise StoreUnavailable(code or "throttled") from error
+            raise
+        return request.reference
+
+    # mail markers ---------------------------------------------------------
+    def claim_mail(self, reference: str, event_sk: str, role: str, now: datetime) -> bool:
+        """Claim the right to send one e-mail for one event; False if it was sent or is being sent."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item={
+                    "PK": {"S": self.request_pk(reference)},
+                    "SK": {"S": f"MAIL#{event_sk}#{role}"},
+                    "state": {"S": "sending"},
+                    "lease_until": {"N": str(_epoch(now) + MAIL_LEASE_SECONDS)},
+                },
+                ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until < :now)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":sent": {"S": "sent"}, ":now": {"N": str(_epoch(now))}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_mail(self, reference: str, event_sk: str, role: str, *, sent: bool) -> None:
+        """Record the outcome: ``sent`` for good, or release the claim so a retry may send."""
+        key = {"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"MAIL#{event_sk}#{role}"}}
+        if sent:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=key,
+                UpdateExpression="SET #state = :sent, sent_at = :at REMOVE lease_until",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":sent": {"S": "sent"}, ":at": {"N": str(int(time.time()))}},
+            )
+        else:
+            self.client.delete_item(TableName=self.table_name, Key=key)

@@ -1,0 +1,64 @@
+"""Lambda entry point of the notify function: the table stream in, e-mails out.
+
+Each inserted history event may cause e-mails. Every e-mail is claimed with a
+conditional sent-marker before it goes out, so a retried batch never sends one
+twice; a failed send releases its claim and reports the record for retry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lobby.catalog import load_catalog
+from lobby.mail import send
+from lobby.notifications import mails_for
+from lobby.settings import get_settings
+from lobby.storage import Store
+
+logger = Logger(service="lobby")
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:
+    """Send the e-mails one history event causes; return how many went out now."""
+    event = Store.event_from_item(image)
+    reference = image["reference"]["S"]
+    event_sk = image["SK"]["S"]
+    request = store.get_request(reference)
+    if request is None:
+        raise LookupError(f"event for missing request {reference}")
+    catalog, settings = load_catalog(), get_settings()
+    sent = 0
+    for mail in mails_for(catalog, settings, request, event):
+        if not store.claim_mail(reference, event_sk, mail.role, now):
+            logger.info("mail already sent", extra={"reference": reference, "role": mail.role})
+            continue
+        try:
+            send(mail, settings.sender_email)
+        except Exception:
+            store.mark_mail(reference, event_sk, mail.role, sent=False)
+            logger.exception("mail failed", extra={"reference": reference, "role": mail.role})
+            raise
+        store.mark_mail(reference, event_sk, mail.role, sent=True)
+        logger.info("mail sent", extra={"reference": reference, "role": mail.role, "event": event.type})
+        sent += 1
+    return sent
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    image = (record.raw_event.get("dynamodb") or {}).get("NewImage") or {}
+    if not image.get("SK", {}).get("S", "").startswith("EVENT#"):
+        return  # the event source filter already drops these; stay safe if it changes
+    store = Store(get_settings().table_name, load_catalog().property.id)
+    deliver_event(store, image, datetime.now(UTC))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

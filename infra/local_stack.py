@@ -1,0 +1,223 @@
+"""``make dev``: Lobby on one machine, without Docker or an AWS account.
+
+Starts an embedded AWS (moto's server, in this process), creates the table from
+template.yaml, builds the handbook, and serves http://127.0.0.1:${PORT:-8000}:
+the site at ``/``, the API at ``/api/``, local-only tools at ``/_local/``.
+The table's stream is polled and handed to the notify function as Lambda would.
+Ctrl-C stops everything. See infra/README.md, "The local stack".
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+from cfn import load_template
+from localstack_aws import (
+    DEFAULT_ENVIRONMENT,
+    REPO,
+    EmbeddedAws,
+    LocalSettings,
+    Outbox,
+    StackError,
+    check_office_emails,
+    configure_process,
+    load_settings,
+    provision,
+)
+from localstack_lambda import (
+    FailureDestination,
+    ScheduleClock,
+    StreamPoller,
+    describe_failure,
+    schedules,
+    stream_subscriptions,
+    template_functions,
+)
+from localstack_web import AsgiApp, Dispatcher, LocalTools, StaticSite
+
+log = logging.getLogger("lobby.local")
+SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby")
+
+
+class StopRequested(Exception):
+    """SIGINT or SIGTERM arrived: shut down cleanly."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--site-dir", type=Path, default=REPO / "site_build")
+    parser.add_argument("--no-build", action="store_true", help="serve --site-dir as it is")
+    parser.add_argument("--template", type=Path, default=REPO / "template.yaml")
+    parser.add_argument("--environment", type=Path, default=DEFAULT_ENVIRONMENT)
+    parser.add_argument(
+        "--no-schedule-clock", action="store_true", help="run schedules only through /_local/schedules/"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show exception messages (may hold personal data)"
+    )
+    return parser.parse_args(argv)
+
+
+_stopping: list[int] = []
+
+
+def _request_stop(signum: int, frame: FrameType | None) -> None:
+    # Only the first signal interrupts; a second one must not cut the clean-up short.
+    if not _stopping:
+        _stopping.append(signum)
+        raise StopRequested
+
+
+def ensure_port_free(port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise StackError(f"port {port} is in use; try: make dev PORT={port + 1}") from None
+
+
+def site_is_fresh(site_dir: Path) -> bool:
+    """Whether the built site is newer than everything it is built from."""
+    index = site_dir / "index.html"
+    if not index.is_file():
+        return False
+    built = index.stat().st_mtime
+    for name in SITE_INPUTS:
+        source = REPO / name
+        files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+        if any(path.stat().st_mtime > built for path in files):
+            return False
+    return True
+
+
+def build_site(site_dir: Path) -> None:
+    if not (REPO / "mkdocs.yml").is_file():
+        raise StackError("mkdocs.yml not found: there is no site to build yet (or pass --no-build)")
+    if site_is_fresh(site_dir):
+        log.info("site: %s is up to date", site_dir)
+        return
+    log.info("site: building into %s …", site_dir)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)]
+    if subprocess.run(command, cwd=REPO, check=False).returncode != 0:
+        raise StackError("the site build failed (mkdocs build --strict): see the messages above")
+
+
+def load_api() -> AsgiApp | None:
+    """The API's ASGI app; imported only now, after the environment points at moto."""
+    try:
+        from api.local import create_local_app  # noqa: PLC0415 - must follow configure_process
+
+        app: AsgiApp = create_local_app()
+        return app
+    except Exception as error:  # the stack still serves the site and the tools
+        log.error("the API failed to load, /api/ answers 503:\n%s", describe_failure(error, debug=True))
+        return None
+
+
+def print_banner(port: int, aws_endpoint: str, schedule_count: int, settings: LocalSettings) -> None:
+    base = f"http://127.0.0.1:{port}"
+    print(
+        f"\nLobby local stack\n"
+        f"  handbook     {base}/   (English: {base}/en/)\n"
+        f"  API          {base}/api/openapi.json\n"
+        f"  outbox       {base}/_local/outbox\n"
+        f"  failures     {base}/_local/failures.json\n"
+        f"  schedules    POST {base}/_local/schedules/<name>   ({schedule_count} defined)\n"
+        f"  embedded AWS {aws_endpoint}   (table {settings.table_name}, {settings.region})\n"
+        f"Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace) -> None:
+    """Start everything, serve until a signal, stop everything (also on failure)."""
+    template_path = args.template.resolve()
+    if not template_path.is_file():
+        raise StackError(f"{template_path} not found")
+    ensure_port_free(args.port)
+    template = load_template(template_path)
+    settings = load_settings(args.environment, args.port, template)
+    check_office_emails(settings)
+
+    aws = EmbeddedAws()
+    clock: ScheduleClock | None = None
+    pollers: list[StreamPoller] = []
+    try:
+        endpoint = aws.start()
+        configure_process(settings, endpoint, template)
+        stream_arn = provision(settings, template)
+        outbox = Outbox(settings.region)
+        outbox.install()
+        if not args.no_build:
+            build_site(args.site_dir)
+        elif not (args.site_dir / "index.html").is_file():
+            raise StackError(f"no site in {args.site_dir}: run without --no-build")
+
+        functions = template_functions(template, template_path.parent, settings.region)
+        failures = FailureDestination()
+        for subscription in stream_subscriptions(functions):
+            pollers.append(
+                StreamPoller(subscription, stream_arn, settings.region, failures, debug=args.debug)
+            )
+        found = schedules(functions)
+        if not args.no_schedule_clock:
+            clock = ScheduleClock(found, debug=args.debug)
+
+        health = {"aws_endpoint": endpoint, "region": settings.region, "table": settings.table_name}
+        tools = LocalTools(outbox, failures, found, health=health, debug=args.debug)
+        app = Dispatcher(load_api(), tools, StaticSite(args.site_dir))
+        for poller in pollers:
+            poller.start()
+        if clock:
+            clock.start()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning", lifespan="on"
+        )
+        print_banner(args.port, endpoint, len(found), settings)
+        uvicorn.Server(config).run()
+    finally:
+        if clock:
+            clock.stop()
+        for poller in pollers:
+            poller.stop()
+        aws.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    args = parse_args(argv)
+    # uvicorn handles these while it serves and then re-raises them; either way we stop cleanly.
+    previous: dict[int, Any] = {
+        sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        run(args)
+    except StopRequested:
+        pass
+    except StackError as error:
+        print(f"local stack: {error}", file=sys.stderr)
+        return 1
+    finally:
+        for sig, original in previous.items():
+            signal.signal(sig, original)
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,321 @@
+"""The local stack's web front: one ASGI app for the site, the API and the local-only tools.
+
+``/api/…`` goes to the API's ``HttpResolverLocal`` app (as CloudFront sends it to
+API Gateway when deployed), ``/_local/…`` to the tools below (never deployed),
+everything else to the built site, served the way the CDN serves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import mimetypes
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from localstack_aws import Outbox
+from localstack_lambda import (
+    FailureDestination,
+    Schedule,
+    describe_failure,
+    find_schedule,
+    parse_time,
+    run_schedule,
+)
+
+log = logging.getLogger("lobby.local")
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_TOOL_BODY = 64 * 1024
+_TEXT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".gz": "application/gzip",
+}
+JSON_TYPE = "application/json"
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+def content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in _TEXT_TYPES:
+        return _TEXT_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+async def respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    media_type: str,
+    *,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    head_only: bool = False,
+) -> None:
+    all_headers = [
+        (b"content-type", media_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-cache"),
+        (b"x-content-type-options", b"nosniff"),
+        *(headers or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": all_headers})
+    await send({"type": "http.response.body", "body": b"" if head_only else body})
+
+
+async def respond_json(send: Send, status: int, data: Any) -> None:
+    body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+    await respond(send, status, body, JSON_TYPE)
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or ``None`` when it is larger than ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+class StaticSite:
+    """The built site as the CDN serves it: directory URLs, right types, the 404 page, nothing outside."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _file_for(self, url_path: str) -> Path | str | None:
+        """The file to serve, a redirect target (``str``), or ``None`` for not found."""
+        segments = url_path.split("/")
+        if "\x00" in url_path or "\\" in url_path or any(part in (".", "..") for part in segments):
+            return None
+        candidate = self.root.joinpath(*[part for part in segments if part])
+        if url_path.endswith("/"):
+            candidate = candidate / "index.html"
+        elif "." not in segments[-1]:
+            # As the CDN's directory-index function: a name without a dot is a directory URL.
+            return url_path + "/"
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.root) or not resolved.is_file():
+            return None
+        return resolved
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            await respond(send, 405, b"Method Not Allowed", "text/plain", headers=[(b"allow", b"GET, HEAD")])
+            return
+        head_only = method == "HEAD"
+        found = self._file_for(scope["path"])
+        if isinstance(found, str):
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = found + (f"?{query}" if query else "")
+            await respond(send, 301, b"", "text/plain", headers=[(b"location", location.encode())])
+        elif found is None:
+            page = self.root / "404.html"
+            body = page.read_bytes() if page.is_file() else b"Not Found"
+            await respond(send, 404, body, HTML_TYPE if page.is_file() else "text/plain", head_only=head_only)
+        else:
+            body = await asyncio.to_thread(found.read_bytes)
+            await respond(send, 200, body, content_type(found), head_only=head_only)
+
+
+class LocalTools:
+    """``/_local/…``: the outbox, the failure destination, the schedules, a health check."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        failures: FailureDestination,
+        found: list[Schedule],
+        *,
+        health: dict[str, str] | None = None,
+        debug: bool = False,
+    ) -> None:
+        self._health_details = health or {}
+        self._outbox = outbox
+        self._failures = failures
+        self._schedules = found
+        self._debug = debug
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path, method = scope["path"], scope["method"]
+        if method == "POST" and path.startswith("/_local/schedules/"):
+            await self._run_schedule(path.removeprefix("/_local/schedules/"), receive, send)
+            return
+        routes: dict[str, Callable[[Send], Awaitable[None]]] = {
+            "/_local/health": self._health,
+            "/_local/outbox": self._outbox_page,
+            "/_local/outbox.json": self._outbox_json,
+            "/_local/failures.json": self._failures_json,
+            "/_local/schedules": self._schedule_list,
+        }
+        route = routes.get(path)
+        if route is None:
+            await respond_json(send, 404, {"message": f"no local tool at {path}"})
+        elif method != "GET":
+            await respond_json(send, 405, {"message": "use GET"})
+        else:
+            await route(send)
+
+    async def _health(self, send: Send) -> None:
+        await respond_json(send, 200, {"status": "ok", **self._health_details})
+
+    async def _outbox_json(self, send: Send) -> None:
+        await respond_json(send, 200, await asyncio.to_thread(self._outbox.messages))
+
+    async def _outbox_page(self, send: Send) -> None:
+        messages = await asyncio.to_thread(self._outbox.messages)
+        await respond(send, 200, outbox_page(messages).encode(), HTML_TYPE)
+
+    async def _failures_json(self, send: Send) -> None:
+        await respond_json(send, 200, self._failures.records())
+
+    async def _schedule_list(self, send: Send) -> None:
+        listing = [
+            {
+                "name": schedule.event_name,
+                "function": schedule.function.logical_id,
+                "expression": schedule.expression,
+                "time_zone": schedule.time_zone,
+                "enabled": schedule.enabled,
+            }
+            for schedule in self._schedules
+        ]
+        await respond_json(send, 200, listing)
+
+    async def _run_schedule(self, name: str, receive: Receive, send: Send) -> None:
+        schedule = find_schedule(self._schedules, name)
+        body = await read_body(receive, MAX_TOOL_BODY)
+        if schedule is None:
+            known = [schedule.event_name for schedule in self._schedules]
+            await respond_json(
+                send, 404, {"message": f"no scheduled function named {name!r}", "known": known}
+            )
+            return
+        try:
+            options = json.loads(body) if body else {}
+            at = parse_time(options["time"]) if options.get("time") else datetime.now(UTC)
+        except (ValueError, TypeError, AttributeError):
+            await respond_json(send, 400, {"message": 'send nothing, or {"time": "<ISO-8601 instant>"}'})
+            return
+        try:
+            result = await asyncio.to_thread(run_schedule, schedule, at)
+        except Exception as error:  # the tool reports the failure; the stack keeps running
+            log.warning("schedule %s failed:\n%s", schedule.event_name, describe_failure(error, self._debug))
+            await respond_json(send, 500, {"message": f"{schedule.function.logical_id} raised an error"})
+            return
+        await respond_json(
+            send,
+            200,
+            {
+                "schedule": schedule.event_name,
+                "function": schedule.function.logical_id,
+                "time": at.isoformat().replace("+00:00", "Z"),
+                "result": result,
+            },
+        )
+
+
+def outbox_page(messages: list[dict[str, Any]]) -> str:
+    """Every e-mail, newest first; each HTML body in a sandboxed frame so it cannot run anything."""
+    articles = []
+    for message in reversed(messages):
+        subject = escape(message["subject"])
+        html_frame = (
+            f'<iframe sandbox="" referrerpolicy="no-referrer" title="HTML body: {subject}" '
+            f'srcdoc="{escape(message["html"], quote=True)}"></iframe>'
+            if message["html"]
+            else "<p><em>No HTML part.</em></p>"
+        )
+        articles.append(
+            f"<article><h2>{subject}</h2><dl>"
+            f"<dt>From</dt><dd>{escape(message['from'])}</dd>"
+            f"<dt>To</dt><dd>{escape(', '.join(message['to']))}</dd>"
+            f"<dt>Sent</dt><dd><time>{escape(message['sent_at'])}</time></dd></dl>"
+            f"{html_frame}<details><summary>Text part</summary><pre>{escape(message['text'])}</pre>"
+            f"</details></article>"
+        )
+    count = len(messages)
+    summary = f"{count} e-mail{'s' if count != 1 else ''} sent since the stack started, newest first."
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Outbox · Lobby local stack</title><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
+        "article{border-top:1px solid #ccc;padding:1rem 0}dl{display:grid;grid-template-columns:5rem 1fr;"
+        "margin:0}dt{font-weight:600}iframe{width:100%;height:24rem;border:1px solid #ccc}"
+        "pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}</style></head><body>"
+        f'<h1>Outbox</h1><p>{summary} <a href="/_local/outbox.json">JSON</a> · '
+        '<a href="/_local/outbox">Refresh</a></p>' + "".join(articles) + "</body></html>"
+    )
+
+
+class Dispatcher:
+    """The stack's single ASGI app."""
+
+    def __init__(self, api: AsgiApp | None, tools: LocalTools, site: StaticSite) -> None:
+        self._api = api
+        self._tools = tools
+        self._site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        status: list[int] = []
+
+        async def noting_status(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        if path == "/api" or path.startswith("/api/"):
+            if self._api is None:
+                await respond_json(noting_status, 503, {"message": "the API failed to load: see the console"})
+            else:
+                await self._api(scope, receive, noting_status)
+        elif path.startswith("/_local/"):
+            await self._tools(scope, receive, noting_status)
+        else:
+            await self._site(scope, receive, noting_status)
+        # The path only: query strings can carry a phone number (GET /api/requests/{ref}?contact=…).
+        log.info("%s %s %s", scope["method"], path, status[0] if status else "-")
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

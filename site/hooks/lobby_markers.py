@@ -1,0 +1,115 @@
+"""MkDocs hook: expand Lobby markers in handbook pages from the catalog.
+
+A page never types a form, a deadline, a price or a phone number; it writes a
+marker and the build puts in what the catalog (infra/catalog.yaml) says, in
+the page's language (the i18n plugin's file suffix: ``repair.zh.md``,
+``repair.en.md``)::
+
+    <!-- lobby:form repair -->          the request form of a kind
+    <!-- lobby:deadlines repair -->     that kind's deadlines, follow-up and office
+    <!-- lobby:emergency -->            120 / 110 / 119 and the office's 24-hour line
+    <!-- lobby:prices -->               the paid-service price list
+    <!-- lobby:office-hours -->         office hours and the 24-hour line
+    <!-- lobby:status -->               the status lookup form
+    <!-- lobby:kinds -->                every request kind, linked to its page
+    <!-- lobby:retention -->            how long records are kept (inline)
+
+Markers are HTML comments, and they are expanded after Markdown, so one shown
+as an example inside a code block stays text. A marker that names an unknown
+kind or an unknown block fails the build: an unexpanded one would be invisible.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+_FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+if str(_FUNCTIONS) not in sys.path:
+    sys.path.insert(0, str(_FUNCTIONS))
+
+from lobby import formhtml  # noqa: E402
+from lobby.catalog import PACKAGED_JSON, SOURCE_YAML, Catalog, CatalogError, catalog_path, load_catalog  # noqa: E402
+
+# Anything that looks like a marker; each one must then parse as a known marker exactly.
+_ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
+_MARKER = re.compile(r"(?P<name>[a-z-]+)(?:\s+(?P<argument>[a-z0-9-]+))?")
+
+_BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
+    "form": lambda catalog, kind, lang: formhtml.render_form(catalog, kind, lang),
+    "deadlines": formhtml.render_deadlines,
+}
+_PLAIN: dict[str, Callable[[Catalog, str], str]] = {
+    "emergency": formhtml.render_emergency,
+    "prices": formhtml.render_prices,
+    "office-hours": formhtml.render_office_hours,
+    "status": lambda _catalog, lang: formhtml.render_status_form(lang),
+    "kinds": formhtml.render_kinds,
+    "retention": formhtml.render_retention,
+}
+LANGUAGES = ("zh", "en")
+
+
+def _catalog() -> Catalog:
+    # The site is built from the catalog the administrator edits, not from a
+    # compiled JSON copy that may be older (LOBBY_CATALOG still wins).
+    path = catalog_path()
+    return load_catalog(SOURCE_YAML if path == PACKAGED_JSON else path)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        catalog = _catalog()
+    except CatalogError as error:
+        raise PluginError(str(error)) from error
+    # The emergency line in the header of every page, in each language.
+    config.extra["lobby_announce"] = {lang: formhtml.render_emergency_line(catalog, lang) for lang in LANGUAGES}
+    # jieba (Chinese word segmentation for the search index) chats on stderr at DEBUG level.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    return config
+
+
+def page_language(page: Page, config: MkDocsConfig) -> str:
+    """The language of the page's source file (its suffix), as the i18n plugin recorded it."""
+    locale = getattr(page.file, "locale", None) or config.theme.get("language") or "zh"
+    return "en" if str(locale).startswith("en") else "zh"
+
+
+def expand_marker(body: str, catalog: Catalog, lang: str) -> str:
+    """The HTML for one marker's body (``form repair``); ValueError when it is not a known marker."""
+    match = _MARKER.fullmatch(body.strip())
+    if not match:
+        raise ValueError("it is not of the form <!-- lobby:NAME [KIND] -->")
+    name, argument = match["name"], match["argument"]
+    if name in _BY_KIND:
+        if argument not in catalog.kinds:
+            known = ", ".join(catalog.kinds)
+            raise ValueError(f"{name!r} needs a request kind of the catalog ({known}), got {argument!r}")
+        return _BY_KIND[name](catalog, argument, lang)
+    if name in _PLAIN:
+        if argument is not None:
+            raise ValueError(f"{name!r} takes no argument, got {argument!r}")
+        return _PLAIN[name](catalog, lang)
+    raise ValueError(f"unknown marker {name!r} (known: {', '.join([*_BY_KIND, *_PLAIN])})")
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:
+    catalog = _catalog()
+    lang = page_language(page, config)
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return expand_marker(match["body"], catalog, lang)
+        except ValueError as error:
+            raise PluginError(f"{page.file.src_path}: marker {match[0]!r}: {error}") from error
+
+    return _ANY_MARKER.sub(replace, html)

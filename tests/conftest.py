@@ -1,0 +1,45 @@
+"""Fixtures shared by every layer: a fake AWS environment and caches reset between tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Before any boto3 client exists: no real credentials, no real endpoints.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's fake credentials
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "POWERTOOLS_SERVICE_NAME": "lobby",
+        "POWERTOOLS_METRICS_NAMESPACE": "lobby",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+def reset_caches() -> None:
+    """Forget clients, settings and the catalog so each test sees its own environment."""
+    from lobby import catalog, mail, settings, storage
+
+    settings.get_settings.cache_clear()
+    storage.dynamodb_client.cache_clear()
+    mail.ses_client.cache_clear()
+    catalog.load_catalog.cache_clear()
+    try:
+        from api import routes
+    except ImportError:  # pragma: no cover - the API package is optional for unit tests
+        return
+    routes.store.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    reset_caches()
+    yield
+    reset_caches()
