@@ -48,10 +48,15 @@ format: $(BIN)/.installed
 bench: $(BIN)/.installed chromium
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
-# Deployment (needs the AWS SAM CLI and credentials; see the administrators' handbook).
+# Deployment (needs the AWS SAM CLI and credentials; see the administrators' handbook;
+# infra/environments/example.yaml lists the parameters `sam deploy --guided` asks for).
+# sam build needs python3.12 on PATH, or Docker: make build SAM_BUILD_FLAGS=--use-container
+# The compiled catalog goes into the build only: left in functions/, it would shadow
+# infra/catalog.yaml for every local run and test.
 build: $(BIN)/.installed
 	cd functions && ../$(BIN)/python -m lobby.catalog compile lobby/catalog.json
-	sam build --template template.yaml
+	sam build --template template.yaml $(SAM_BUILD_FLAGS); status=$$?; \
+	  rm -f functions/lobby/catalog.json; exit $$status
 
 deploy: build
 	sam deploy --guided --stack-name $(STACK)

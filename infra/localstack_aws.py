@@ -17,6 +17,7 @@ import re
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -206,16 +207,21 @@ class Outbox:
         self._first_seen: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def install(self) -> None:
+    def install(self) -> Callable[[], None]:
+        """Start noting sends; return the function that stops it."""
         original = SESV2Response.send_email
         outbox = self
 
-        def send_email(response: Any) -> str:
+        def send_email(response: SESV2Response) -> str:
             result: str = original(response)
             outbox._note(response.body, result)
             return result
 
-        SESV2Response.send_email = send_email  # type: ignore[method-assign]
+        def uninstall() -> None:
+            SESV2Response.send_email = original  # type: ignore[method-assign]
+
+        SESV2Response.send_email = send_email  # type: ignore[method-assign,assignment]
+        return uninstall
 
     def _note(self, request_body: Any, result: str) -> None:
         try:

@@ -79,7 +79,8 @@ class LocalFunction:
     timeout_seconds: int
     events: dict[str, Any]
     region: str = "us-east-1"
-    _loaded: Handler | None = field(default=None, repr=False)
+    # The handler once imported; a test may set it directly to skip the import.
+    implementation: Handler | None = field(default=None, repr=False)
 
     @property
     def arn(self) -> str:
@@ -96,7 +97,7 @@ class LocalFunction:
 
     def load(self) -> Handler:
         """Import the handler (once), with ``CodeUri`` as the import root as in Lambda."""
-        if self._loaded is None:
+        if self.implementation is None:
             module_name, _, attribute = self.handler.rpartition(".")
             code_dir = self.code_dir.resolve()
             if code_dir == FUNCTIONS_DIR or FUNCTIONS_DIR in code_dir.parents:
@@ -108,8 +109,8 @@ class LocalFunction:
                 root = code_dir
             if str(root) not in sys.path:
                 sys.path.insert(0, str(root))
-            self._loaded = getattr(importlib.import_module(module_name), attribute)
-        return self._loaded
+            self.implementation = getattr(importlib.import_module(module_name), attribute)
+        return self.implementation
 
     def invoke(self, event: dict[str, Any]) -> Any:
         return self.load()(event, self.context())
@@ -380,7 +381,6 @@ class StreamPoller:
         self._client: Any = None
 
     def start(self) -> None:
-        self._client = boto3.client("dynamodbstreams")
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -399,6 +399,8 @@ class StreamPoller:
 
     def poll_once(self) -> None:
         """Read what is new on the stream and deliver it."""
+        if self._client is None:
+            self._client = boto3.client("dynamodbstreams")
         if self._iterator is None:
             self._iterator = self._open_iterator()
         response = self._client.get_records(ShardIterator=self._iterator, Limit=1000)

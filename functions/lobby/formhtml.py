@@ -91,7 +91,10 @@ _T: dict[str, dict[str, str]] = {
     "dl_resolve": {"zh": "处理完毕", "en": "We finish"},
     "dl_follow_up": {"zh": "回访", "en": "Follow-up call"},
     "dl_office": {"zh": "负责部门", "en": "Handled by"},
-    "follow_up_all": {"zh": "办结后{within}，每一件都回访", "en": "{within} of completion, for every request"},
+    "follow_up_all": {
+        "zh": "办结后{within}，每一件都回访",
+        "en": "{within} of completion, for every request",
+    },
     "follow_up_sampled": {
         "zh": "办结后{within}，按比例抽样回访",
         "en": "{within} of completion, for a sample of requests",
@@ -99,7 +102,8 @@ _T: dict[str, dict[str, str]] = {
     "follow_up_any": {"zh": "办结后回访", "en": "after completion"},
     "follow_up_none": {"zh": "不安排回访", "en": "No follow-up call"},
     "working_time_note": {
-        "zh": "“当天”和“工作日”按办公时间计算（{hours}）；下班后、周末或节假日收到的请求，从下一个工作日开始计算。",
+        "zh": "“当天”和“工作日”按办公时间计算（{hours}）；"
+        "下班后、周末或节假日收到的请求，从下一个工作日开始计算。",
         "en": "“Same working day” and “working days” follow office hours ({hours}); "
         "a request that arrives after hours, at a weekend or on a holiday counts from the next working day.",
     },
@@ -200,12 +204,14 @@ def _error_html(field_id: str, error: str | None, lang: str) -> str:
         return ""
     return (
         f'<p class="lobby-error-message" id="f-{_e(field_id)}-error">'
-        f'<span class="lobby-visually-hidden">{_e(_t("error_prefix", lang))}</span>{_e(error)}</p>'
+        f'<span class="lobby-visually-hidden">{_e(_t("error_prefix", lang))}</span>{_e(error)}</p>\n'
     )
 
 
 def _label_text(form_field: FormField, lang: str) -> str:
-    optional = "" if form_field.required else f'<span class="lobby-optional">{_e(_t("optional", lang))}</span>'
+    optional = (
+        "" if form_field.required else f'<span class="lobby-optional">{_e(_t("optional", lang))}</span>'
+    )
     return f"{_e(form_field.label(lang))}{optional}"
 
 
@@ -226,10 +232,9 @@ def _input_attributes(form_field: FormField) -> dict[str, str | bool | int | Non
     return {"type": "text", "autocomplete": form_field.autocomplete}
 
 
-def _control_html(
-    catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None, described_by: str | None
-) -> str:
+def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None) -> str:
     field_id = form_field.id
+    described_by = _described_by(field_id, bool(_hint_text(form_field, lang)), error)
     common = {
         "id": f"f-{field_id}",
         "name": field_id,
@@ -251,7 +256,7 @@ def _control_html(
         for key, text in _choices(catalog, form_field, lang):
             selected = " selected" if key == value else ""
             options.append(f'<option value="{_e(key)}"{selected}>{_e(text)}</option>')
-        return f'<select {_attrs(class_="lobby-select", **common)}>{"".join(options)}</select>'
+        return f"<select {_attrs(class_='lobby-select', **common)}>{''.join(options)}</select>"
     attributes = _attrs(
         class_="lobby-input",
         **_input_attributes(form_field),
@@ -283,33 +288,34 @@ def _radios_html(catalog: Catalog, form_field: FormField, lang: str, value: str,
         )
         items.append(
             f'<div class="lobby-radio"><input {attributes}>'
-            f'<label class="lobby-radio__label" for="{_e(input_id)}">{_e(text)}</label></div>'
+            f'<label class="lobby-radio__label" for="{_e(input_id)}">{_e(text)}</label></div>\n'
         )
-    hint_html = f'<div class="lobby-hint" id="f-{_e(field_id)}-hint">{_e(hint)}</div>' if hint else ""
+    hint_html = f'<div class="lobby-hint" id="f-{_e(field_id)}-hint">{_e(hint)}</div>\n' if hint else ""
     return (
         f'<div class="lobby-field{" lobby-field--error" if error else ""}" data-field="{_e(field_id)}">'
-        f'<fieldset {_attrs(class_="lobby-fieldset", aria_describedby=described_by)}>'
-        f'<legend class="lobby-legend">{_label_text(form_field, lang)}</legend>'
+        f"<fieldset {_attrs(class_='lobby-fieldset', aria_describedby=described_by)}>"
+        f'<legend class="lobby-legend">{_label_text(form_field, lang)}</legend>\n'
         f"{hint_html}{_error_html(field_id, error, lang)}"
-        f'<div class="lobby-radios">{"".join(items)}</div>'
-        "</fieldset></div>"
+        f'<div class="lobby-radios">\n{"".join(items)}</div>\n'
+        "</fieldset></div>\n"
     )
 
 
-def render_field(catalog: Catalog, form_field: FormField, lang: str, value: str = "", error: str | None = None) -> str:
+def render_field(
+    catalog: Catalog, form_field: FormField, lang: str, value: str = "", error: str | None = None
+) -> str:
     """One question of a form: label, hint, error message (when given) and the control."""
     if form_field.type == "choice" and len(catalog.choices(form_field)) <= MAX_RADIOS:
         return _radios_html(catalog, form_field, lang, value, error)
     field_id = form_field.id
     hint = _hint_text(form_field, lang)
-    described_by = _described_by(field_id, bool(hint), error)
-    hint_html = f'<div class="lobby-hint" id="f-{_e(field_id)}-hint">{_e(hint)}</div>' if hint else ""
+    hint_html = f'<div class="lobby-hint" id="f-{_e(field_id)}-hint">{_e(hint)}</div>\n' if hint else ""
     return (
         f'<div class="lobby-field{" lobby-field--error" if error else ""}" data-field="{_e(field_id)}">'
-        f'<label class="lobby-label" for="f-{_e(field_id)}">{_label_text(form_field, lang)}</label>'
+        f'<label class="lobby-label" for="f-{_e(field_id)}">{_label_text(form_field, lang)}</label>\n'
         f"{hint_html}{_error_html(field_id, error, lang)}"
-        f"{_control_html(catalog, form_field, lang, value, error, described_by)}"
-        "</div>"
+        f"{_control_html(catalog, form_field, lang, value, error)}\n"
+        "</div>\n"
     )
 
 
@@ -332,7 +338,7 @@ def _consent_html(lang: str, checked: bool, error: str | None) -> str:
         f'<div class="lobby-field lobby-field--consent{" lobby-field--error" if error else ""}" '
         f'data-field="{CONSENT_FIELD}">{_error_html(CONSENT_FIELD, error, lang)}'
         f'<div class="lobby-checkbox"><input {attributes}>'
-        f'<label class="lobby-checkbox__label" for="f-{CONSENT_FIELD}">{sentence}</label></div></div>'
+        f'<label class="lobby-checkbox__label" for="f-{CONSENT_FIELD}">{sentence}</label></div></div>\n'
     )
 
 
@@ -342,7 +348,7 @@ def _honeypot_html(lang: str) -> str:
         '<div class="lobby-honeypot" aria-hidden="true">'
         f'<label for="f-{HONEYPOT_FIELD}">{_e(_t("honeypot", lang))}</label>'
         f'<input type="text" id="f-{HONEYPOT_FIELD}" name="{HONEYPOT_FIELD}" value="" '
-        'tabindex="-1" autocomplete="off"></div>'
+        'tabindex="-1" autocomplete="off"></div>\n'
     )
 
 
@@ -357,14 +363,14 @@ def render_error_summary(errors: Mapping[str, str], field_ids: list[str], lang: 
     items = []
     for field_id in field_ids:
         if errors.get(field_id):
-            items.append(f'<li><a href="#f-{_e(field_id)}">{_e(errors[field_id])}</a></li>')
+            items.append(f'<li><a href="#f-{_e(field_id)}">{_e(errors[field_id])}</a></li>\n')
     for field_id, message in errors.items():
         if field_id not in field_ids and message:
-            items.append(f"<li>{_e(message)}</li>")
+            items.append(f"<li>{_e(message)}</li>\n")
     return (
         '<div class="lobby-error-summary" role="alert" tabindex="-1">'
-        f'<h2 class="lobby-error-summary__title">{_e(_t("summary_title", lang))}</h2>'
-        f'<ul class="lobby-error-summary__list">{"".join(items)}</ul></div>'
+        f'<h2 class="lobby-error-summary__title">{_e(_t("summary_title", lang))}</h2>\n'
+        f'<ul class="lobby-error-summary__list">\n{"".join(items)}</ul></div>\n'
     )
 
 
@@ -391,7 +397,9 @@ def render_form(
     errors = errors or {}
     field_ids = [form_field.id for form_field in kind.fields] + [CONSENT_FIELD]
     fields_html = "".join(
-        render_field(catalog, form_field, lang, str(values.get(form_field.id) or ""), errors.get(form_field.id))
+        render_field(
+            catalog, form_field, lang, str(values.get(form_field.id) or ""), errors.get(form_field.id)
+        )
         for form_field in kind.fields
     )
     form_attributes = _attrs(
@@ -404,22 +412,22 @@ def render_form(
         novalidate=True,
     )
     return (
-        f"<form {form_attributes}>"
+        f"<form {form_attributes}>\n"
         f"{render_error_summary(errors, field_ids, lang)}"
-        f'<p class="lobby-form__note">{_e(_t("required_note", lang))}</p>'
-        f'<input type="hidden" name="{LANG_FIELD}" value="{lang}">'
+        f'<p class="lobby-form__note">{_e(_t("required_note", lang))}</p>\n'
+        f'<input type="hidden" name="{LANG_FIELD}" value="{lang}">\n'
         f"{fields_html}"
         f"{_consent_html(lang, _is_checked(values.get(CONSENT_FIELD, '')), errors.get(CONSENT_FIELD))}"
         f"{_honeypot_html(lang)}"
-        f'<div class="lobby-actions"><button type="submit" class="lobby-button">{_e(_t("submit", lang))}</button>'
-        "</div>"
-        f'<p class="lobby-form__note">{_e(_t("after_submit", lang))}</p>'
+        '<div class="lobby-actions"><button type="submit" class="lobby-button">'
+        f"{_e(_t('submit', lang))}</button></div>\n"
+        f'<p class="lobby-form__note">{_e(_t("after_submit", lang))}</p>\n'
         "</form>"
     )
 
 
 def _status_field(
-    field_id: str, lang: str, value: str, error: str | None, max_length: int, autocomplete: str
+    field_id: str, lang: str, value: str, error: str | None, *, max_length: int, autocomplete: str
 ) -> str:
     hint = _t(f"status_{field_id}_hint", lang)
     attributes = _attrs(
@@ -437,9 +445,9 @@ def _status_field(
     )
     return (
         f'<div class="lobby-field{" lobby-field--error" if error else ""}" data-field="{field_id}">'
-        f'<label class="lobby-label" for="f-{field_id}">{_e(_t(f"status_{field_id}", lang))}</label>'
-        f'<div class="lobby-hint" id="f-{field_id}-hint">{_e(hint)}</div>'
-        f"{_error_html(field_id, error, lang)}<input {attributes}></div>"
+        f'<label class="lobby-label" for="f-{field_id}">{_e(_t(f"status_{field_id}", lang))}</label>\n'
+        f'<div class="lobby-hint" id="f-{field_id}-hint">{_e(hint)}</div>\n'
+        f"{_error_html(field_id, error, lang)}<input {attributes}>\n</div>\n"
     )
 
 
@@ -453,14 +461,29 @@ def render_status_form(
     lang = _lang(lang)
     values = values or {}
     errors = errors or {}
+    reference = _status_field(
+        "reference",
+        lang,
+        values.get("reference", ""),
+        errors.get("reference"),
+        max_length=STATUS_REFERENCE_MAX,
+        autocomplete="off",
+    )
+    contact = _status_field(
+        "contact",
+        lang,
+        values.get("contact", ""),
+        errors.get("contact"),
+        max_length=STATUS_CONTACT_MAX,
+        autocomplete="tel",
+    )
     return (
-        f'<form class="lobby-status-form" method="post" action="{STATUS_ACTION}" novalidate>'
+        f'<form class="lobby-status-form" method="post" action="{STATUS_ACTION}" novalidate>\n'
         f"{render_error_summary(errors, ['reference', 'contact'], lang)}"
-        f'<input type="hidden" name="{LANG_FIELD}" value="{lang}">'
-        f"{_status_field('reference', lang, values.get('reference', ''), errors.get('reference'), STATUS_REFERENCE_MAX, 'off')}"  # noqa: E501
-        f"{_status_field('contact', lang, values.get('contact', ''), errors.get('contact'), STATUS_CONTACT_MAX, 'tel')}"  # noqa: E501
+        f'<input type="hidden" name="{LANG_FIELD}" value="{lang}">\n'
+        f"{reference}{contact}"
         f'<div class="lobby-actions"><button type="submit" class="lobby-button">'
-        f"{_e(_t('status_submit', lang))}</button></div>"
+        f"{_e(_t('status_submit', lang))}</button></div>\n"
         "</form>"
     )
 
@@ -505,7 +528,7 @@ def render_emergency(catalog: Catalog, lang: str) -> str:
     ]
     items = "".join(
         f'<li><a class="lobby-emergency__number" href="{_e(tel_href(number))}">{_e(number)}</a> '
-        f'<span class="lobby-emergency__service">{_e(service)}</span></li>'
+        f'<span class="lobby-emergency__service">{_e(service)}</span></li>\n'
         for number, service in services
     )
     office = catalog.property.phone_24h
@@ -531,7 +554,8 @@ def render_emergency_line(catalog: Catalog, lang: str) -> str:
         (_t("line_office", lang), catalog.property.phone_24h),
     ]
     items = " · ".join(
-        f'<span>{_e(service)} <a href="{_e(tel_href(number))}">{_e(number)}</a></span>' for service, number in services
+        f'<span>{_e(service)} <a href="{_e(tel_href(number))}">{_e(number)}</a></span>'
+        for service, number in services
     )
     colon = "：" if lang == "zh" else ": "
     return f'<p class="lobby-emergency-line"><strong>{_e(_t("line_title", lang))}</strong>{colon}{items}</p>'
@@ -555,8 +579,9 @@ def _resolve_html(catalog: Catalog, kind: Kind, lang: str) -> str:
         return _e(describe_rule(resolve, lang))
     by = kind.field(kind.deadlines.resolve_by or "")
     labels = catalog.choices(by)
+    colon = "：" if lang == "zh" else ": "
     items = "".join(
-        f"<li>{_e(labels[choice](lang))}{'：' if lang == 'zh' else ': '}{_e(describe_rule(rule, lang))}</li>"
+        f"<li>{_e(labels[choice](lang))}{colon}{_e(describe_rule(rule, lang))}</li>\n"
         for choice, rule in resolve.items()
     )
     return f"<ul>{items}</ul>"
@@ -594,10 +619,11 @@ def render_deadlines(catalog: Catalog, kind_id: str, lang: str) -> str:
         (_t("dl_follow_up", lang), _e(_follow_up_text(kind, lang))),
         (_t("dl_office", lang), _e(catalog.offices[kind.office].name(lang))),
     ]
-    items = "".join(f"<div><dt>{_e(term)}</dt><dd>{value}</dd></div>" for term, value in rows)
+    items = "".join(f"<div><dt>{_e(term)}</dt>\n<dd>{value}</dd></div>\n" for term, value in rows)
     note = ""
     if any(rule == "same-day" or rule.endswith("wd") for rule in _kind_rules(kind)):
-        note = f'<p class="lobby-deadlines__note">{_e(_t("working_time_note", lang, hours=office_hours_text(catalog, lang)))}</p>'  # noqa: E501
+        sentence = _t("working_time_note", lang, hours=office_hours_text(catalog, lang))
+        note = f'<p class="lobby-deadlines__note">{_e(sentence)}</p>'
     return f'<div class="lobby-deadlines" data-kind="{_e(kind.id)}"><dl>{items}</dl>{note}</div>'
 
 
@@ -605,7 +631,8 @@ def render_office_hours(catalog: Catalog, lang: str) -> str:
     """Office hours and the 24-hour line."""
     lang = _lang(lang)
     phone = catalog.property.phone_24h
-    hours = f"{office_hours_text(catalog, lang)}{'（' if lang == 'zh' else ' ('}{_t('hours_holidays', lang)}{'）' if lang == 'zh' else ')'}"  # noqa: E501
+    opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
+    hours = f"{office_hours_text(catalog, lang)}{opening}{_t('hours_holidays', lang)}{closing}"
     return (
         '<dl class="lobby-office-hours">'
         f"<div><dt>{_e(_t('hours_label', lang))}</dt><dd>{_e(hours)}</dd></div>"
@@ -625,8 +652,8 @@ def render_prices(catalog: Catalog, lang: str) -> str:
     return (
         '<table class="lobby-prices">'
         f"<caption>{_e(_t('price_caption', lang))}</caption>"
-        f"<thead><tr><th scope=\"col\">{_e(_t('price_service', lang))}</th>"
-        f"<th scope=\"col\">{_e(_t('price_price', lang))}</th></tr></thead>"
+        f'<thead><tr><th scope="col">{_e(_t("price_service", lang))}</th>'
+        f'<th scope="col">{_e(_t("price_price", lang))}</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -636,7 +663,8 @@ def render_kinds(catalog: Catalog, lang: str) -> str:
     lang = _lang(lang)
     separator = "：" if lang == "zh" else ": "
     items = "".join(
-        f'<li><a href="{_e(page_url(lang, kind.page))}">{_e(kind.name(lang))}</a>{separator}{_e(kind.summary(lang))}</li>'  # noqa: E501
+        f'<li><a href="{_e(page_url(lang, kind.page))}">{_e(kind.name(lang))}</a>'
+        f"{separator}{_e(kind.summary(lang))}</li>\n"
         for kind in catalog.kinds.values()
     )
     return f'<ul class="lobby-kinds">{items}</ul>'

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-REFERENCE = re.compile(r"^(?P<day>[0-9]{8})-(?P<n>[0-9]{4,6})$")
+REFERENCE = re.compile(r"(?P<day>[0-9]{8})-(?P<n>[0-9]{4,6})")
 
 
 def format_reference(day: date, sequence: int) -> str:
@@ -20,11 +20,11 @@ def format_reference(day: date, sequence: int) -> str:
 
 
 def is_reference(text: str) -> bool:
-    return bool(REFERENCE.match(text))
+    return bool(REFERENCE.fullmatch(text))
 
 
 def counter_day(reference: str) -> str:
-    match = REFERENCE.match(reference)
+    match = REFERENCE.fullmatch(reference)
     if not match:
         raise ValueError(f"not a reference: {reference!r}")
     return match["day"]

@@ -130,10 +130,10 @@ def _check_field(
     if form_field.min_length and len(value) < form_field.min_length:
         return None, message("too_short", lang, label=label, n=form_field.min_length)
     if form_field.type == "tel":
-        if not _PHONE_CHARS.match(value) or not 7 <= len(phone_digits(value)) <= 15:
+        if not _PHONE_CHARS.fullmatch(value) or not 7 <= len(phone_digits(value)) <= 15:
             return None, message("bad_phone", lang)
     elif form_field.type == "email":
-        if not _EMAIL.match(value):
+        if not _EMAIL.fullmatch(value):
             return None, message("bad_email", lang)
         value = value.lower()
     elif form_field.type == "choice":

@@ -22,7 +22,9 @@ from lobby.settings import get_settings
 from lobby.storage import Store
 
 logger = Logger(service="lobby")
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+# Report every failed record, even when all failed, so Lambda retries exactly those
+# (with bisection) and, after the last retry, hands them to the on-failure queue.
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
 def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:

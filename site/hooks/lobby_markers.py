@@ -45,7 +45,7 @@ _ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
 _MARKER = re.compile(r"(?P<name>[a-z-]+)(?:\s+(?P<argument>[a-z0-9-]+))?")
 
 _BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
-    "form": lambda catalog, kind, lang: formhtml.render_form(catalog, kind, lang),
+    "form": formhtml.render_form,
     "deadlines": formhtml.render_deadlines,
 }
 _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
@@ -56,6 +56,8 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "kinds": formhtml.render_kinds,
     "retention": formhtml.render_retention,
 }
+# Forms are left out of the search index: their labels would match every query about names or phones.
+_NOT_SEARCHED = frozenset({"form", "status"})
 LANGUAGES = ("zh", "en")
 
 
@@ -72,7 +74,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except CatalogError as error:
         raise PluginError(str(error)) from error
     # The emergency line in the header of every page, in each language.
-    config.extra["lobby_announce"] = {lang: formhtml.render_emergency_line(catalog, lang) for lang in LANGUAGES}
+    config.extra["lobby_announce"] = {
+        lang: formhtml.render_emergency_line(catalog, lang) for lang in LANGUAGES
+    }
     # jieba (Chinese word segmentation for the search index) chats on stderr at DEBUG level.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     return config
@@ -86,6 +90,15 @@ def page_language(page: Page, config: MkDocsConfig) -> str:
 
 def expand_marker(body: str, catalog: Catalog, lang: str) -> str:
     """The HTML for one marker's body (``form repair``); ValueError when it is not a known marker."""
+    name = body.strip().split(" ", 1)[0]
+    html = _render_marker(body, catalog, lang)
+    if name in _NOT_SEARCHED:
+        # Material's search skips elements carrying data-search-exclude, and strips the attribute afterwards.
+        return f'<div class="lobby-block" data-search-exclude="true">\n{html}\n</div>'
+    return html
+
+
+def _render_marker(body: str, catalog: Catalog, lang: str) -> str:
     match = _MARKER.fullmatch(body.strip())
     if not match:
         raise ValueError("it is not of the form <!-- lobby:NAME [KIND] -->")

@@ -1,0 +1,381 @@
+/*
+ * Lobby: progressive enhancement of the request and status forms.
+ *
+ * Without this script the forms post to the API and the API answers with a
+ * page of its own. With it, the form is sent as JSON and the answer is shown
+ * in place: the receipt, or the same error summary and field messages the
+ * API would render (lobby/formhtml.py), or a plain message when the network
+ * or the server fails, with everything typed still in the form.
+ *
+ * Plain ES2017, no framework, no build step. Every text a resident sees is in
+ * the page's language (the <html lang> attribute). Values from the server are
+ * put in with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var LANG = /^en/i.test(document.documentElement.lang || "") ? "en" : "zh";
+
+  var TEXT = {
+    zh: {
+      errorPrefix: "错误：",
+      summaryTitle: "请修改以下内容",
+      receivedTitle: function (kind) { return "我们已收到您的" + kind; },
+      receivedFallback: "我们已收到您的请求",
+      referenceIs: "您的受理编号",
+      due: "承诺时间",
+      whatNext: "接下来会怎样",
+      keepReference: "请记下这个编号。查询进度时，输入编号和您留下的电话或邮箱即可。",
+      checkStatus: "查询办理进度",
+      sending: "正在提交…",
+      looking: "正在查询…",
+      failed: "抱歉，提交没有成功，您填写的内容都还在。请过几分钟再试一次。",
+      failedUrgent: function (phone) { return "如果事情紧急，请直接拨打物业 24 小时值班电话 " + phone + "。"; },
+      tooLarge: "内容太长，无法提交。请把“具体情况”写得简短一些，再提交一次。",
+      statusFailed: "抱歉，暂时无法查询，请过几分钟再试一次。",
+      notFound: "没有找到与该编号和联系方式相符的请求。请核对编号和您提交时留下的电话或邮箱。",
+      statusTitle: function (reference) { return "办理进度：" + reference; },
+      kind: "类别",
+      status: "状态",
+      owner: "负责人",
+      history: "办理记录",
+    },
+    en: {
+      errorPrefix: "Error: ",
+      summaryTitle: "There is a problem",
+      receivedTitle: function (kind) { return "We have received your " + kind.charAt(0).toLowerCase() + kind.slice(1); },
+      receivedFallback: "We have received your request",
+      referenceIs: "Your reference number",
+      due: "Promised by",
+      whatNext: "What happens next",
+      keepReference: "Keep this reference. To check progress, enter it with the phone number or email you gave.",
+      checkStatus: "Check the progress of your request",
+      sending: "Sending…",
+      looking: "Looking it up…",
+      failed: "Sorry, your request was not sent. Everything you entered is still here. Please try again in a few minutes.",
+      failedUrgent: function (phone) { return "If it is urgent, phone the office's 24-hour line on " + phone + "."; },
+      tooLarge: "Your request is too long to send. Shorten the description and send it again.",
+      statusFailed: "Sorry, we cannot look up requests right now. Please try again in a few minutes.",
+      notFound: "We found no request with that reference and contact. Check the reference and the phone number or email you gave.",
+      statusTitle: function (reference) { return "Request " + reference; },
+      kind: "Kind",
+      status: "Status",
+      owner: "Owner",
+      history: "Timeline",
+    },
+  }[LANG];
+
+  // --- small DOM helpers ----------------------------------------------------------------------
+
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function isRelativeUrl(url) {
+    // Only paths on this site become links: never a javascript: or another host's URL.
+    return typeof url === "string" && /^\/(?!\/)/.test(url);
+  }
+
+  function formValues(form) {
+    // A flat object with the names a browser would post; the consent box is "yes" when ticked.
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.name || control.disabled) return;
+      if (control.type === "checkbox" || control.type === "radio") {
+        if (control.checked) data[control.name] = control.value;
+        return;
+      }
+      if (control.tagName === "BUTTON" || control.type === "submit") return;
+      data[control.name] = control.value;
+    });
+    return data;
+  }
+
+  async function postJson(url, data) {
+    var response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(data),
+    });
+    var body = null;
+    try {
+      body = await response.json();
+    } catch (error) {
+      body = null;
+    }
+    return { status: response.status, body: body };
+  }
+
+  function setBusy(form, busy, label) {
+    var button = form.querySelector("button[type=submit], .lobby-button");
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+    if (!button) return;
+    if (busy) {
+      button.setAttribute("data-label", button.textContent);
+      button.textContent = label;
+      button.disabled = true;
+    } else {
+      button.textContent = button.getAttribute("data-label") || button.textContent;
+      button.disabled = false;
+    }
+  }
+
+  // --- errors, exactly as the API renders them without JavaScript ------------------------------
+
+  function fieldIds(form) {
+    return Array.prototype.map.call(form.querySelectorAll("[data-field]"), function (wrapper) {
+      return wrapper.getAttribute("data-field");
+    });
+  }
+
+  function describedBy(node, id, add) {
+    var ids = (node.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (value) {
+      return value && value !== id;
+    });
+    if (add) ids.push(id);
+    if (ids.length) node.setAttribute("aria-describedby", ids.join(" "));
+    else node.removeAttribute("aria-describedby");
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(
+      form.querySelectorAll(".lobby-error-summary, .lobby-form-alert, .lobby-error-message"),
+      function (node) { node.parentNode.removeChild(node); }
+    );
+    Array.prototype.forEach.call(form.querySelectorAll(".lobby-field--error"), function (wrapper) {
+      wrapper.classList.remove("lobby-field--error");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (control) {
+      control.removeAttribute("aria-invalid");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-describedby]"), function (node) {
+      node.getAttribute("aria-describedby").split(/\s+/).forEach(function (id) {
+        if (/-error$/.test(id)) describedBy(node, id, false);
+      });
+    });
+  }
+
+  function focusField(form, id) {
+    var control = form.querySelector("#f-" + CSS.escape(id));
+    if (!control) return;
+    var wrapper = form.querySelector('[data-field="' + CSS.escape(id) + '"]');
+    var caption = wrapper && wrapper.querySelector("legend, label");
+    control.focus();
+    if (caption && caption.scrollIntoView) caption.scrollIntoView();
+  }
+
+  function showFieldError(form, id, message) {
+    var wrapper = form.querySelector('[data-field="' + CSS.escape(id) + '"]');
+    if (!wrapper) return;
+    var errorId = "f-" + id + "-error";
+    var note = element("p", { class: "lobby-error-message", id: errorId }, [
+      element("span", { class: "lobby-visually-hidden" }, [TEXT.errorPrefix]),
+      message,
+    ]);
+    wrapper.classList.add("lobby-field--error");
+    var fieldset = wrapper.querySelector("fieldset");
+    var container = fieldset || wrapper;
+    // After the hint, else after the label or legend; the consent box has neither, so first.
+    var anchor = container.querySelector(".lobby-hint") || container.querySelector(":scope > legend, :scope > label");
+    if (anchor) anchor.insertAdjacentElement("afterend", note);
+    else container.insertBefore(note, container.firstChild);
+    describedBy(fieldset || wrapper.querySelector("#f-" + CSS.escape(id)) || wrapper, errorId, true);
+    Array.prototype.forEach.call(wrapper.querySelectorAll("input, select, textarea"), function (control) {
+      if (control.name === id) control.setAttribute("aria-invalid", "true");
+    });
+  }
+
+  function showErrors(form, errors, fallback) {
+    clearErrors(form);
+    var messages = {};
+    var order = [];
+    (errors || []).forEach(function (problem) {
+      if (!problem || !problem.field || messages[problem.field]) return;
+      messages[problem.field] = String(problem.message || "");
+      order.push(problem.field);
+    });
+    var ids = fieldIds(form);
+    var items = [];
+    ids.forEach(function (id) {
+      if (!messages[id]) return;
+      var link = element("a", { href: "#f-" + id }, [messages[id]]);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        focusField(form, id);
+      });
+      items.push(element("li", {}, [link]));
+      showFieldError(form, id, messages[id]);
+    });
+    order.forEach(function (id) {
+      if (ids.indexOf(id) === -1) items.push(element("li", {}, [messages[id]]));
+    });
+    if (!items.length) items.push(element("li", {}, [fallback || TEXT.failed]));
+    var summary = element("div", { class: "lobby-error-summary", role: "alert", tabindex: "-1" }, [
+      element("h2", { class: "lobby-error-summary__title" }, [TEXT.summaryTitle]),
+      element("ul", { class: "lobby-error-summary__list" }, items),
+    ]);
+    form.insertBefore(summary, form.firstChild);
+    summary.focus();
+  }
+
+  function showAlert(form, lines) {
+    clearErrors(form);
+    var alert = element("div", { class: "lobby-form-alert", role: "alert", tabindex: "-1" },
+      lines.filter(Boolean).map(function (line) { return element("p", {}, [line]); }));
+    form.insertBefore(alert, form.firstChild);
+    alert.focus();
+  }
+
+  // --- request forms --------------------------------------------------------------------------
+
+  function receipt(form, body) {
+    var kindName = form.getAttribute("data-kind-name");
+    var children = [
+      element("h2", { class: "lobby-receipt__title" }, [kindName ? TEXT.receivedTitle(kindName) : TEXT.receivedFallback]),
+      element("p", {}, [TEXT.referenceIs]),
+      element("p", { class: "lobby-receipt__reference" }, [String(body.reference || "")]),
+    ];
+    if (body.due_text) {
+      children.push(element("p", {}, [TEXT.due + (LANG === "zh" ? "：" : ": "), element("strong", {}, [String(body.due_text)])]));
+    }
+    if (body.message) {
+      children.push(element("h3", {}, [TEXT.whatNext]));
+      children.push(element("p", {}, [String(body.message)]));
+    }
+    children.push(element("p", {}, [TEXT.keepReference]));
+    if (isRelativeUrl(body.status_url)) {
+      children.push(element("p", {}, [element("a", { href: body.status_url }, [TEXT.checkStatus])]));
+    }
+    return element("div", { class: "lobby-receipt", role: "status", tabindex: "-1" }, children);
+  }
+
+  function failureLines(form, status) {
+    var phone = form.getAttribute("data-help-phone");
+    var first = status === 413 ? TEXT.tooLarge : TEXT.failed;
+    return [first, phone ? TEXT.failedUrgent(phone) : null];
+  }
+
+  async function submitRequest(form) {
+    var answer;
+    try {
+      answer = await postJson(form.getAttribute("action"), formValues(form));
+    } catch (error) {
+      showAlert(form, failureLines(form, 0));
+      return;
+    }
+    var body = answer.body || {};
+    if (answer.status === 201 && body.reference) {
+      var done = receipt(form, body);
+      form.parentNode.replaceChild(done, form);
+      done.focus();
+      return;
+    }
+    if (answer.status === 422) {
+      showErrors(form, body.errors, body.message);
+      return;
+    }
+    showAlert(form, failureLines(form, answer.status));
+  }
+
+  // --- status form ----------------------------------------------------------------------------
+
+  function statusResult(body) {
+    var rows = [
+      [TEXT.kind, body.kind_name],
+      [TEXT.status, body.status_text],
+      [TEXT.due, body.due_text],
+      [TEXT.owner, body.owner],
+    ].filter(function (row) { return row[1]; });
+    var list = element("dl", {}, rows.map(function (row) {
+      return element("div", {}, [element("dt", {}, [row[0]]), element("dd", {}, [String(row[1])])]);
+    }));
+    var history = (Array.isArray(body.history) ? body.history : []).map(function (event) {
+      var time = element("time", { datetime: String(event.at || "") }, [String(event.at_text || "")]);
+      return element("li", {}, [time, " ", String(event.text || "")]);
+    });
+    return element("div", { class: "lobby-status-result", role: "status", tabindex: "-1" }, [
+      element("h2", {}, [TEXT.statusTitle(String(body.reference || ""))]),
+      list,
+      history.length ? element("h3", {}, [TEXT.history]) : null,
+      history.length ? element("ol", { class: "lobby-timeline" }, history) : null,
+    ]);
+  }
+
+  async function submitStatus(form) {
+    var previous = form.parentNode.querySelector(".lobby-status-result");
+    if (previous) previous.parentNode.removeChild(previous);
+    var answer;
+    try {
+      answer = await postJson(form.getAttribute("action"), formValues(form));
+    } catch (error) {
+      showAlert(form, [TEXT.statusFailed]);
+      return;
+    }
+    var body = answer.body || {};
+    if (answer.status === 200 && body.reference) {
+      clearErrors(form);
+      var result = statusResult(body);
+      form.insertAdjacentElement("afterend", result);
+      result.focus();
+      return;
+    }
+    if (answer.status === 404) {
+      showErrors(form, [], body.message || TEXT.notFound);
+      return;
+    }
+    if (answer.status === 422) {
+      showErrors(form, body.errors, body.message);
+      return;
+    }
+    showAlert(form, [TEXT.statusFailed]);
+  }
+
+  // --- wiring ---------------------------------------------------------------------------------
+
+  function enhance(form, submit, busyLabel) {
+    if (form.getAttribute("data-enhanced")) return;
+    form.setAttribute("data-enhanced", "true");
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      // One request at a time: a second press while the first is in flight does nothing.
+      if (form.getAttribute("aria-busy") === "true") return;
+      setBusy(form, true, busyLabel);
+      try {
+        await submit(form);
+      } finally {
+        setBusy(form, false);
+      }
+    });
+  }
+
+  function prefillReference(form) {
+    // The receipt links to the status page with ?ref=<reference>; the contact is never in a URL.
+    var match = /[?&]ref=([^&#]*)/.exec(window.location.search);
+    var field = form.querySelector("#f-reference");
+    if (!match || !field || field.value) return;
+    field.value = decodeURIComponent(match[1].replace(/\+/g, " "));
+  }
+
+  function start() {
+    if (!window.fetch || !window.CSS || !CSS.escape) return; // the forms still work without us
+    Array.prototype.forEach.call(document.querySelectorAll("form.lobby-form"), function (form) {
+      enhance(form, submitRequest, TEXT.sending);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("form.lobby-status-form"), function (form) {
+      prefillReference(form);
+      enhance(form, submitStatus, TEXT.looking);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,461 @@
+"""What template.yaml deploys, read as written (intrinsics kept as cfn.Tag)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfn import Tag, resource
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+EVENT_FILTER = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}}}}
+REQUIRED_OUTPUTS = {"SiteUrl", "SiteBucketName", "DistributionId", "ApiUrl", "TableName", "DeadLetterQueueUrl"}
+
+
+# ------------------------------------------------------------------ helpers
+def of_type(template: dict[str, Any], type_name: str) -> dict[str, dict[str, Any]]:
+    return {name: body for name, body in template["Resources"].items() if body["Type"] == type_name}
+
+
+def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return of_type(template, "AWS::Serverless::Function")
+
+
+def function_setting(template: dict[str, Any], name: str, key: str) -> Any:
+    """A function property, falling back to Globals as SAM does."""
+    props = resource(template, name)["Properties"]
+    return props.get(key, template.get("Globals", {}).get("Function", {}).get(key))
+
+
+def environment(template: dict[str, Any], name: str) -> dict[str, Any]:
+    """Globals' variables merged with the function's own, as SAM merges them."""
+    merged = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    merged.update(resource(template, name)["Properties"].get("Environment", {}).get("Variables", {}))
+    return merged
+
+
+def statements(template: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    found = []
+    for policy in resource(template, name)["Properties"].get("Policies", []):
+        if isinstance(policy, dict) and "Statement" in policy:
+            found.extend(policy["Statement"])
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def sub_text(value: Any) -> str:
+    """The format string of a ``!Sub`` (short or long form)."""
+    assert isinstance(value, Tag) and value.name == "Sub", value
+    return value.value[0] if isinstance(value.value, list) else value.value
+
+
+def references(value: Any) -> Iterator[str]:
+    """Every resource or parameter name an expression mentions."""
+    if isinstance(value, Tag):
+        if value.name in ("Ref", "GetAtt"):
+            yield str(value.value).split(".")[0]
+        elif value.name == "Sub":
+            yield from re.findall(r"\$\{([A-Za-z0-9]+)", sub_text(value))
+            if isinstance(value.value, list):
+                yield from references(value.value[1])
+        else:
+            yield from references(value.value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)
+
+
+# ------------------------------------------------------------------ functions
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_each_function_handler_is_a_lambda_handler_in_the_code(
+    template: dict[str, Any], root: Path, name: str
+) -> None:
+    props = resource(template, name)["Properties"]
+    module, attribute = props["Handler"].rsplit(".", 1)
+    source = root / props["CodeUri"] / (module.replace(".", "/") + ".py")
+
+    assert source.is_file(), f"{name}: {props['Handler']} needs {source}"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert attribute == "lambda_handler"
+    assert attribute in defined
+
+
+def test_the_template_declares_exactly_the_two_functions(template: dict[str, Any]) -> None:
+    handlers = {props["Properties"]["Handler"] for props in functions(template).values()}
+
+    assert handlers == {"api.app.lambda_handler", "notify.app.lambda_handler"}
+
+
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_functions_run_python_3_12_or_later_on_arm64(template: dict[str, Any], name: str) -> None:
+    runtime = function_setting(template, name, "Runtime")
+    match = re.fullmatch(r"python3\.(\d+)", runtime)
+
+    assert match and int(match[1]) >= 12, runtime
+    assert function_setting(template, name, "Architectures") == ["arm64"]
+
+
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_functions_get_the_runtime_settings_lobby_reads(template: dict[str, Any], name: str) -> None:
+    env = environment(template, name)
+
+    assert env["POWERTOOLS_SERVICE_NAME"] == "lobby"
+    assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    assert env["TABLE_NAME"] == Tag("Ref", "RequestsTable")
+    assert env["SENDER_EMAIL"] == Tag("Ref", "SenderEmail")
+    assert env["OFFICE_EMAILS"] == Tag("Ref", "OfficeEmails")
+    assert env["SIGNING_SECRET_PARAMETER"] == Tag("Ref", "SigningSecretParameterName")
+    # Logging whole events would write residents' names and phones to the logs.
+    assert "POWERTOOLS_LOGGER_LOG_EVENT" not in env
+
+
+def test_notify_links_to_the_custom_site_url_or_else_the_distribution(template: dict[str, Any]) -> None:
+    site_url = environment(template, "NotifyFunction")["SITE_URL"]
+
+    assert site_url.name == "If"
+    condition, custom, default = site_url.value
+    assert condition == "HasSiteUrl"
+    assert custom == Tag("Ref", "SiteUrl")
+    assert sub_text(default) == "https://${Distribution.DomainName}"
+
+
+def test_the_api_function_does_not_depend_on_the_distribution(template: dict[str, Any]) -> None:
+    """The distribution depends on the API, so the reverse would be a cycle."""
+    props = resource(template, "ApiFunction")["Properties"]
+
+    assert "SITE_URL" not in environment(template, "ApiFunction")
+    assert "Distribution" not in set(references(props))
+    assert "Distribution" not in set(references(template["Globals"]))
+
+
+def test_the_api_serves_everything_under_api_from_one_route(template: dict[str, Any]) -> None:
+    events = resource(template, "ApiFunction")["Properties"]["Events"]
+
+    (event,) = events.values()
+    assert event["Type"] == "HttpApi"
+    assert event["Properties"]["ApiId"] == Tag("Ref", "HttpApi")
+    assert event["Properties"]["Method"].upper() == "ANY"
+    assert event["Properties"]["Path"] == "/api/{proxy+}"
+
+
+def test_the_http_api_throttles_every_route(template: dict[str, Any]) -> None:
+    api = resource(template, "HttpApi")
+    settings = api["Properties"]["DefaultRouteSettings"]
+    parameters = template["Parameters"]
+
+    assert api["Type"] == "AWS::Serverless::HttpApi"
+    for key, parameter in (
+        ("ThrottlingBurstLimit", "ApiThrottlingBurstLimit"),
+        ("ThrottlingRateLimit", "ApiThrottlingRateLimit"),
+    ):
+        assert settings[key] == Tag("Ref", parameter)
+        assert parameters[parameter]["Default"] > 0
+
+
+# ------------------------------------------------------------------ stream and DLQ
+def stream_event(template: dict[str, Any]) -> dict[str, Any]:
+    (event,) = resource(template, "NotifyFunction")["Properties"]["Events"].values()
+    assert event["Type"] == "DynamoDB"
+    return event["Properties"]  # type: ignore[no-any-return]
+
+
+def test_notify_reads_the_table_stream_in_small_batches_reporting_item_failures(
+    template: dict[str, Any],
+) -> None:
+    event = stream_event(template)
+
+    assert event["Stream"] == Tag("GetAtt", "RequestsTable.StreamArn")
+    assert event["StartingPosition"] in ("TRIM_HORIZON", "LATEST")
+    assert event["BatchSize"] == 10
+    assert event["MaximumBatchingWindowInSeconds"] == 1
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["BisectBatchOnFunctionError"] is True
+    assert 0 < event["MaximumRetryAttempts"] <= 10
+
+
+def test_batches_that_fail_every_retry_go_to_the_dead_letter_queue(template: dict[str, Any]) -> None:
+    on_failure = stream_event(template)["DestinationConfig"]["OnFailure"]
+    queue = resource(template, "DeadLetterQueue")
+
+    assert on_failure["Type"] == "SQS"  # SAM grants sqs:SendMessage for it
+    assert on_failure["Destination"] == Tag("GetAtt", "DeadLetterQueue.Arn")
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def test_only_inserted_history_events_wake_the_notify_function(template: dict[str, Any]) -> None:
+    (only,) = stream_event(template)["FilterCriteria"]["Filters"]
+
+    assert json.loads(only["Pattern"]) == EVENT_FILTER
+
+
+# ------------------------------------------------------------------ permissions
+def ses_statements(template: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for statement in statements(template, name)
+        if any(str(action).startswith("ses:") for action in as_list(statement["Action"]))
+    ]
+
+
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_no_statement_grants_anything_on_every_resource(template: dict[str, Any], name: str) -> None:
+    for statement in statements(template, name):
+        assert "*" not in as_list(statement["Resource"]), statement
+
+
+def test_the_api_function_cannot_send_mail(template: dict[str, Any]) -> None:
+    assert ses_statements(template, "ApiFunction") == []
+    assert not any("SES" in str(policy) for policy in resource(template, "ApiFunction")["Properties"]["Policies"])
+
+
+def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -> None:
+    (statement,) = ses_statements(template, "NotifyFunction")
+    resources = [sub_text(item) for item in as_list(statement["Resource"])]
+
+    assert as_list(statement["Action"]) == ["ses:SendEmail"]
+    assert statement["Effect"] == "Allow"
+    prefix = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
+    assert sorted(resources) == [prefix + "${SenderDomain}", prefix + "${SenderEmail}"]
+    domain = next(item for item in as_list(statement["Resource"]) if "SenderDomain" in sub_text(item))
+    assert domain.value[1]["SenderDomain"] == Tag("Select", [1, Tag("Split", ["@", Tag("Ref", "SenderEmail")])])
+
+
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_functions_read_only_the_signing_secret_parameter(template: dict[str, Any], name: str) -> None:
+    by_sid = {statement.get("Sid"): statement for statement in statements(template, name)}
+    parameter_arn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}"
+
+    read = by_sid["ReadSigningSecret"]
+    assert set(as_list(read["Action"])) <= {"ssm:GetParameter", "ssm:GetParameters"}
+    assert sub_text(read["Resource"]) == parameter_arn
+    decrypt = by_sid["DecryptSigningSecret"]
+    assert as_list(decrypt["Action"]) == ["kms:Decrypt"]
+    conditions = decrypt["Condition"]["StringEquals"]
+    assert sub_text(conditions["kms:ViaService"]) == "ssm.${AWS::Region}.amazonaws.com"
+    assert sub_text(conditions["kms:EncryptionContext:PARAMETER_ARN"]) == parameter_arn
+    assert template["Parameters"]["SigningSecretParameterName"]["Default"] == "/lobby/signing-secret"
+
+
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+def test_functions_use_the_table_through_the_crud_policy_template(template: dict[str, Any], name: str) -> None:
+    policies = resource(template, name)["Properties"]["Policies"]
+
+    assert {"DynamoDBCrudPolicy": {"TableName": Tag("Ref", "RequestsTable")}} in policies
+
+
+def test_the_stack_creates_the_sender_identity_unless_it_exists(template: dict[str, Any]) -> None:
+    identity = resource(template, "SenderIdentity")
+
+    assert identity["Type"] == "AWS::SES::EmailIdentity"
+    assert identity["Condition"] == "CreatesSenderIdentity"
+    chosen = identity["Properties"]["EmailIdentity"]
+    assert chosen.value[0] == "SenderIdentityIsDomain"
+    assert chosen.value[2] == Tag("Ref", "SenderEmail")
+
+
+# ------------------------------------------------------------------ table
+def test_the_table_keeps_its_records(template: dict[str, Any]) -> None:
+    table = resource(template, "RequestsTable")
+    props = table["Properties"]
+
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert props["KeySchema"] == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+
+
+def documented_indexes(root: Path) -> dict[str, tuple[str, str]]:
+    """``**GSI1** `ByOfficeDeadline`: `GSI1PK = …`` rows of infra/README.md → name: (hash, range)."""
+    readme = (root / "infra" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"\*\*(GSI\d)\*\* `(\w+)`", readme)
+    return {name: (f"{gsi}PK", f"{gsi}SK") for gsi, name in rows}
+
+
+def test_the_table_has_the_four_indexes_of_the_design(template: dict[str, Any], root: Path) -> None:
+    documented = documented_indexes(root)
+    indexes = resource(template, "RequestsTable")["Properties"]["GlobalSecondaryIndexes"]
+    declared = {
+        index["IndexName"]: tuple(key["AttributeName"] for key in index["KeySchema"]) for index in indexes
+    }
+
+    assert documented == {
+        "ByOfficeDeadline": ("GSI1PK", "GSI1SK"),
+        "Agenda": ("GSI2PK", "GSI2SK"),
+        "ByUnit": ("GSI3PK", "GSI3SK"),
+        "ByContact": ("GSI4PK", "GSI4SK"),
+    }
+    assert declared == documented
+    assert all(index["Projection"] == {"ProjectionType": "ALL"} for index in indexes)
+
+
+# ------------------------------------------------------------------ alarms and logs
+def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) -> None:
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched = {
+        (alarm["Properties"]["MetricName"], str(alarm["Properties"]["Dimensions"][0]["Value"].value))
+        for alarm in alarms
+    }
+
+    assert ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue.QueueName") in watched
+    assert {("Errors", name) for name in functions(template)} <= watched
+    for alarm in alarms:
+        props = alarm["Properties"]
+        assert props["ComparisonOperator"] == "GreaterThanThreshold"
+        assert props["Threshold"] == 0
+        assert props["AlarmActions"] == [Tag("Ref", "AlarmTopic")]
+
+
+def test_alarm_mail_is_subscribed_only_when_an_address_is_given(template: dict[str, Any]) -> None:
+    subscription = resource(template, "AlarmEmailSubscription")
+
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == Tag("Ref", "AlarmEmail")
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+
+
+def test_every_log_group_expires_and_each_function_logs_to_its_own(template: dict[str, Any]) -> None:
+    groups = of_type(template, "AWS::Logs::LogGroup")
+    used = {
+        resource(template, name)["Properties"]["LoggingConfig"]["LogGroup"].value for name in functions(template)
+    }
+
+    assert groups
+    for group in groups.values():
+        assert group["Properties"]["RetentionInDays"] == Tag("Ref", "LogRetentionDays")
+    assert used == set(groups)
+    assert template["Parameters"]["LogRetentionDays"]["Default"] == 90
+
+
+# ------------------------------------------------------------------ site
+def test_the_site_bucket_is_private_and_encrypted(template: dict[str, Any]) -> None:
+    props = resource(template, "SiteBucket")["Properties"]
+
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_only_this_distribution_may_read_the_bucket(template: dict[str, Any]) -> None:
+    policy = resource(template, "SiteBucketPolicy")["Properties"]
+    allows = [statement for statement in policy["PolicyDocument"]["Statement"] if statement["Effect"] == "Allow"]
+
+    assert policy["Bucket"] == Tag("Ref", "SiteBucket")
+    (allow,) = allows
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]
+    assert sub_text(source).endswith(":distribution/${Distribution}")
+
+
+def distribution(template: dict[str, Any]) -> dict[str, Any]:
+    return resource(template, "Distribution")["Properties"]["DistributionConfig"]  # type: ignore[no-any-return]
+
+
+def test_the_distribution_serves_the_site_from_s3_through_origin_access_control(
+    template: dict[str, Any],
+) -> None:
+    config = distribution(template)
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    default = config["DefaultCacheBehavior"]
+    site = origins[default["TargetOriginId"]]
+
+    assert site["DomainName"] == Tag("GetAtt", "SiteBucket.RegionalDomainName")
+    assert site["OriginAccessControlId"] == Tag("GetAtt", "SiteOriginAccessControl.Id")
+    assert default["CachePolicyId"] == CACHING_OPTIMIZED
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    (association,) = default["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    assert association["FunctionARN"] == Tag("GetAtt", "DirectoryIndexFunction.FunctionMetadata.FunctionARN")
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["HttpVersion"] == "http2and3"
+    assert config["PriceClass"] == Tag("Ref", "PriceClass")
+
+
+def test_the_distribution_sends_api_paths_to_the_http_api_uncached(template: dict[str, Any]) -> None:
+    config = distribution(template)
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    (behaviour,) = [item for item in config["CacheBehaviors"] if item["PathPattern"] == "/api/*"]
+    api = origins[behaviour["TargetOriginId"]]
+
+    assert sub_text(api["DomainName"]) == "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com"
+    assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert behaviour["CachePolicyId"] == CACHING_DISABLED
+    assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    assert behaviour["ViewerProtocolPolicy"] in ("https-only", "redirect-to-https")
+    assert "FunctionAssociations" not in behaviour
+
+
+def test_missing_pages_show_the_404_page_but_api_answers_pass_unchanged(template: dict[str, Any]) -> None:
+    """Error pages apply to every origin: S3's 403 for a missing key becomes the 404 page,
+    while a 404 (which the API sends for an unknown reference) is never replaced."""
+    responses = {item["ErrorCode"]: item for item in distribution(template)["CustomErrorResponses"]}
+
+    assert responses[403]["ResponsePagePath"] == "/404.html"
+    assert responses[403]["ResponseCode"] == 404
+    assert "ResponsePagePath" not in responses.get(404, {})
+
+
+def test_the_custom_domain_is_served_only_with_a_certificate(template: dict[str, Any]) -> None:
+    config = distribution(template)
+
+    assert config["Aliases"].value[0] == "HasCustomDomain"
+    assert config["ViewerCertificate"].value[0] == "HasCustomDomain"
+    assert template["Conditions"]["HasCustomDomain"].name == "And"
+
+
+# ------------------------------------------------------------------ parameters and outputs
+def test_parameters_have_the_documented_defaults(template: dict[str, Any]) -> None:
+    parameters = template["Parameters"]
+
+    assert "Default" not in parameters["SenderEmail"]
+    assert "Default" not in parameters["OfficeEmails"]
+    assert parameters["SiteUrl"]["Default"] == ""
+    assert template["Conditions"]["HasSiteUrl"] == Tag("Not", [Tag("Equals", [Tag("Ref", "SiteUrl"), ""])])
+
+
+def test_the_office_emails_parameter_names_every_office_of_the_catalog(template: dict[str, Any]) -> None:
+    from lobby.catalog import SOURCE_YAML, load_catalog
+
+    description = template["Parameters"]["OfficeEmails"]["Description"]
+
+    for office in load_catalog(SOURCE_YAML).offices:
+        assert f'"{office}"' in description
+
+
+def test_the_stack_outputs_what_publish_and_operators_need(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
+
+    assert set(outputs) >= REQUIRED_OUTPUTS
+    assert outputs["SiteBucketName"]["Value"] == Tag("Ref", "SiteBucket")
+    assert outputs["DistributionId"]["Value"] == Tag("Ref", "Distribution")
+    assert outputs["TableName"]["Value"] == Tag("Ref", "RequestsTable")
+    assert outputs["DeadLetterQueueUrl"]["Value"] == Tag("Ref", "DeadLetterQueue")
