@@ -24,7 +24,8 @@ site_build/index.html: $(BIN)/.installed mkdocs.yml infra/catalog.yaml $(shell f
 
 site: site_build/index.html
 
-dev: $(BIN)/.installed site
+# The stack builds the site itself (when stale), then serves it with the API and local tools.
+dev: $(BIN)/.installed
 	PORT=$(PORT) $(BIN)/python infra/local_stack.py
 
 test: $(BIN)/.installed chromium

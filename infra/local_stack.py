@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,9 +109,18 @@ def build_site(site_dir: Path) -> None:
         log.info("site: %s is up to date", site_dir)
         return
     log.info("site: building into %s …", site_dir)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)]
-    if subprocess.run(command, cwd=REPO, check=False).returncode != 0:
-        raise StackError("the site build failed (mkdocs build --strict): see the messages above")
+    # Build beside the target and swap, so an interrupted build never looks like a fresh site.
+    staging = site_dir.with_name(site_dir.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # a notice about MkDocs's future, every build
+    try:
+        if subprocess.run(command, cwd=REPO, env=env, check=False).returncode != 0:
+            raise StackError("the site build failed (mkdocs build --strict): see the messages above")
+        shutil.rmtree(site_dir, ignore_errors=True)
+        staging.rename(site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def load_api() -> AsgiApp | None:

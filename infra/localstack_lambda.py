@@ -226,13 +226,18 @@ def _operator_matches(rule: Mapping[str, Any], values: list[Any], present: bool)
 
 @dataclass(frozen=True)
 class StreamSubscription:
-    """A function's ``Type: DynamoDB`` event on the requests table."""
+    """A function's ``Type: DynamoDB`` event on the requests table.
+
+    ``MaximumBatchingWindowInSeconds`` is not emulated: records go out on the
+    next poll, which is never later than the window would allow.
+    """
 
     event_name: str
     function: LocalFunction
     batch_size: int = 100
     maximum_retry_attempts: int = -1  # Lambda's default: retry until the record expires
     report_batch_item_failures: bool = False
+    bisect_on_error: bool = False
     filters: tuple[Mapping[str, Any], ...] = ()
 
     def accepts(self, record: Mapping[str, Any]) -> bool:
@@ -267,6 +272,7 @@ def stream_subscriptions(functions: Mapping[str, LocalFunction]) -> list[StreamS
                     maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
                     report_batch_item_failures="ReportBatchItemFailures"
                     in (props.get("FunctionResponseTypes") or []),
+                    bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
                     filters=tuple(filters),
                 )
             )
@@ -428,7 +434,12 @@ class StreamPoller:
             dynamodbstreams_backends[ACCOUNT_ID][self._region].shard_iterators.pop(iterator, None)
 
     def _deliver(self, batch: list[dict[str, Any]]) -> None:
-        """Invoke until the batch succeeds, retrying from the first failed record, then give up."""
+        """Invoke until the batch succeeds, retrying from the first failed record, then give up.
+
+        With ``BisectBatchOnFunctionError`` a batch whose invocation raised is
+        split in two and each half delivered on its own; as on Lambda, the split
+        does not count against ``MaximumRetryAttempts``.
+        """
         subscription = self.subscription
         pending = batch
         attempts = 0
@@ -438,6 +449,13 @@ class StreamPoller:
             if failed_from is None:
                 return
             pending = pending[failed_from:]
+            if error_kind and subscription.bisect_on_error and len(pending) > 1:
+                half = len(pending) // 2
+                for part in (pending[:half], pending[half:]):
+                    if self._stop.is_set():
+                        return
+                    self._deliver(part)
+                return
             retries_left = (
                 subscription.maximum_retry_attempts < 0 or attempts <= subscription.maximum_retry_attempts
             )

@@ -95,7 +95,7 @@ def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event],
     table = "".join(f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     timeline = "".join(
         f"<li><time datetime='{escape(event.at.isoformat())}'>"
-        f"{escape(texts.local_time(catalog, event.at, lang))}</time> {escape(texts.event_text(event, lang))}</li>"
+        f"{escape(texts.local_time(catalog, event.at, lang))}</time> {escape(texts.event_text(event, lang, catalog))}</li>"
         for event in history
         if event.public
     )

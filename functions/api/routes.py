@@ -123,7 +123,7 @@ def status_json(catalog: Catalog, request: ServiceRequest, lang: str) -> dict[st
             {
                 "at": _iso(event.at),
                 "at_text": texts.local_time(catalog, event.at, lang),
-                "text": texts.event_text(event, lang),
+                "text": texts.event_text(event, lang, catalog),
             }
             for event in history
         ],
@@ -175,12 +175,16 @@ def _problem_response(problem: HttpProblem, event: Any) -> Response:
 
 def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     """Attach the routes, error handlers and the OpenAPI document to a resolver."""
+    from api import actions
+
     app.include_router(router)
+    app.include_router(actions.router)
 
     def bind_router(resolver: ApiGatewayResolver, next_middleware: Any) -> Response:
         # One Router serves every resolver built in a process (Lambda's, the local one, tests');
         # point it at the resolver handling this request.
         router.api_resolver = resolver
+        actions.router.api_resolver = resolver
         return next_middleware(resolver)  # type: ignore[no-any-return]
 
     app.use([bind_router])

@@ -82,8 +82,8 @@ _T: dict[str, dict[str, str]] = {
     "emergency_police": {"zh": "报警", "en": "Police"},
     "emergency_fire": {"zh": "火警", "en": "Fire"},
     "emergency_office": {
-        "zh": "物业 24 小时值班电话：燃气泄漏、水管爆裂、有人被困电梯等紧急情况",
-        "en": "The office's 24-hour line: a gas leak, a burst pipe, someone stuck in a lift",
+        "zh": "燃气泄漏、水管爆裂、有人被困电梯，请拨打物业 24 小时值班电话：",
+        "en": "For a gas leak, a burst pipe or someone stuck in a lift, phone the office's 24-hour line:",
     },
     "line_title": {"zh": "紧急情况", "en": "Emergency"},
     "line_office": {"zh": "物业 24 小时值班", "en": "Office, 24 hours"},
@@ -92,14 +92,14 @@ _T: dict[str, dict[str, str]] = {
     "dl_follow_up": {"zh": "回访", "en": "Follow-up call"},
     "dl_office": {"zh": "负责部门", "en": "Handled by"},
     "follow_up_all": {
-        "zh": "办结后{within}，每一件都回访",
+        "zh": "办结后 {within}，每一件都回访",
         "en": "{within} of completion, for every request",
     },
     "follow_up_sampled": {
-        "zh": "办结后{within}，按比例抽样回访",
+        "zh": "办结后 {within}，按比例抽样回访",
         "en": "{within} of completion, for a sample of requests",
     },
-    "follow_up_any": {"zh": "办结后回访", "en": "after completion"},
+    "follow_up_any": {"zh": "办结后回访", "en": "After completion"},
     "follow_up_none": {"zh": "不安排回访", "en": "No follow-up call"},
     "working_time_note": {
         "zh": "“当天”和“工作日”按办公时间计算（{hours}）；"
@@ -537,7 +537,7 @@ def render_emergency(catalog: Catalog, lang: str) -> str:
         f'<p class="lobby-emergency__title">{_e(_t("emergency_title", lang))}</p>'
         f"<p>{_e(_t('emergency_lead', lang))}</p>"
         f'<ul class="lobby-emergency__list">{items}</ul>'
-        f'<p class="lobby-emergency__office">{_e(_t("emergency_office", lang))}: '
+        f'<p class="lobby-emergency__office">{_e(_t("emergency_office", lang))}{"" if lang == "zh" else " "}'
         f'<a class="lobby-emergency__number" href="{_e(tel_href(office))}">{_e(office)}</a></p>'
         "</aside>"
     )
@@ -561,22 +561,25 @@ def render_emergency_line(catalog: Catalog, lang: str) -> str:
     return f'<p class="lobby-emergency-line"><strong>{_e(_t("line_title", lang))}</strong>{colon}{items}</p>'
 
 
+def _capitalised(text: str, lang: str) -> str:
+    # English definitions read as sentences ("Within 8 hours"); Chinese has no case.
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
 def _follow_up_text(kind: Kind, lang: str) -> str:
     follow_up = kind.follow_up
     if follow_up.coverage == "none":
         return _t("follow_up_none", lang)
     if follow_up.within.is_none:
         return _t("follow_up_any", lang)
-    within = describe_rule(follow_up.within, lang)
-    if lang == "en":
-        within = within[:1].upper() + within[1:]
+    within = _capitalised(describe_rule(follow_up.within, lang), lang)
     return _t(f"follow_up_{follow_up.coverage}", lang, within=within)
 
 
 def _resolve_html(catalog: Catalog, kind: Kind, lang: str) -> str:
     resolve = kind.deadlines.resolve
     if not isinstance(resolve, dict):
-        return _e(describe_rule(resolve, lang))
+        return _e(_capitalised(describe_rule(resolve, lang), lang))
     by = kind.field(kind.deadlines.resolve_by or "")
     labels = catalog.choices(by)
     colon = "：" if lang == "zh" else ": "
@@ -614,7 +617,7 @@ def render_deadlines(catalog: Catalog, kind_id: str, lang: str) -> str:
     lang = _lang(lang)
     kind = catalog.kinds[kind_id]
     rows = [
-        (_t("dl_acknowledge", lang), _e(describe_rule(kind.deadlines.acknowledge, lang))),
+        (_t("dl_acknowledge", lang), _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang), lang))),
         (_t("dl_resolve", lang), _resolve_html(catalog, kind, lang)),
         (_t("dl_follow_up", lang), _e(_follow_up_text(kind, lang))),
         (_t("dl_office", lang), _e(catalog.offices[kind.office].name(lang))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,45 @@ _L: dict[str, dict[str, str]] = {
         "en": "In an emergency call our 24-hour line {phone}; fire {fire}, ambulance {medical}, police {police}.",
     },
     "steps": {"zh": "接下来会怎样", "en": "What happens next"},
+    "office_heading_reopen": {
+        "zh": "{kind}已重新打开：24 小时内安排回访和返修", "en": "{kind} reopened: visit and rework within 24 hours",
+    },
+    "office_heading_reassigned": {"zh": "转派给您的{kind}：请当天联系住户", "en": "{kind} passed to you: contact the resident today"},
+    "director_heading": {"zh": "住户对处理结果不满意：{kind}", "en": "A resident is not satisfied: {kind}"},
+    "director_note": {
+        "zh": "住户在回访评价中表示不满意，请求已重新打开。请督促{office}在 24 小时内回访并返修。",
+        "en": "The resident answered the follow-up as not satisfied and the request is reopened. "
+        "Make sure {office} visits and reworks it within 24 hours.",
+    },
+    "rating": {"zh": "住户评价", "en": "Resident's rating"},
+    "flag_unsatisfied": {"zh": "住户不满意", "en": "Resident not satisfied"},
+    "flag_reopened": {"zh": "已重新打开", "en": "Reopened"},
+    "flag_reassigned": {"zh": "转派", "en": "Passed to you"},
+    "acked_heading": {"zh": "您的请求已有专人负责", "en": "Your request has an owner"},
+    "acked_text": {
+        "zh": "{owner}（{office}）已受理您的请求，会跟进到底并把结果告诉您。",
+        "en": "{owner} ({office}) has taken your request and will see it through and tell you the result.",
+    },
+    "note_heading": {"zh": "关于您请求的最新消息", "en": "News about your request"},
+    "wait_heading": {"zh": "我们需要您的回复", "en": "We need something from you"},
+    "wait_text": {
+        "zh": "在收到您的回复之前，处理时限暂停计算。请拨打 {phone} 或回复工作人员。",
+        "en": "The time limit is paused until you reply. Call {phone} or answer the colleague who contacted you.",
+    },
+    "resolved_heading": {"zh": "您的请求已处理完毕", "en": "Your request is done"},
+    "resolved_text": {
+        "zh": "请花一分钟为这次服务评分。如果问题仍然存在，请在评价中选择“不满意”，我们会在 24 小时内回访返修。",
+        "en": "Please take a minute to rate the service. If the problem remains, answer “not satisfied” "
+        "and we will come back and rework it within 24 hours.",
+    },
+    "rate": {"zh": "为服务评分", "en": "Rate the service"},
+    "cancelled_heading": {"zh": "您的请求已取消", "en": "Your request was cancelled"},
+    "reopened_heading": {"zh": "您的请求已重新打开", "en": "Your request is reopened"},
+    "reopened_text": {
+        "zh": "我们会在 {due} 前安排回访和返修。",
+        "en": "We will visit and rework it by {due}.",
+    },
+    "retriaged_heading": {"zh": "处理时限已更新", "en": "Your deadline has changed"},
     "reference": {"zh": "您的编号", "en": "Your reference"},
     "lang_zh": {"zh": "中文", "en": "Chinese"},
     "lang_en": {"zh": "英文", "en": "English"},
@@ -83,8 +123,44 @@ def field_rows(catalog: Catalog, request: ServiceRequest, lang: str) -> list[tup
     return rows
 
 
+ACTION_LABELS: dict[str, dict[str, str]] = {
+    "acknowledge": {"zh": "受理（我来负责）", "en": "Take it (I own it)"},
+    "start": {"zh": "开始处理", "en": "Start work"},
+    "wait": {"zh": "等待住户回复", "en": "Wait for the resident"},
+    "resume": {"zh": "继续处理", "en": "Resume"},
+    "resolve": {"zh": "已处理完毕", "en": "Mark done"},
+    "retriage": {"zh": "调整维修规模", "en": "Re-size the job"},
+    "reassign": {"zh": "转派其他部门", "en": "Pass to another office"},
+    "note": {"zh": "添加备注", "en": "Add a note"},
+    "cancel": {"zh": "取消请求", "en": "Cancel"},
+}
+
+Signer = Callable[[ServiceRequest, str], str]
+
+
+def action_label(action: str, lang: str) -> str:
+    return ACTION_LABELS[action]["en" if lang == "en" else "zh"]
+
+
+def office_actions(catalog: Catalog, request: ServiceRequest, signer: Signer | None) -> list[tuple[str, str]]:
+    from lobby.lifecycle import available_actions
+
+    if signer is None:
+        return []
+    lang = catalog.property.staff_language
+    return [(action_label(action, lang), signer(request, action)) for action in available_actions(request, catalog)]
+
+
 def office_submitted(
-    catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    actions: list[tuple[str, str]],
+    heading_key: str | None = None,
+    role: str = "office",
+    extra: list[tuple[str, str]] | None = None,
+    to: str | None = None,
+    flag: str | None = None,
 ) -> Mail:
     lang = catalog.property.staff_language
     kind = catalog.kinds[request.kind]
@@ -92,7 +168,8 @@ def office_submitted(
     due = request.current_due
     due_text = texts.local_time(catalog, due, lang)
     when = _l("subject_due", lang, due=due_text) if due else _l("subject_tracked", lang)
-    subject = f"[{request.reference}] {kind_name} · {request.location} · {when}"
+    flagged = f"{flag} · " if flag else ""
+    subject = f"[{request.reference}] {flagged}{kind_name} · {request.location} · {when}"
     summary = [
         (_l("kind", lang), kind_name),
         (_l("office", lang), catalog.offices[request.office].name(lang)),
@@ -106,7 +183,8 @@ def office_submitted(
         summary.append((_l("resolve_by", lang), texts.local_time(catalog, request.resolve_due, lang)))
     summary.append((_l("language", lang), _l(f"lang_{request.lang}", lang)))
     summary.append((_l("catalog", lang), request.catalog_version))
-    heading_key = "office_heading_urgent" if kind.urgent else "office_heading"
+    summary.extend(extra or [])
+    heading_key = heading_key or ("office_heading_urgent" if kind.urgent else "office_heading")
     context = {
         "lang": lang,
         "subject": subject,
@@ -123,7 +201,8 @@ def office_submitted(
         "footer": _l("office_footer", lang),
     }
     text, html = render("office_submitted", context)
-    return Mail(role="office", to=settings.office_email(request.office), subject=subject, text=text, html=html)
+    recipient = to or settings.office_email(request.office)
+    return Mail(role=role, to=recipient, subject=subject, text=text, html=html)
 
 
 def resident_mail(
@@ -182,11 +261,83 @@ def resident_submitted(catalog: Catalog, settings: Settings, request: ServiceReq
     )
 
 
-def mails_for(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> list[Mail]:
+def _simple(catalog: Catalog, settings: Settings, request: ServiceRequest, heading: str, *paragraphs: str,
+            link: str | None = None, link_label: str = "") -> Mail:
+    lang = request.lang
+    status_link = f"{settings.site_url}{texts.status_path(lang, request.reference)}"
+    return resident_mail(
+        catalog, settings, request, heading=heading, paragraphs=[p for p in paragraphs if p], steps=[],
+        link=link or status_link, link_label=link_label or texts.text("check_status", lang),
+    )
+
+
+def _resident_update(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None
+) -> Mail | None:
+    lang = request.lang
+    note = str(event.data.get("note", ""))
+    office = catalog.offices[request.office].name(lang)
+    match event.type:
+        case "acknowledge":
+            return _simple(catalog, settings, request, _l("acked_heading", lang),
+                           _l("acked_text", lang, owner=event.actor, office=office), texts.promise(catalog, request, lang))
+        case "note" if event.public:
+            return _simple(catalog, settings, request, _l("note_heading", lang), note)
+        case "wait":
+            return _simple(catalog, settings, request, _l("wait_heading", lang), note,
+                           _l("wait_text", lang, phone=catalog.property.phone_24h))
+        case "resolve":
+            rate_link = signer(request, "rate") if signer else None
+            return _simple(catalog, settings, request, _l("resolved_heading", lang), note, _l("resolved_text", lang),
+                           link=rate_link, link_label=_l("rate", lang))
+        case "cancel":
+            return _simple(catalog, settings, request, _l("cancelled_heading", lang), note)
+        case "reopen":
+            due = texts.local_time(catalog, request.resolve_due, lang)
+            return _simple(catalog, settings, request, _l("reopened_heading", lang), _l("reopened_text", lang, due=due))
+        case "retriage":
+            return _simple(catalog, settings, request, _l("retriaged_heading", lang), texts.promise(catalog, request, lang))
+    return None
+
+
+def _director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
+    """Seed 002: an unsatisfied follow-up goes to the office director."""
+    lang = catalog.property.staff_language
+    director = catalog.offices[request.office].director or request.office
+    rating = request.rating or {}
+    scores = ", ".join(f"{key}: {rating[key]}" for key in ("quality", "effect", "attitude") if key in rating)
+    rows = [
+        (_l("director_heading", lang, kind=catalog.kinds[request.kind].name(lang)),
+         _l("director_note", lang, office=catalog.offices[request.office].name(lang))),
+        (_l("rating", lang), f"{scores}. {rating.get('comments', '')}".strip(" .")),
+    ]
+    return office_submitted(catalog, settings, request, actions=[], heading_key="director_heading",
+                            role="director", extra=rows, to=settings.office_email(director),
+                            flag=_l("flag_unsatisfied", lang))
+
+
+def mails_for(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None = None
+) -> list[Mail]:
     """The e-mails one history event causes, at most one per recipient role."""
+    mails: list[Mail] = []
+    actions = office_actions(catalog, request, signer)
     if event.type == "submitted":
-        mails = [office_submitted(catalog, settings, request, actions=[])]
+        mails.append(office_submitted(catalog, settings, request, actions))
         if request.contact_email:
             mails.append(resident_submitted(catalog, settings, request))
         return mails
-    return []
+    if event.type == "reassign":
+        return [office_submitted(catalog, settings, request, actions, heading_key="office_heading_reassigned",
+                                 role=f"office-{request.office}",
+                                 flag=_l("flag_reassigned", catalog.property.staff_language))]
+    if event.type == "reopen":
+        mails.append(office_submitted(catalog, settings, request, actions, heading_key="office_heading_reopen",
+                                      role="office-reopen", flag=_l("flag_reopened", catalog.property.staff_language)))
+        if event.data.get("via") == "rating":
+            mails.append(_director_alert(catalog, settings, request))
+    if request.contact_email:
+        update = _resident_update(catalog, settings, request, event, signer)
+        if update:
+            mails.append(update)
+    return mails

@@ -55,6 +55,13 @@ class ServiceRequest:
     resolve_due: datetime | None
     catalog_version: str
     owner: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    paused_at: datetime | None = None
+    reopen_count: int = 0
+    rating: dict[str, Any] | None = None
+    version: int = 0  # bumped by every stored change; a write expects the version it read
 
     @property
     def promised_due(self) -> datetime | None:
@@ -63,10 +70,12 @@ class ServiceRequest:
 
     @property
     def current_due(self) -> datetime | None:
-        """The deadline the office is working against now."""
+        """The deadline the office is working against now (none while the clock is paused or it is done)."""
         if self.status == RECEIVED:
             return self.acknowledge_due
-        return self.resolve_due
+        if self.status in ("acknowledged", "in_progress", "reopened"):
+            return self.resolve_due
+        return None
 
     @property
     def location(self) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,10 @@ MAIL_LEASE_SECONDS = 120
 
 class StoreUnavailable(Exception):
     """The table could not take the write (throttled or unreachable) and nothing was stored."""
+
+
+class StaleRequest(Exception):
+    """The request changed since it was read, or the one-time link was already used; nothing was stored."""
 
 
 @cache
@@ -50,6 +55,23 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return utc_iso(moment) if moment else None
+
+
+def _parse_or_none(text: str | None) -> datetime | None:
+    return parse_iso(text) if text else None
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; ratings are small integers."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return int(value)
+    return value
+
+
 def _unit_key(request: ServiceRequest) -> str:
     building = request.fields.get("building", "").replace(" ", "").lower()
     unit = request.fields.get("unit", "").replace(" ", "").lower()
@@ -70,9 +92,16 @@ def _is_throttle(error: Exception) -> bool:
 class Store:
     """Requests, their history and mail markers for one property."""
 
-    def __init__(self, table_name: str, property_id: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        property_id: str,
+        client: DynamoDBClient | None = None,
+        retention_days: int = 730,
+    ) -> None:
         self.table_name = table_name
         self.property_id = property_id
+        self.retention_days = retention_days
         self._client = client
 
     @property
@@ -107,11 +136,20 @@ class Store:
             "resolve_due": utc_iso(request.resolve_due) if request.resolve_due else None,
             "catalog_version": request.catalog_version,
             "owner": request.owner,
+            "acknowledged_at": _iso_or_none(request.acknowledged_at),
+            "resolved_at": _iso_or_none(request.resolved_at),
+            "closed_at": _iso_or_none(request.closed_at),
+            "paused_at": _iso_or_none(request.paused_at),
+            "reopen_count": request.reopen_count,
+            "rating": request.rating,
+            "version": request.version,
             "GSI3PK": f"{prefix}#UNIT#{_unit_key(request)}",
             "GSI3SK": f"{request.kind}#{received}",
             "GSI4PK": f"{prefix}#CONTACT#{contact_key(request.fields.get('phone', ''))}",
             "GSI4SK": received,
         }
+        if request.closed_at and self.retention_days:
+            data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))
         if request.is_open:
             due = utc_iso(request.current_due) if request.current_due else NO_DEADLINE
             data["GSI1PK"] = f"{prefix}#OFFICE#{request.office}"
@@ -151,6 +189,13 @@ class Store:
             resolve_due=parse_iso(data["resolve_due"]) if data.get("resolve_due") else None,
             catalog_version=data["catalog_version"],
             owner=data.get("owner"),
+            acknowledged_at=_parse_or_none(data.get("acknowledged_at")),
+            resolved_at=_parse_or_none(data.get("resolved_at")),
+            closed_at=_parse_or_none(data.get("closed_at")),
+            paused_at=_parse_or_none(data.get("paused_at")),
+            reopen_count=int(data.get("reopen_count", 0)),
+            rating=_plain(data.get("rating")),
+            version=int(data.get("version", 0)),
         )
 
     @staticmethod
@@ -266,6 +311,65 @@ class Store:
                 raise StoreUnavailable(code or "throttled") from error
             raise
         return request.reference
+
+    def save_change(self, before: ServiceRequest, after: ServiceRequest, event: Event, once: str | None = None) -> None:
+        """Store a changed request with the event that records it, atomically.
+
+        The write only succeeds if nobody changed the request since ``before`` was read,
+        and, with ``once``, if that one-time token was never used: otherwise StaleRequest.
+        """
+        from dataclasses import replace
+
+        from botocore.exceptions import ClientError
+
+        stored = replace(after, version=before.version + 1)
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": self.request_item(stored),
+                    "ConditionExpression": "#version = :version OR (attribute_not_exists(#version) AND :version = :zero)",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": {":version": {"N": str(before.version)}, ":zero": {"N": "0"}},
+                }
+            },
+            {"Put": {"TableName": self.table_name, "Item": self.event_item(stored.reference, event)}},
+        ]
+        if once:
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": {
+                            "PK": {"S": self.request_pk(stored.reference)},
+                            "SK": {"S": f"LINK#{once}"},
+                            "used_at": {"S": utc_iso(event.at)},
+                            "action": {"S": event.type},
+                        },
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                }
+            )
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "TransactionCanceledException":
+                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+                if "ConditionalCheckFailed" in reasons:
+                    raise StaleRequest(stored.reference) from error
+                raise StoreUnavailable(code) from error
+            if _is_throttle(error):
+                raise StoreUnavailable(code or "throttled") from error
+            raise
+
+    def link_used(self, reference: str, nonce: str) -> bool:
+        item = self.client.get_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"LINK#{nonce}"}},
+            ConsistentRead=True,
+        ).get("Item")
+        return item is not None
 
     # mail markers ---------------------------------------------------------
     def claim_mail(self, reference: str, event_sk: str, role: str, now: datetime) -> bool:

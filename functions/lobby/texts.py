@@ -55,6 +55,18 @@ _T: dict[str, dict[str, str]] = {
     },
     "event_submitted": {"zh": "已收到您的请求（网上提交）", "en": "We received your request (online)"},
     "event_other": {"zh": "办理进度已更新", "en": "Progress updated"},
+    "event_acknowledge": {"zh": "{actor}已受理，负责跟进到底", "en": "{actor} has taken your request and owns it"},
+    "event_start": {"zh": "开始处理", "en": "Work has started"},
+    "event_wait": {"zh": "等待您的回复：{note}", "en": "Waiting for you: {note}"},
+    "event_resume": {"zh": "继续处理", "en": "Work has resumed"},
+    "event_resolve": {"zh": "已处理完毕：{note}", "en": "Done: {note}"},
+    "event_close": {"zh": "已办结", "en": "Closed"},
+    "event_cancel": {"zh": "已取消：{note}", "en": "Cancelled: {note}"},
+    "event_reopen": {"zh": "已重新打开，将在 24 小时内安排回访和返修：{note}", "en": "Reopened; a visit and rework within 24 hours: {note}"},
+    "event_retriage": {"zh": "维修规模调整为{to}", "en": "The job was re-sized as {to}"},
+    "event_note": {"zh": "{note}", "en": "{note}"},
+    "event_rated": {"zh": "您已评价，感谢您的反馈", "en": "You rated the service. Thank you"},
+    "unsatisfied_default": {"zh": "住户表示问题仍未解决", "en": "The resident says the problem remains"},
     "not_found": {
         "zh": "没有找到与该编号和联系方式相符的请求。请核对编号（例如 20261122-0007）和您提交时留下的电话或邮箱。",
         "en": "We found no request with that reference and contact. Check the reference "
@@ -98,9 +110,23 @@ def received_title(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
     return text("received_title", lang, kind=name, kind_lower=name[:1].lower() + name[1:])
 
 
-def event_text(event: Event, lang: str) -> str:
+def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     key = f"event_{event.type}"
-    return text(key if key in _T else "event_other", lang)
+    if key not in _T:
+        return text("event_other", lang)
+    values = {"actor": event.actor, "note": event.data.get("note", ""), "to": event.data.get("to", "")}
+    if event.type == "retriage" and catalog is not None:
+        values["to"] = _size_name(catalog, str(values["to"]), lang)
+    return text(key, lang, **values).rstrip("：: ")
+
+
+def _size_name(catalog: Catalog, size: str, lang: str) -> str:
+    for kind in catalog.kinds.values():
+        if isinstance(kind.deadlines.resolve, dict) and kind.deadlines.resolve_by:
+            choice = catalog.choices(kind.field(kind.deadlines.resolve_by)).get(size)
+            if choice:
+                return choice(lang)
+    return size
 
 
 def status_path(lang: str, reference: str | None = None) -> str:

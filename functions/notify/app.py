@@ -7,6 +7,7 @@ twice; a failed send releases its claim and reports the record for retry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,16 +16,32 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lobby import links
 from lobby.catalog import load_catalog
 from lobby.mail import send
 from lobby.notifications import mails_for
-from lobby.settings import get_settings
+from lobby.requests import ServiceRequest
+from lobby.settings import Settings, get_settings
 from lobby.storage import Store
 
 logger = Logger(service="lobby")
 # Report every failed record, even when all failed, so Lambda retries exactly those
 # (with bisection) and, after the last retry, hands them to the on-failure queue.
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+
+
+def link_signer(settings: Settings, now: datetime) -> Callable[[ServiceRequest, str], str]:
+    """Sign links lazily: the secret is fetched (and cached) only when an e-mail needs a link."""
+
+    def sign(request: ServiceRequest, action: str) -> str:
+        secret = links.signing_secret(settings.signing_secret_parameter)
+        if action == "rate":
+            token = links.sign(secret, request.reference, action, now, links.RESIDENT_LINK_LIFETIME)
+            return f"{settings.site_url}/api/rate/{token}"
+        token = links.sign(secret, request.reference, action, now, links.STAFF_LINK_LIFETIME)
+        return f"{settings.site_url}/api/actions/{token}"
+
+    return sign
 
 
 def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:
@@ -37,7 +54,7 @@ def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:
         raise LookupError(f"event for missing request {reference}")
     catalog, settings = load_catalog(), get_settings()
     sent = 0
-    for mail in mails_for(catalog, settings, request, event):
+    for mail in mails_for(catalog, settings, request, event, link_signer(settings, now)):
         if not store.claim_mail(reference, event_sk, mail.role, now):
             logger.info("mail already sent", extra={"reference": reference, "role": mail.role})
             continue

@@ -14,6 +14,7 @@ from typing import Any
 import publish
 import pytest
 import yaml
+
 from lobby.catalog import SOURCE_YAML, load_catalog
 
 ADDRESS = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
@@ -23,7 +24,7 @@ MAKE = shutil.which("make")
 @pytest.fixture(scope="module")
 def example(root: Path) -> dict[str, Any]:
     document = yaml.safe_load((root / "infra" / "environments" / "example.yaml").read_text(encoding="utf-8"))
-    return document["parameters"]  # type: ignore[no-any-return]
+    return document["parameters"]
 
 
 def test_the_example_sets_only_parameters_the_template_has(
@@ -129,7 +130,14 @@ def run_build(make_copy: Path, sam_dir: Path) -> subprocess.CompletedProcess[str
     assert MAKE
     env = {**os.environ, "PATH": f"{sam_dir}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
-        [MAKE, "--no-print-directory", "-o", ".venv/bin/.installed", "build", "SAM_BUILD_FLAGS=--use-container"],
+        [
+            MAKE,
+            "--no-print-directory",
+            "-o",
+            ".venv/bin/.installed",
+            "build",
+            "SAM_BUILD_FLAGS=--use-container",
+        ],
         cwd=make_copy,
         env=env,
         capture_output=True,
@@ -139,9 +147,13 @@ def run_build(make_copy: Path, sam_dir: Path) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.mark.skipif(not (Path(__file__).parents[2] / ".venv" / "bin" / "python").exists(), reason="needs .venv")
+@pytest.mark.skipif(
+    not (Path(__file__).parents[2] / ".venv" / "bin" / "python").exists(), reason="needs .venv"
+)
 @needs_make
-def test_build_packages_the_compiled_catalog_and_leaves_no_copy_behind(make_copy: Path, tmp_path: Path) -> None:
+def test_build_packages_the_compiled_catalog_and_leaves_no_copy_behind(
+    make_copy: Path, tmp_path: Path
+) -> None:
     result = run_build(make_copy, fake_sam(tmp_path / "bin", exit_code=0))
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -156,7 +168,9 @@ def test_build_packages_the_compiled_catalog_and_leaves_no_copy_behind(make_copy
     assert not (make_copy / "functions" / "lobby" / "catalog.json").exists()
 
 
-@pytest.mark.skipif(not (Path(__file__).parents[2] / ".venv" / "bin" / "python").exists(), reason="needs .venv")
+@pytest.mark.skipif(
+    not (Path(__file__).parents[2] / ".venv" / "bin" / "python").exists(), reason="needs .venv"
+)
 @needs_make
 def test_a_failed_sam_build_fails_make_and_still_cleans_up(make_copy: Path, tmp_path: Path) -> None:
     result = run_build(make_copy, fake_sam(tmp_path / "bin", exit_code=3))

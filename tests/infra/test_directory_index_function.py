@@ -33,12 +33,11 @@ def run_function(template: dict[str, Any], requests: list[dict[str, Any]]) -> li
         timeout=60,
         check=True,
     )
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)
 
 
 def request(uri: str, querystring: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"method": "GET", "uri": uri, "querystring": querystring or {}, "headers": {}, "cookies": {}}
-
 
 
 def test_the_function_is_a_published_viewer_request_function(template: dict[str, Any]) -> None:
@@ -61,7 +60,9 @@ def test_the_function_is_a_published_viewer_request_function(template: dict[str,
         ("/sitemap.xml.gz", "/sitemap.xml.gz"),
     ],
 )
-def test_directory_urls_are_served_from_their_index_page(template: dict[str, Any], uri: str, served: str) -> None:
+def test_directory_urls_are_served_from_their_index_page(
+    template: dict[str, Any], uri: str, served: str
+) -> None:
     (result,) = run_function(template, [request(uri)])
 
     assert result["uri"] == served
@@ -74,7 +75,11 @@ def test_directory_urls_are_served_from_their_index_page(template: dict[str, Any
         ("/repair", {}, "/repair/"),
         ("/en/repair", {}, "/en/repair/"),
         ("/en", {"lang": {"value": "en"}}, "/en/?lang=en"),
-        ("/status", {"a": {"value": "1", "multiValue": [{"value": "1"}, {"value": "2"}]}}, "/status/?a=1&a=2"),
+        (
+            "/status",
+            {"a": {"value": "1", "multiValue": [{"value": "1"}, {"value": "2"}]}},
+            "/status/?a=1&a=2",
+        ),
     ],
 )
 def test_a_directory_url_without_its_slash_is_redirected_to_it(

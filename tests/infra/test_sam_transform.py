@@ -17,8 +17,8 @@ from test_cfn_lint import run_cfn_lint
 
 pytest.importorskip("samtranslator", reason="aws-sam-translator performs the SAM transform offline")
 
-from samtranslator.translator.transform import transform  # noqa: E402
-from samtranslator.yaml_helper import yaml_parse  # noqa: E402
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
 
 
 class NoManagedPolicies:
@@ -37,7 +37,7 @@ def transformed(root: Path) -> dict[str, Any]:
             body["Properties"]["CodeUri"] = "s3://lobby-artifacts/code.zip"  # what sam package does
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
-        return transform(packaged, {}, NoManagedPolicies())  # type: ignore[no-untyped-call]
+        return transform(packaged, {}, NoManagedPolicies())
 
 
 def resources_of(transformed: dict[str, Any], type_name: str) -> dict[str, dict[str, Any]]:
@@ -51,7 +51,9 @@ def role_statements(transformed: dict[str, Any], role: str) -> list[dict[str, An
     return found
 
 
-def test_the_transformed_template_has_no_cfn_lint_findings(transformed: dict[str, Any], tmp_path: Path) -> None:
+def test_the_transformed_template_has_no_cfn_lint_findings(
+    transformed: dict[str, Any], tmp_path: Path
+) -> None:
     path = tmp_path / "transformed.json"
     path.write_text(json.dumps(transformed), encoding="utf-8")
 
@@ -68,7 +70,9 @@ def test_the_stream_mapping_is_deployed_as_designed(transformed: dict[str, Any])
     assert props["EventSourceArn"] == {"Fn::GetAtt": ["RequestsTable", "StreamArn"]}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     # SAM's own "Type" key is consumed: CloudFormation accepts only the destination.
-    assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}}
+    assert props["DestinationConfig"] == {
+        "OnFailure": {"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}
+    }
     assert json.loads(props["FilterCriteria"]["Filters"][0]["Pattern"])["eventName"] == ["INSERT"]
 
 
@@ -86,16 +90,22 @@ def test_no_generated_role_grants_mail_or_everything(transformed: dict[str, Any]
     for role in resources_of(transformed, "AWS::IAM::Role"):
         for statement in role_statements(transformed, role):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
             assert "*" not in resources, (role, statement)
             if role != "NotifyFunctionRole":
                 assert not any(action.startswith("ses:") for action in actions), (role, statement)
 
 
-def test_the_http_api_routes_api_paths_to_the_api_function_with_throttling(transformed: dict[str, Any]) -> None:
+def test_the_http_api_routes_api_paths_to_the_api_function_with_throttling(
+    transformed: dict[str, Any],
+) -> None:
     api = transformed["Resources"]["HttpApi"]["Properties"]["Body"]
     (stage,) = resources_of(transformed, "AWS::ApiGatewayV2::Stage").values()
-    integration = api["paths"]["/api/{proxy+}"]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
+    integration = api["paths"]["/api/{proxy+}"]["x-amazon-apigateway-any-method"][
+        "x-amazon-apigateway-integration"
+    ]
 
     assert "ApiFunction.Arn" in integration["uri"]["Fn::Sub"]
     assert integration["payloadFormatVersion"] == "2.0"

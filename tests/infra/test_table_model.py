@@ -59,7 +59,10 @@ def test_the_table_has_the_template_keys_indexes_stream_and_ttl(dynamodb: Any) -
         "ByUnit": ["GSI3PK", "GSI3SK"],
         "ByContact": ["GSI4PK", "GSI4SK"],
     }
-    assert description["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert description["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
 
 
@@ -79,7 +82,8 @@ def test_each_index_finds_an_open_request(
 
     items = table.query(
         IndexName=index,
-        KeyConditionExpression=Key(partition[0]).eq(partition[1]) & Key(sort_prefix[0]).begins_with(sort_prefix[1]),
+        KeyConditionExpression=Key(partition[0]).eq(partition[1])
+        & Key(sort_prefix[0]).begins_with(sort_prefix[1]),
     )["Items"]
 
     assert [item["PK"] for item in items] == [f"{PROPERTY}#R#{REFERENCE}"]
@@ -89,13 +93,16 @@ def test_each_index_finds_an_open_request(
 def test_the_agenda_is_sparse_and_read_up_to_now(table: Any) -> None:
     due = open_request("20261122-0001")
     later = open_request("20261122-0002", GSI2SK="2026-11-23T00:00:00Z#20261122-0002")
-    closed = {key: value for key, value in open_request("20261122-0003").items() if not key.startswith("GSI2")}
+    closed = {
+        key: value for key, value in open_request("20261122-0003").items() if not key.startswith("GSI2")
+    }
     for item in (due, later, closed):
         table.put_item(Item=item)
 
     items = table.query(
         IndexName="Agenda",
-        KeyConditionExpression=Key("GSI2PK").eq(f"{PROPERTY}#AGENDA") & Key("GSI2SK").lte("2026-11-22T12:00:00Z"),
+        KeyConditionExpression=Key("GSI2PK").eq(f"{PROPERTY}#AGENDA")
+        & Key("GSI2SK").lte("2026-11-22T12:00:00Z"),
     )["Items"]
 
     assert [item["PK"] for item in items] == [due["PK"]]

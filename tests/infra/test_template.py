@@ -12,11 +12,20 @@ from typing import Any
 import pytest
 from cfn import Tag, resource
 
+from lobby.catalog import SOURCE_YAML, load_catalog
+
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 EVENT_FILTER = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}}}}
-REQUIRED_OUTPUTS = {"SiteUrl", "SiteBucketName", "DistributionId", "ApiUrl", "TableName", "DeadLetterQueueUrl"}
+REQUIRED_OUTPUTS = {
+    "SiteUrl",
+    "SiteBucketName",
+    "DistributionId",
+    "ApiUrl",
+    "TableName",
+    "DeadLetterQueueUrl",
+}
 
 
 # ------------------------------------------------------------------ helpers
@@ -170,7 +179,7 @@ def test_the_http_api_throttles_every_route(template: dict[str, Any]) -> None:
 def stream_event(template: dict[str, Any]) -> dict[str, Any]:
     (event,) = resource(template, "NotifyFunction")["Properties"]["Events"].values()
     assert event["Type"] == "DynamoDB"
-    return event["Properties"]  # type: ignore[no-any-return]
+    return event["Properties"]
 
 
 def test_notify_reads_the_table_stream_in_small_batches_reporting_item_failures(
@@ -221,7 +230,9 @@ def test_no_statement_grants_anything_on_every_resource(template: dict[str, Any]
 
 def test_the_api_function_cannot_send_mail(template: dict[str, Any]) -> None:
     assert ses_statements(template, "ApiFunction") == []
-    assert not any("SES" in str(policy) for policy in resource(template, "ApiFunction")["Properties"]["Policies"])
+    assert not any(
+        "SES" in str(policy) for policy in resource(template, "ApiFunction")["Properties"]["Policies"]
+    )
 
 
 def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -> None:
@@ -233,13 +244,17 @@ def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -
     prefix = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     assert sorted(resources) == [prefix + "${SenderDomain}", prefix + "${SenderEmail}"]
     domain = next(item for item in as_list(statement["Resource"]) if "SenderDomain" in sub_text(item))
-    assert domain.value[1]["SenderDomain"] == Tag("Select", [1, Tag("Split", ["@", Tag("Ref", "SenderEmail")])])
+    assert domain.value[1]["SenderDomain"] == Tag(
+        "Select", [1, Tag("Split", ["@", Tag("Ref", "SenderEmail")])]
+    )
 
 
 @pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
 def test_functions_read_only_the_signing_secret_parameter(template: dict[str, Any], name: str) -> None:
     by_sid = {statement.get("Sid"): statement for statement in statements(template, name)}
-    parameter_arn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}"
+    parameter_arn = (
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}"
+    )
 
     read = by_sid["ReadSigningSecret"]
     assert set(as_list(read["Action"])) <= {"ssm:GetParameter", "ssm:GetParameters"}
@@ -253,7 +268,9 @@ def test_functions_read_only_the_signing_secret_parameter(template: dict[str, An
 
 
 @pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
-def test_functions_use_the_table_through_the_crud_policy_template(template: dict[str, Any], name: str) -> None:
+def test_functions_use_the_table_through_the_crud_policy_template(
+    template: dict[str, Any], name: str
+) -> None:
     policies = resource(template, name)["Properties"]["Policies"]
 
     assert {"DynamoDBCrudPolicy": {"TableName": Tag("Ref", "RequestsTable")}} in policies
@@ -339,7 +356,8 @@ def test_alarm_mail_is_subscribed_only_when_an_address_is_given(template: dict[s
 def test_every_log_group_expires_and_each_function_logs_to_its_own(template: dict[str, Any]) -> None:
     groups = of_type(template, "AWS::Logs::LogGroup")
     used = {
-        resource(template, name)["Properties"]["LoggingConfig"]["LogGroup"].value for name in functions(template)
+        resource(template, name)["Properties"]["LoggingConfig"]["LogGroup"].value
+        for name in functions(template)
     }
 
     assert groups
@@ -365,7 +383,9 @@ def test_the_site_bucket_is_private_and_encrypted(template: dict[str, Any]) -> N
 
 def test_only_this_distribution_may_read_the_bucket(template: dict[str, Any]) -> None:
     policy = resource(template, "SiteBucketPolicy")["Properties"]
-    allows = [statement for statement in policy["PolicyDocument"]["Statement"] if statement["Effect"] == "Allow"]
+    allows = [
+        statement for statement in policy["PolicyDocument"]["Statement"] if statement["Effect"] == "Allow"
+    ]
 
     assert policy["Bucket"] == Tag("Ref", "SiteBucket")
     (allow,) = allows
@@ -376,7 +396,7 @@ def test_only_this_distribution_may_read_the_bucket(template: dict[str, Any]) ->
 
 
 def distribution(template: dict[str, Any]) -> dict[str, Any]:
-    return resource(template, "Distribution")["Properties"]["DistributionConfig"]  # type: ignore[no-any-return]
+    return resource(template, "Distribution")["Properties"]["DistributionConfig"]
 
 
 def test_the_distribution_serves_the_site_from_s3_through_origin_access_control(
@@ -443,8 +463,6 @@ def test_parameters_have_the_documented_defaults(template: dict[str, Any]) -> No
 
 
 def test_the_office_emails_parameter_names_every_office_of_the_catalog(template: dict[str, Any]) -> None:
-    from lobby.catalog import SOURCE_YAML, load_catalog
-
     description = template["Parameters"]["OfficeEmails"]["Description"]
 
     for office in load_catalog(SOURCE_YAML).offices:

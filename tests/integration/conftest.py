@@ -29,6 +29,8 @@ OFFICE_EMAILS = {
     "quality": "quality@harbour-view.example",
 }
 REGION = "ap-southeast-1"
+SIGNING_PARAMETER = "/lobby-test/signing-secret"
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef0123456789"  # noqa: S105 - a test value
 
 
 @dataclass
@@ -114,6 +116,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     monkeypatch.setenv("SENDER_EMAIL", SENDER)
     monkeypatch.setenv("OFFICE_EMAILS", json.dumps(OFFICE_EMAILS))
     monkeypatch.setenv("SITE_URL", "https://lobby.example")
+    monkeypatch.setenv("SIGNING_SECRET_PARAMETER", SIGNING_PARAMETER)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     with mock_aws():
         reset_caches()
@@ -122,6 +125,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         cfn.create_table(dynamodb, template, "RequestsTable", TABLE)
         boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=SENDER)
         boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+        boto3.client("ssm", region_name=REGION).put_parameter(
+            Name=SIGNING_PARAMETER, Value=SIGNING_SECRET, Type="SecureString"
+        )
         yield Aws(dynamodb=dynamodb, streams=boto3.client("dynamodbstreams", region_name=REGION), template=template)
     reset_caches()
 

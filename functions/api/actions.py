@@ -1,0 +1,138 @@
+"""Signed-link routes. GET shows a confirmation page and changes nothing (mail scanners prefetch
+links); POST performs the action once."""
+
+from datetime import UTC, datetime
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from api import action_pages
+from api.http import html_response, read_body
+from api.routes import logger, store
+from lobby import actions, links
+from lobby.catalog import load_catalog
+from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
+from lobby.notifications import action_label
+from lobby.requests import ServiceRequest
+from lobby.settings import get_settings
+from lobby.storage import StaleRequest
+from lobby.wording import status_text
+
+router = Router()
+
+
+def _secret() -> bytes:
+    return links.signing_secret(get_settings().signing_secret_parameter)
+
+
+def _problem(http_status: int, key: str, lang: str | None = None, **values: str) -> Response:
+    language = lang or load_catalog().property.staff_language
+    return html_response(http_status, action_pages.problem_page(language, key, **values))
+
+
+def _link_problem(error: Exception, lang: str | None = None) -> Response:
+    if isinstance(error, links.LinkExpired):
+        return _problem(410, "problem_expired", lang)
+    if isinstance(error, actions.LinkUsed):
+        return _problem(410, "problem_used", lang)
+    return _problem(404, "problem_invalid", lang)
+
+
+LINK_ERRORS = (links.LinkInvalid, links.LinkExpired, actions.LinkUsed, actions.LinkUnknown)
+
+
+def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
+    catalog = load_catalog()
+    secret = _secret()
+    lang = catalog.property.staff_language
+    return [
+        (action_label(action, lang), f"/api/actions/{links.sign(secret, request.reference, action, now, links.STAFF_LINK_LIFETIME)}")
+        for action in available_actions(request, catalog)
+    ]
+
+
+@router.get("/api/actions/<token>", include_in_schema=False)
+def show_action(token: str):  # no return annotation: Powertools would read it as a response model
+    now = datetime.now(UTC)
+    try:
+        opened = actions.open_link(store(), _secret(), token, now)
+    except LINK_ERRORS as error:
+        return _link_problem(error)
+    catalog = load_catalog()
+    action = opened.link.action
+    if action == "rate" or opened.request.status not in _allowed(action):
+        return _illegal(opened.request, action)
+    return html_response(
+        200, action_pages.confirm_page(catalog, opened.request, opened.history, action, token)
+    )
+
+
+def _allowed(action: str) -> frozenset[str]:
+    from lobby.lifecycle import ALLOWED
+
+    return ALLOWED.get(action, frozenset())
+
+
+def _illegal(request: ServiceRequest, action: str) -> Response:
+    lang = load_catalog().property.staff_language
+    label = action_label(action, lang) if action != "rate" else action
+    return _problem(409, "problem_illegal", status=status_text(request.status, lang), action=label)
+
+
+@router.post("/api/actions/<token>", include_in_schema=False)
+def confirm_action(token: str):  # no return annotation: Powertools would read it as a response model
+    now = datetime.now(UTC)
+    catalog = load_catalog()
+    lang = catalog.property.staff_language
+    inputs = {key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)}
+    try:
+        change = actions.confirm(store(), catalog, _secret(), token, inputs, now)
+    except LINK_ERRORS as error:
+        return _link_problem(error)
+    except IllegalTransition as illegal:
+        return _problem(409, "problem_illegal", status=status_text(illegal.status, lang),
+                        action=action_label(illegal.action, lang))
+    except StaleRequest:
+        return _problem(409, "problem_stale")
+    except MissingInput as missing:
+        opened = actions.open_link(store(), _secret(), token, now)
+        label = action_pages.s(missing.field if missing.field in ("actor", "note", "size", "office") else "note", lang)
+        errors = {missing.field: action_pages.s("required", lang, label=label)}
+        page = action_pages.confirm_page(catalog, opened.request, opened.history, opened.link.action, token,
+                                         errors=errors, values=inputs)
+        return html_response(422, page)
+    logger.info("action taken", extra={"reference": change.request.reference, "action": change.event.type})
+    return html_response(200, action_pages.done_page(catalog, change.request, change.event.type,
+                                                     next_links(change.request, now)))
+
+
+@router.get("/api/rate/<token>", include_in_schema=False)
+def show_rating(token: str):  # no return annotation: Powertools would read it as a response model
+    now = datetime.now(UTC)
+    try:
+        opened = actions.open_link(store(), _secret(), token, now)
+    except LINK_ERRORS as error:
+        return _link_problem(error, "zh")
+    if opened.link.action != "rate":
+        return _problem(404, "problem_invalid", opened.request.lang)
+    if opened.request.status != "resolved":
+        return _problem(409, "problem_used", opened.request.lang)
+    return html_response(200, action_pages.rate_page(load_catalog(), opened.request, token))
+
+
+@router.post("/api/rate/<token>", include_in_schema=False)
+def submit_rating(token: str):  # no return annotation: Powertools would read it as a response model
+    now = datetime.now(UTC)
+    catalog = load_catalog()
+    inputs = {key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)}
+    try:
+        change = actions.rate(store(), catalog, _secret(), token, inputs, now)
+    except LINK_ERRORS as error:
+        return _link_problem(error, "zh")
+    except (IllegalTransition, StaleRequest):
+        return _problem(409, "problem_used", "zh")
+    except actions.RatingIncomplete:
+        opened = actions.open_link(store(), _secret(), token, now)
+        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=True))
+    logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
+    return html_response(200, action_pages.rated_page(catalog, change.request))

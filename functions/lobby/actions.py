@@ -1,0 +1,91 @@
+"""Acting on a request through a signed link: open it (changes nothing), confirm it (one time only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from lobby import links, texts
+from lobby.catalog import Catalog
+from lobby.lifecycle import Change, apply
+from lobby.requests import Event, ServiceRequest
+from lobby.storage import Store
+
+RATING_SCALES = ("quality", "effect", "attitude")
+
+
+class LinkUsed(ValueError):
+    """This one-time link was already used."""
+
+
+class RatingIncomplete(ValueError):
+    """A follow-up question was left unanswered."""
+
+
+class LinkUnknown(ValueError):
+    """The link is genuine but its request no longer exists."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    link: links.Link
+    request: ServiceRequest
+    history: list[Event]
+
+
+def open_link(store: Store, secret: bytes, token: str, now: datetime) -> Opened:
+    """Check a link and load its request. Raises LinkInvalid, LinkExpired, LinkUsed or LinkUnknown."""
+    link = links.verify(secret, token, now)
+    if store.link_used(link.reference, link.nonce):
+        raise LinkUsed(link.reference)
+    request = store.get_request(link.reference)
+    if request is None:
+        raise LinkUnknown(link.reference)
+    return Opened(link=link, request=request, history=store.history(link.reference))
+
+
+def confirm(
+    store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime
+) -> Change:
+    """Perform the link's action once. Raises the link errors, IllegalTransition, MissingInput or StaleRequest."""
+    opened = open_link(store, secret, token, now)
+    change = apply(catalog, opened.request, opened.link.action, inputs, now)
+    store.save_change(opened.request, change.request, change.event, once=opened.link.nonce)
+    return change
+
+
+def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
+    """The follow-up questions (seed 002): quality, effect and attitude 1–5, satisfied or not, comments."""
+    rating: dict[str, Any] = {}
+    for scale in RATING_SCALES:
+        value = inputs.get(scale, "")
+        if value not in {"1", "2", "3", "4", "5"}:
+            raise RatingIncomplete(scale)
+        rating[scale] = int(value)
+    satisfied = inputs.get("satisfied", "")
+    if satisfied not in {"yes", "no"}:
+        raise RatingIncomplete("satisfied")
+    rating["satisfied"] = satisfied == "yes"
+    comments = " ".join(inputs.get("comments", "").split())[:1000]
+    if comments:
+        rating["comments"] = comments
+    return rating
+
+
+def rate(store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime) -> Change:
+    """The resident's rating: satisfied closes the request, unsatisfied reopens it (and alerts the director)."""
+    opened = open_link(store, secret, token, now)
+    if opened.link.action != "rate":
+        raise links.LinkInvalid("not a rating link")
+    rating = parse_rating(inputs)
+    request = replace(opened.request, rating={**rating, "at": now.isoformat()})
+    if rating["satisfied"]:
+        change = apply(catalog, request, "close", {"actor": "resident"}, now)
+        event = replace(change.event, type="rated", public=True, data={"satisfied": True})
+    else:
+        note = rating.get("comments") or texts.text("unsatisfied_default", request.lang)
+        change = apply(catalog, request, "reopen", {"actor": "resident", "note": note}, now)
+        event = replace(change.event, data={**change.event.data, "satisfied": False, "via": "rating"})
+    store.save_change(opened.request, change.request, event, once=opened.link.nonce)
+    return Change(request=change.request, event=event)

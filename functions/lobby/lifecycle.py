@@ -1,0 +1,173 @@
+"""The life of a request: which actions are legal in which state, and what each one changes.
+
+received → acknowledged → in_progress → resolved → closed, with waiting (the resolve
+clock pauses), cancelled, and reopened (the resident says the defect remains: a special
+visit and rework within 24 hours, seed 002). Plain Python: no AWS, no HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from lobby.catalog import Catalog
+from lobby.deadlines import deadline_for
+from lobby.requests import Event, ServiceRequest
+
+REWORK_WITHIN = timedelta(hours=24)
+
+# action → the states it may be taken in
+ALLOWED: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset({"received", "reopened"}),
+    "start": frozenset({"acknowledged", "reopened"}),
+    "wait": frozenset({"acknowledged", "in_progress", "reopened"}),
+    "resume": frozenset({"waiting"}),
+    "resolve": frozenset({"acknowledged", "in_progress", "reopened"}),
+    "close": frozenset({"resolved"}),
+    "cancel": frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"}),
+    "reopen": frozenset({"resolved", "closed"}),
+    "retriage": frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"}),
+    "reassign": frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"}),
+    "note": frozenset({"received", "acknowledged", "in_progress", "waiting", "resolved", "reopened"}),
+}
+
+# what an action needs from the person taking it
+NEEDS: dict[str, tuple[str, ...]] = {
+    "acknowledge": ("actor",),
+    "start": ("actor",),
+    "wait": ("actor", "note"),
+    "resume": ("actor",),
+    "resolve": ("actor", "note"),
+    "close": ("actor",),
+    "cancel": ("actor", "note"),
+    "reopen": ("actor", "note"),
+    "retriage": ("actor", "size"),
+    "reassign": ("actor", "office"),
+    "note": ("actor", "note"),
+}
+
+# actions whose event the resident sees on the status page and is e-mailed about
+PUBLIC = frozenset({"acknowledge", "start", "wait", "resume", "resolve", "close", "cancel", "reopen", "retriage"})
+
+# staff actions offered as signed links in office e-mails (reopen is the resident's, via the rating)
+STAFF_ACTIONS = ("acknowledge", "start", "wait", "resume", "resolve", "retriage", "reassign", "note", "cancel")
+
+
+class IllegalTransition(ValueError):
+    """The action does not apply to the request in its current state."""
+
+    def __init__(self, action: str, status: str) -> None:
+        super().__init__(f"cannot {action} a request that is {status}")
+        self.action = action
+        self.status = status
+
+
+class MissingInput(ValueError):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} is required")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Change:
+    """The request after an action, and the history event that records it."""
+
+    request: ServiceRequest
+    event: Event
+
+
+def available_actions(request: ServiceRequest, catalog: Catalog) -> list[str]:
+    """Staff actions that make sense now, in the order an e-mail offers them."""
+    actions = [action for action in STAFF_ACTIONS if request.status in ALLOWED[action]]
+    kind = catalog.kinds[request.kind]
+    if not isinstance(kind.deadlines.resolve, dict):
+        actions = [action for action in actions if action != "retriage"]
+    return actions
+
+
+def apply(
+    catalog: Catalog, request: ServiceRequest, action: str, inputs: dict[str, str], now: datetime
+) -> Change:
+    """Take ``action`` on ``request``; raise IllegalTransition or MissingInput when it cannot be done."""
+    if action not in ALLOWED:
+        raise IllegalTransition(action, request.status)
+    if request.status not in ALLOWED[action]:
+        raise IllegalTransition(action, request.status)
+    for needed in NEEDS[action]:
+        if not inputs.get(needed, "").strip():
+            raise MissingInput(needed)
+    actor = inputs["actor"].strip()
+    note = inputs.get("note", "").strip()
+    data: dict[str, Any] = {"note": note} if note else {}
+    public = action in PUBLIC
+    updated = _transition(catalog, request, action, inputs, actor, now, data)
+    if action == "note":
+        public = inputs.get("visibility") == "public"
+        data["visibility"] = "public" if public else "internal"
+    event = Event(type=action, at=now, actor=actor, public=public, data=data)
+    return Change(request=updated, event=event)
+
+
+def _transition(
+    catalog: Catalog,
+    request: ServiceRequest,
+    action: str,
+    inputs: dict[str, str],
+    actor: str,
+    now: datetime,
+    data: dict[str, Any],
+) -> ServiceRequest:
+    match action:
+        case "acknowledge":
+            return replace(request, status="acknowledged", owner=actor, acknowledged_at=request.acknowledged_at or now)
+        case "start":
+            return replace(request, status="in_progress")
+        case "wait":
+            return replace(request, status="waiting", paused_at=now)
+        case "resume":
+            return _resume(request, now)
+        case "resolve":
+            return replace(request, status="resolved", resolved_at=now)
+        case "close":
+            return replace(request, status="closed", closed_at=now)
+        case "cancel":
+            data["reason"] = data.get("note", "")
+            return replace(request, status="cancelled", closed_at=now)
+        case "reopen":
+            # seed 002: a second complaint that a defect remains → special visit and rework within 24 hours
+            return replace(
+                request, status="reopened", resolve_due=now + REWORK_WITHIN, resolved_at=None, closed_at=None,
+                reopen_count=request.reopen_count + 1,
+            )
+        case "retriage":
+            return _retriage(catalog, request, inputs["size"], data)
+        case "reassign":
+            office = inputs["office"]
+            if office not in catalog.offices:
+                raise MissingInput("office")
+            data.update({"from": request.office, "to": office})
+            return replace(request, office=office)
+        case _:  # note
+            return request
+
+
+def _resume(request: ServiceRequest, now: datetime) -> ServiceRequest:
+    """Back from waiting for the resident: the resolve clock moves by the time spent waiting."""
+    resolve_due = request.resolve_due
+    if resolve_due and request.paused_at:
+        resolve_due = resolve_due + (now - request.paused_at)
+    status = "in_progress" if request.owner else "received"
+    return replace(request, status=status, resolve_due=resolve_due, paused_at=None)
+
+
+def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[str, Any]) -> ServiceRequest:
+    kind = catalog.kinds[request.kind]
+    rules = kind.deadlines.resolve
+    if not isinstance(rules, dict) or size not in rules:
+        raise MissingInput("size")
+    assert kind.deadlines.resolve_by
+    fields = {**request.fields, kind.deadlines.resolve_by: size}
+    data.update({"from": request.fields.get(kind.deadlines.resolve_by), "to": size})
+    due = deadline_for(rules[size], request.received_at, catalog.property)
+    return replace(request, fields=fields, resolve_due=due)

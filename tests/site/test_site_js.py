@@ -1,0 +1,330 @@
+"""lobby.js in a real browser (Debian's Chromium), with the API answered by the test.
+
+The built site is served from a local HTTP server; requests to /api/ are
+intercepted, so these tests check what the script does with each answer:
+the receipt, the error summary (the same markup the API renders without
+JavaScript), a failure message, the status lookup, and one request per press.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lobby_html import Element, parse
+
+from lobby import formhtml
+from lobby.catalog import Catalog
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+COUNT_FETCHES = """
+window.__lobbyFetches = 0;
+const realFetch = window.fetch.bind(window);
+window.fetch = (...args) => { window.__lobbyFetches += 1; return realFetch(...args); };
+"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(COUNT_FETCHES)
+    yield page
+    context.close()
+
+
+class FakeApi:
+    """Answers one route with a fixed status and body, and remembers what it was sent."""
+
+    def __init__(self, status: int, body: dict[str, Any] | None = None, *, fail: bool = False) -> None:
+        self.status, self.body, self.fail = status, body or {}, fail
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(self, route: Any) -> None:
+        request = route.request
+        self.requests.append(
+            {
+                "content_type": request.headers.get("content-type"),
+                "json": json.loads(request.post_data or "null"),
+            }
+        )
+        if self.fail:
+            route.abort("connectionrefused")
+        else:
+            route.fulfill(status=self.status, content_type="application/json", body=json.dumps(self.body))
+
+
+def fill_repair(page: Any, *, consent: bool = True) -> None:
+    page.select_option("#f-category", "water")
+    page.check("#f-size")
+    page.fill("#f-name", "王小明")
+    page.fill("#f-phone", "13800000000")
+    page.fill("#f-building", "3栋")
+    page.fill("#f-unit", "1502")
+    page.fill("#f-description", "厨房水管漏水，从昨晚开始。")
+    if consent:
+        page.check("#f-consent")
+
+
+def active_element(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        "() => ({id: document.activeElement.id, cls: document.activeElement.className || ''})"
+    )
+
+
+def test_a_sent_request_is_replaced_by_its_receipt(page: Any, site_url: str) -> None:
+    api = FakeApi(
+        201,
+        {
+            "reference": "20261122-0007",
+            "kind": "repair",
+            "status": "received",
+            "due_at": "2026-11-22T09:30:00Z",
+            "due_text": "2026年11月22日 17:30",
+            "status_url": "/status/?ref=20261122-0007",
+            "message": "工程维修部会在 <b>2026年11月22日 17:30</b> 前处理完毕。",
+        },
+    )
+    page.route("**/api/requests/repair", api)
+    page.goto(f"{site_url}/repair/")
+    fill_repair(page)
+
+    page.click(".lobby-form button[type=submit]")
+    receipt = page.wait_for_selector(".lobby-receipt")
+
+    assert page.query_selector(".lobby-form") is None
+    assert receipt.query_selector(".lobby-receipt__reference").inner_text() == "20261122-0007"
+    text = receipt.inner_text()
+    assert "我们已收到您的报修" in text and "2026年11月22日 17:30" in text
+    # The server's text is shown as text, never as markup.
+    assert "<b>2026年11月22日 17:30</b>" in text and receipt.query_selector("b") is None
+    assert receipt.query_selector("a").get_attribute("href") == "/status/?ref=20261122-0007"
+    assert "lobby-receipt" in active_element(page)["cls"]
+    (sent,) = api.requests
+    assert sent["content_type"] == "application/json"
+    assert sent["json"] == {
+        "lang": "zh",
+        "category": "water",
+        "size": "minor",
+        "name": "王小明",
+        "phone": "13800000000",
+        "phone_alt": "",
+        "email": "",
+        "building": "3栋",
+        "unit": "1502",
+        "description": "厨房水管漏水，从昨晚开始。",
+        "access": "",
+        "consent": "yes",
+        "website": "",
+    }
+
+
+def _signature(node: Element) -> list[tuple[str, ...]]:
+    """The markup that matters to a reader: elements, ids, classes, error wiring and text.
+
+    White space between elements is left out: the browser builds none, the server writes newlines.
+    """
+    wiring = ("aria-describedby", "aria-invalid", "role", "href")
+    shape = [
+        (
+            element.tag,
+            element.get("id") or "",
+            " ".join(sorted(element.classes)),
+            *(element.get(n) or "" for n in wiring),
+        )
+        for element in node.iter()
+    ]
+    return [*shape, ("text", "".join(node.text.split()))]
+
+
+def test_refused_answers_are_shown_like_the_api_renders_them(
+    page: Any, site_url: str, catalog: Catalog
+) -> None:
+    errors = {"phone": "Enter a phone number, like 138 0013 8000", "consent": "Tick the box to agree"}
+    api = FakeApi(
+        422,
+        {
+            "message": "There are 2 problems",
+            "errors": [{"field": field, "message": message} for field, message in errors.items()],
+        },
+    )
+    page.route("**/api/requests/repair", api)
+    page.goto(f"{site_url}/en/repair/")
+    fill_repair(page, consent=False)
+    page.fill("#f-phone", "12")
+
+    page.click(".lobby-form button[type=submit]")
+    page.wait_for_selector(".lobby-error-summary")
+
+    assert "lobby-error-summary" in active_element(page)["cls"]
+    assert page.input_value("#f-phone") == "12"
+    assert page.input_value("#f-name") == "王小明"
+    assert page.is_enabled(".lobby-form button[type=submit]")
+    # Same markup as the no-JavaScript page: the summary and each field with its message.
+    in_browser = parse(page.eval_on_selector(".lobby-form", "form => form.outerHTML"))
+    rendered = parse(formhtml.render_form(catalog, "repair", "en", errors=errors))
+    assert _signature(in_browser.one(cls="lobby-error-summary")) == _signature(
+        rendered.one(cls="lobby-error-summary")
+    )
+    for field_id in ("phone", "consent", "name"):
+        assert _signature(in_browser.one(data_field=field_id)) == _signature(
+            rendered.one(data_field=field_id)
+        )
+    # A link in the summary takes the resident to the field.
+    page.click('.lobby-error-summary a[href="#f-phone"]')
+    assert active_element(page)["id"] == "f-phone"
+
+    # Correcting and sending again clears the old messages.
+    api.status, api.body = (
+        422,
+        {"message": "1 problem", "errors": [{"field": "consent", "message": "Tick it"}]},
+    )
+    page.click(".lobby-form button[type=submit]")
+    page.wait_for_selector("#f-consent-error >> text=Tick it")
+    assert page.query_selector("#f-phone-error") is None
+    assert page.get_attribute("#f-phone", "aria-invalid") is None
+    assert len(page.query_selector_all(".lobby-error-summary")) == 1
+
+
+@pytest.mark.parametrize(("fail", "status"), [(True, 0), (False, 500)])
+def test_a_failure_keeps_the_data_and_says_what_to_do(
+    page: Any, site_url: str, fail: bool, status: int
+) -> None:
+    page.route("**/api/requests/repair", FakeApi(status, {"message": "boom"}, fail=fail))
+    page.goto(f"{site_url}/en/repair/")
+    fill_repair(page)
+
+    page.click(".lobby-form button[type=submit]")
+    alert = page.wait_for_selector(".lobby-form-alert")
+
+    text = alert.inner_text()
+    assert "Sorry, your request was not sent" in text
+    assert "0755-2688 0000" in text  # the 24-hour line, from the catalog through the form
+    assert page.input_value("#f-description") == "厨房水管漏水，从昨晚开始。"
+    assert page.is_checked("#f-consent")
+    assert page.is_enabled(".lobby-form button[type=submit]")
+    assert "lobby-form-alert" in active_element(page)["cls"]
+
+
+def test_a_second_press_while_sending_sends_nothing(page: Any, site_url: str) -> None:
+    held: list[Any] = []
+    # A bound builtin cannot be a Playwright handler (it tags handlers with an attribute).
+    page.route("**/api/requests/repair", lambda route: held.append(route))  # noqa: PLW0108
+    page.goto(f"{site_url}/repair/")
+    fill_repair(page)
+
+    fetches = page.evaluate(
+        """() => {
+            const form = document.querySelector('.lobby-form');
+            form.requestSubmit();
+            form.requestSubmit();
+            return window.__lobbyFetches;
+        }"""
+    )
+
+    assert fetches == 1
+    assert page.is_disabled(".lobby-form button[type=submit]")
+    for _ in range(500):  # let Playwright hand over the intercepted request (at most ten seconds)
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert len(held) == 1
+    held[0].fulfill(status=500, content_type="application/json", body="{}")
+    page.wait_for_selector(".lobby-form-alert")
+    assert page.evaluate("() => window.__lobbyFetches") == 1
+    assert len(held) == 1
+
+
+def test_status_lookup_shows_status_deadline_owner_and_timeline(page: Any, site_url: str) -> None:
+    api = FakeApi(
+        200,
+        {
+            "reference": "20261122-0007",
+            "kind": "repair",
+            "kind_name": "Repair",
+            "status": "in_progress",
+            "status_text": "In progress",
+            "received_at": "2026-11-22T01:30:00Z",
+            "due_at": "2026-11-22T09:30:00Z",
+            "due_text": "22 Nov 2026, 17:30",
+            "owner": "Engineering and Maintenance",
+            "history": [
+                {"at": "2026-11-22T01:30:00Z", "at_text": "22 Nov 2026, 09:30", "text": "We received it"},
+                {
+                    "at": "2026-11-22T02:00:00Z",
+                    "at_text": "22 Nov 2026, 10:00",
+                    "text": "An engineer is on the way",
+                },
+            ],
+        },
+    )
+    page.route("**/api/status", api)
+    page.goto(f"{site_url}/en/status/?ref=20261122-0007")
+    assert page.input_value("#f-reference") == "20261122-0007"
+    page.fill("#f-contact", "13800000000")
+
+    page.click(".lobby-status-form button[type=submit]")
+    result = page.wait_for_selector(".lobby-status-result")
+
+    text = result.inner_text()
+    for expected in (
+        "Request 20261122-0007",
+        "Repair",
+        "In progress",
+        "22 Nov 2026, 17:30",
+        "Engineering and",
+    ):
+        assert expected in text
+    items = [item.inner_text() for item in result.query_selector_all(".lobby-timeline li")]
+    assert items == ["22 Nov 2026, 09:30 We received it", "22 Nov 2026, 10:00 An engineer is on the way"]
+    assert "lobby-status-result" in active_element(page)["cls"]
+    assert api.requests[0]["json"] == {"lang": "en", "reference": "20261122-0007", "contact": "13800000000"}
+    assert "13800000000" not in page.url
+
+
+def test_status_not_found_is_told_in_the_page_language(page: Any, site_url: str) -> None:
+    page.route("**/api/status", FakeApi(404, {"message": "没有找到这份请求"}))
+    page.goto(f"{site_url}/status/")
+    page.fill("#f-reference", "20261122-9999")
+    page.fill("#f-contact", "13800000000")
+
+    page.click(".lobby-status-form button[type=submit]")
+    summary = page.wait_for_selector(".lobby-error-summary")
+
+    assert "请修改以下内容" in summary.inner_text()
+    assert "没有找到这份请求" in summary.inner_text()
+    assert page.query_selector(".lobby-status-result") is None
