@@ -126,7 +126,7 @@ def build_site(site_dir: Path) -> None:
 def load_api() -> AsgiApp | None:
     """The API's ASGI app; imported only now, after the environment points at moto."""
     try:
-        from api.local import create_local_app  # noqa: PLC0415 - must follow configure_process
+        from api.local import create_local_app
 
         app: AsgiApp = create_local_app()
         return app

@@ -21,8 +21,14 @@ _S: dict[str, dict[str, str]] = {
     "actor": {"zh": "您的姓名", "en": "Your name"},
     "actor_hint": {"zh": "记录为本次操作的执行人。", "en": "Recorded as the person who took this action."},
     "note": {"zh": "说明", "en": "Note"},
-    "note_public": {"zh": "住户会在进度页面和邮件中看到这段说明。", "en": "The resident sees this note on the status page and by email."},
-    "note_private": {"zh": "仅内部可见，除非下面选择告知住户。", "en": "Internal, unless you choose to tell the resident below."},
+    "note_public": {
+        "zh": "住户会在进度页面和邮件中看到这段说明。",
+        "en": "The resident sees this note on the status page and by email.",
+    },
+    "note_private": {
+        "zh": "仅内部可见，除非下面选择告知住户。",
+        "en": "Internal, unless you choose to tell the resident below.",
+    },
     "size": {"zh": "新的维修规模", "en": "New size"},
     "office": {"zh": "转派给", "en": "Pass to"},
     "visibility": {"zh": "谁能看到这条备注", "en": "Who sees this note"},
@@ -108,7 +114,9 @@ def _history(catalog: Catalog, history: list[Event], lang: str) -> str:
     return f"<h2>{escape(s('history', lang))}</h2><ol class='lobby-timeline'>{items}</ol>"
 
 
-def _text_input(name: str, label: str, hint: str, error: str | None, value: str = "", autocomplete: str = "") -> str:
+def _text_input(
+    name: str, label: str, hint: str, error: str | None, value: str = "", autocomplete: str = ""
+) -> str:
     auto = f' autocomplete="{autocomplete}"' if autocomplete else ""
     err = f'<p class="lobby-error-message" id="f-{name}-error">{escape(error)}</p>' if error else ""
     described = f"f-{name}-hint" + (f" f-{name}-error" if error else "")
@@ -132,12 +140,26 @@ def confirm_page(
     lang = catalog.property.staff_language
     errors, values = errors or {}, values or {}
     label = action_label(action, lang)
-    parts = [_text_input("actor", s("actor", lang), s("actor_hint", lang), errors.get("actor"),
-                         values.get("actor", ""), "name")]
+    parts = [
+        _text_input(
+            "actor",
+            s("actor", lang),
+            s("actor_hint", lang),
+            errors.get("actor"),
+            values.get("actor", ""),
+            "name",
+        )
+    ]
     needs = NEEDS.get(action, ())
     if action == "note":
-        parts.append(_radios("visibility", s("visibility", lang),
-                             [("internal", s("internal", lang)), ("public", s("public", lang))], "internal"))
+        parts.append(
+            _radios(
+                "visibility",
+                s("visibility", lang),
+                [("internal", s("internal", lang)), ("public", s("public", lang))],
+                "internal",
+            )
+        )
     if "note" in needs:
         hint = s("note_private" if action == "note" else "note_public", lang)
         err = errors.get("note")
@@ -152,8 +174,14 @@ def confirm_page(
         kind = catalog.kinds[request.kind]
         assert kind.deadlines.resolve_by
         choices = catalog.choices(kind.field(kind.deadlines.resolve_by))
-        parts.append(_radios("size", s("size", lang), [(k, v(lang)) for k, v in choices.items()],
-                             request.fields.get(kind.deadlines.resolve_by, "")))
+        parts.append(
+            _radios(
+                "size",
+                s("size", lang),
+                [(k, v(lang)) for k, v in choices.items()],
+                request.fields.get(kind.deadlines.resolve_by, ""),
+            )
+        )
     if action == "reassign":
         options = [(k, o.name(lang)) for k, o in catalog.offices.items() if k != request.office]
         parts.append(_radios("office", s("office", lang), options, ""))
@@ -178,7 +206,9 @@ def _radios(name: str, legend: str, options: list[tuple[str, str]], checked: str
     return f'<fieldset class="lobby-field" id="f-{name}"><legend>{escape(legend)}</legend>{items}</fieldset>'
 
 
-def done_page(catalog: Catalog, request: ServiceRequest, action: str, next_links: list[tuple[str, str]]) -> str:
+def done_page(
+    catalog: Catalog, request: ServiceRequest, action: str, next_links: list[tuple[str, str]]
+) -> str:
     lang = catalog.property.staff_language
     label = action_label(action, lang)
     links = "".join(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in next_links)
@@ -209,13 +239,17 @@ def rate_page(catalog: Catalog, request: ServiceRequest, token: str, error: bool
         + "</fieldset>"
         for scale in ("quality", "effect", "attitude")
     )
-    satisfied = _radios("satisfied", s("satisfied", lang), [("yes", s("yes", lang)), ("no", s("no", lang))], "")
+    satisfied = _radios(
+        "satisfied", s("satisfied", lang), [("yes", s("yes", lang)), ("no", s("no", lang))], ""
+    )
     comments = (
         f'<div class="lobby-field"><label for="f-comments">{escape(s("comments", lang))}</label>'
         f'<textarea id="f-comments" name="comments" rows="4" maxlength="1000"></textarea></div>'
     )
     summary = (
-        f'<div class="lobby-error-summary" role="alert"><p>{escape(s("answer_all", lang))}</p></div>' if error else ""
+        f'<div class="lobby-error-summary" role="alert"><p>{escape(s("answer_all", lang))}</p></div>'
+        if error
+        else ""
     )
     body = (
         f"<h1>{escape(s('rate_title', lang))}</h1><p>{escape(request.reference)} · "

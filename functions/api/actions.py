@@ -46,7 +46,10 @@ def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
     secret = _secret()
     lang = catalog.property.staff_language
     return [
-        (action_label(action, lang), f"/api/actions/{links.sign(secret, request.reference, action, now, links.STAFF_LINK_LIFETIME)}")
+        (
+            action_label(action, lang),
+            f"/api/actions/{links.sign(secret, request.reference, action, now, links.STAFF_LINK_LIFETIME)}",
+        )
         for action in available_actions(request, catalog)
     ]
 
@@ -84,26 +87,37 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     now = datetime.now(UTC)
     catalog = load_catalog()
     lang = catalog.property.staff_language
-    inputs = {key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)}
+    inputs = {
+        key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
+    }
     try:
         change = actions.confirm(store(), catalog, _secret(), token, inputs, now)
     except LINK_ERRORS as error:
         return _link_problem(error)
     except IllegalTransition as illegal:
-        return _problem(409, "problem_illegal", status=status_text(illegal.status, lang),
-                        action=action_label(illegal.action, lang))
+        return _problem(
+            409,
+            "problem_illegal",
+            status=status_text(illegal.status, lang),
+            action=action_label(illegal.action, lang),
+        )
     except StaleRequest:
         return _problem(409, "problem_stale")
     except MissingInput as missing:
         opened = actions.open_link(store(), _secret(), token, now)
-        label = action_pages.s(missing.field if missing.field in ("actor", "note", "size", "office") else "note", lang)
+        label = action_pages.s(
+            missing.field if missing.field in ("actor", "note", "size", "office") else "note", lang
+        )
         errors = {missing.field: action_pages.s("required", lang, label=label)}
-        page = action_pages.confirm_page(catalog, opened.request, opened.history, opened.link.action, token,
-                                         errors=errors, values=inputs)
+        page = action_pages.confirm_page(
+            catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
+        )
         return html_response(422, page)
     logger.info("action taken", extra={"reference": change.request.reference, "action": change.event.type})
-    return html_response(200, action_pages.done_page(catalog, change.request, change.event.type,
-                                                     next_links(change.request, now)))
+    return html_response(
+        200,
+        action_pages.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
+    )
 
 
 @router.get("/api/rate/<token>", include_in_schema=False)
@@ -124,7 +138,9 @@ def show_rating(token: str):  # no return annotation: Powertools would read it a
 def submit_rating(token: str):  # no return annotation: Powertools would read it as a response model
     now = datetime.now(UTC)
     catalog = load_catalog()
-    inputs = {key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)}
+    inputs = {
+        key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
+    }
     try:
         change = actions.rate(store(), catalog, _secret(), token, inputs, now)
     except LINK_ERRORS as error:

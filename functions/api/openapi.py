@@ -142,7 +142,12 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                     "operationId": "submitRequest",
                     "summary": "File a request of one kind",
                     "parameters": [
-                        {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": kinds}}
+                        {
+                            "name": "kind",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": kinds},
+                        }
                     ],
                     "requestBody": {
                         "required": True,

@@ -57,7 +57,9 @@ def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
     return render_page(lang, title, body)
 
 
-def form_errors_page(catalog: Catalog, kind: Kind, invalid: SubmissionInvalid, values: dict[str, object]) -> str:
+def form_errors_page(
+    catalog: Catalog, kind: Kind, invalid: SubmissionInvalid, values: dict[str, object]
+) -> str:
     lang = invalid.lang
     kept = {name: value for name, value in values.items() if isinstance(value, str)}
     form = render_form(catalog, kind.id, lang, values=kept, errors=invalid.errors)

@@ -79,7 +79,9 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     try:
         receipt = receive(store(), catalog, kind_spec, incoming.data, now())
     except SubmissionInvalid as invalid:
-        logger.info("submission refused", extra={"kind": kind, "fields_in_error": sorted(invalid.errors)[:20]})
+        logger.info(
+            "submission refused", extra={"kind": kind, "fields_in_error": sorted(invalid.errors)[:20]}
+        )
         if incoming.wants_html:
             return html_response(422, pages.form_errors_page(catalog, kind_spec, invalid, incoming.data))
         errors = [{"field": name, "message": text} for name, text in invalid.errors.items()]
@@ -185,7 +187,7 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
         # point it at the resolver handling this request.
         router.api_resolver = resolver
         actions.router.api_resolver = resolver
-        return next_middleware(resolver)  # type: ignore[no-any-return]
+        return next_middleware(resolver)
 
     app.use([bind_router])
 
@@ -212,7 +214,9 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
             422,
             {
                 "message": problem_message("invalid_query", lang),
-                "errors": [{"field": name, "message": problem_message("invalid_query", lang)} for name in fields],
+                "errors": [
+                    {"field": name, "message": problem_message("invalid_query", lang)} for name in fields
+                ],
             },
         )
 

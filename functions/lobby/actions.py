@@ -73,7 +73,9 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     return rating
 
 
-def rate(store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime) -> Change:
+def rate(
+    store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime
+) -> Change:
     """The resident's rating: satisfied closes the request, unsatisfied reopens it (and alerts the director)."""
     opened = open_link(store, secret, token, now)
     if opened.link.action != "rate":

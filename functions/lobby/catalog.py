@@ -316,7 +316,7 @@ def _cross_check(catalog: Catalog) -> list[str]:
             if by not in ids:
                 errors.append(f"{where}.deadlines.resolve_by: no field named {by!r}")
             else:
-                selector = kind.field(by)  # type: ignore[arg-type]
+                selector = kind.field(by)
                 choices = set(catalog.choices(selector))
                 if not selector.required or choices != set(deadlines.resolve):
                     errors.append(
@@ -354,10 +354,10 @@ def parse_catalog(document: Any) -> Catalog:
 def read_document(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
-        return json.loads(text)  # type: ignore[no-any-return]
+        return json.loads(text)
     import yaml
 
-    return yaml.safe_load(text)  # type: ignore[no-any-return]
+    return yaml.safe_load(text)
 
 
 def catalog_path() -> Path:

@@ -29,8 +29,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from lobby.catalog import Calendar, Property, Rule
-from lobby.catalog import parse_rule
+from lobby.catalog import Calendar, Property, Rule, parse_rule
 
 # A calendar with no working day for a whole year is a configuration error,
 # not a reason to loop forever.

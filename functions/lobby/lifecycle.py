@@ -48,10 +48,22 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 # actions whose event the resident sees on the status page and is e-mailed about
-PUBLIC = frozenset({"acknowledge", "start", "wait", "resume", "resolve", "close", "cancel", "reopen", "retriage"})
+PUBLIC = frozenset(
+    {"acknowledge", "start", "wait", "resume", "resolve", "close", "cancel", "reopen", "retriage"}
+)
 
 # staff actions offered as signed links in office e-mails (reopen is the resident's, via the rating)
-STAFF_ACTIONS = ("acknowledge", "start", "wait", "resume", "resolve", "retriage", "reassign", "note", "cancel")
+STAFF_ACTIONS = (
+    "acknowledge",
+    "start",
+    "wait",
+    "resume",
+    "resolve",
+    "retriage",
+    "reassign",
+    "note",
+    "cancel",
+)
 
 
 class IllegalTransition(ValueError):
@@ -120,7 +132,9 @@ def _transition(
 ) -> ServiceRequest:
     match action:
         case "acknowledge":
-            return replace(request, status="acknowledged", owner=actor, acknowledged_at=request.acknowledged_at or now)
+            return replace(
+                request, status="acknowledged", owner=actor, acknowledged_at=request.acknowledged_at or now
+            )
         case "start":
             return replace(request, status="in_progress")
         case "wait":
@@ -137,7 +151,11 @@ def _transition(
         case "reopen":
             # seed 002: a second complaint that a defect remains → special visit and rework within 24 hours
             return replace(
-                request, status="reopened", resolve_due=now + REWORK_WITHIN, resolved_at=None, closed_at=None,
+                request,
+                status="reopened",
+                resolve_due=now + REWORK_WITHIN,
+                resolved_at=None,
+                closed_at=None,
                 reopen_count=request.reopen_count + 1,
             )
         case "retriage":

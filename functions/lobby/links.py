@@ -66,7 +66,9 @@ def verify(secret: bytes, token: str, now: datetime) -> Link:
         raise LinkInvalid("bad signature")
     try:
         data = json.loads(payload)
-        link = Link(reference=str(data["r"]), action=str(data["a"]), expires=int(data["e"]), nonce=str(data["n"]))
+        link = Link(
+            reference=str(data["r"]), action=str(data["a"]), expires=int(data["e"]), nonce=str(data["n"])
+        )
     except (ValueError, KeyError, TypeError):
         raise LinkInvalid("bad payload") from None
     if now.timestamp() >= link.expires:

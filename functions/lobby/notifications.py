@@ -42,9 +42,13 @@ _L: dict[str, dict[str, str]] = {
     },
     "steps": {"zh": "接下来会怎样", "en": "What happens next"},
     "office_heading_reopen": {
-        "zh": "{kind}已重新打开：24 小时内安排回访和返修", "en": "{kind} reopened: visit and rework within 24 hours",
+        "zh": "{kind}已重新打开：24 小时内安排回访和返修",
+        "en": "{kind} reopened: visit and rework within 24 hours",
     },
-    "office_heading_reassigned": {"zh": "转派给您的{kind}：请当天联系住户", "en": "{kind} passed to you: contact the resident today"},
+    "office_heading_reassigned": {
+        "zh": "转派给您的{kind}：请当天联系住户",
+        "en": "{kind} passed to you: contact the resident today",
+    },
     "director_heading": {"zh": "住户对处理结果不满意：{kind}", "en": "A resident is not satisfied: {kind}"},
     "director_note": {
         "zh": "住户在回访评价中表示不满意，请求已重新打开。请督促{office}在 24 小时内回访并返修。",
@@ -148,7 +152,10 @@ def office_actions(catalog: Catalog, request: ServiceRequest, signer: Signer | N
     if signer is None:
         return []
     lang = catalog.property.staff_language
-    return [(action_label(action, lang), signer(request, action)) for action in available_actions(request, catalog)]
+    return [
+        (action_label(action, lang), signer(request, action))
+        for action in available_actions(request, catalog)
+    ]
 
 
 def office_submitted(
@@ -261,13 +268,26 @@ def resident_submitted(catalog: Catalog, settings: Settings, request: ServiceReq
     )
 
 
-def _simple(catalog: Catalog, settings: Settings, request: ServiceRequest, heading: str, *paragraphs: str,
-            link: str | None = None, link_label: str = "") -> Mail:
+def _simple(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    heading: str,
+    *paragraphs: str,
+    link: str | None = None,
+    link_label: str = "",
+) -> Mail:
     lang = request.lang
     status_link = f"{settings.site_url}{texts.status_path(lang, request.reference)}"
     return resident_mail(
-        catalog, settings, request, heading=heading, paragraphs=[p for p in paragraphs if p], steps=[],
-        link=link or status_link, link_label=link_label or texts.text("check_status", lang),
+        catalog,
+        settings,
+        request,
+        heading=heading,
+        paragraphs=[p for p in paragraphs if p],
+        steps=[],
+        link=link or status_link,
+        link_label=link_label or texts.text("check_status", lang),
     )
 
 
@@ -279,24 +299,52 @@ def _resident_update(
     office = catalog.offices[request.office].name(lang)
     match event.type:
         case "acknowledge":
-            return _simple(catalog, settings, request, _l("acked_heading", lang),
-                           _l("acked_text", lang, owner=event.actor, office=office), texts.promise(catalog, request, lang))
+            return _simple(
+                catalog,
+                settings,
+                request,
+                _l("acked_heading", lang),
+                _l("acked_text", lang, owner=event.actor, office=office),
+                texts.promise(catalog, request, lang),
+            )
         case "note" if event.public:
             return _simple(catalog, settings, request, _l("note_heading", lang), note)
         case "wait":
-            return _simple(catalog, settings, request, _l("wait_heading", lang), note,
-                           _l("wait_text", lang, phone=catalog.property.phone_24h))
+            return _simple(
+                catalog,
+                settings,
+                request,
+                _l("wait_heading", lang),
+                note,
+                _l("wait_text", lang, phone=catalog.property.phone_24h),
+            )
         case "resolve":
             rate_link = signer(request, "rate") if signer else None
-            return _simple(catalog, settings, request, _l("resolved_heading", lang), note, _l("resolved_text", lang),
-                           link=rate_link, link_label=_l("rate", lang))
+            return _simple(
+                catalog,
+                settings,
+                request,
+                _l("resolved_heading", lang),
+                note,
+                _l("resolved_text", lang),
+                link=rate_link,
+                link_label=_l("rate", lang),
+            )
         case "cancel":
             return _simple(catalog, settings, request, _l("cancelled_heading", lang), note)
         case "reopen":
             due = texts.local_time(catalog, request.resolve_due, lang)
-            return _simple(catalog, settings, request, _l("reopened_heading", lang), _l("reopened_text", lang, due=due))
+            return _simple(
+                catalog, settings, request, _l("reopened_heading", lang), _l("reopened_text", lang, due=due)
+            )
         case "retriage":
-            return _simple(catalog, settings, request, _l("retriaged_heading", lang), texts.promise(catalog, request, lang))
+            return _simple(
+                catalog,
+                settings,
+                request,
+                _l("retriaged_heading", lang),
+                texts.promise(catalog, request, lang),
+            )
     return None
 
 
@@ -307,13 +355,23 @@ def _director_alert(catalog: Catalog, settings: Settings, request: ServiceReques
     rating = request.rating or {}
     scores = ", ".join(f"{key}: {rating[key]}" for key in ("quality", "effect", "attitude") if key in rating)
     rows = [
-        (_l("director_heading", lang, kind=catalog.kinds[request.kind].name(lang)),
-         _l("director_note", lang, office=catalog.offices[request.office].name(lang))),
+        (
+            _l("director_heading", lang, kind=catalog.kinds[request.kind].name(lang)),
+            _l("director_note", lang, office=catalog.offices[request.office].name(lang)),
+        ),
         (_l("rating", lang), f"{scores}. {rating.get('comments', '')}".strip(" .")),
     ]
-    return office_submitted(catalog, settings, request, actions=[], heading_key="director_heading",
-                            role="director", extra=rows, to=settings.office_email(director),
-                            flag=_l("flag_unsatisfied", lang))
+    return office_submitted(
+        catalog,
+        settings,
+        request,
+        actions=[],
+        heading_key="director_heading",
+        role="director",
+        extra=rows,
+        to=settings.office_email(director),
+        flag=_l("flag_unsatisfied", lang),
+    )
 
 
 def mails_for(
@@ -328,12 +386,29 @@ def mails_for(
             mails.append(resident_submitted(catalog, settings, request))
         return mails
     if event.type == "reassign":
-        return [office_submitted(catalog, settings, request, actions, heading_key="office_heading_reassigned",
-                                 role=f"office-{request.office}",
-                                 flag=_l("flag_reassigned", catalog.property.staff_language))]
+        return [
+            office_submitted(
+                catalog,
+                settings,
+                request,
+                actions,
+                heading_key="office_heading_reassigned",
+                role=f"office-{request.office}",
+                flag=_l("flag_reassigned", catalog.property.staff_language),
+            )
+        ]
     if event.type == "reopen":
-        mails.append(office_submitted(catalog, settings, request, actions, heading_key="office_heading_reopen",
-                                      role="office-reopen", flag=_l("flag_reopened", catalog.property.staff_language)))
+        mails.append(
+            office_submitted(
+                catalog,
+                settings,
+                request,
+                actions,
+                heading_key="office_heading_reopen",
+                role="office-reopen",
+                flag=_l("flag_reopened", catalog.property.staff_language),
+            )
+        )
         if event.data.get("via") == "rating":
             mails.append(_director_alert(catalog, settings, request))
     if request.contact_email:

@@ -102,7 +102,9 @@ class ServiceRequest:
         return any(phone and secrets.compare_digest(digits, phone) for phone in phones)
 
 
-def new_request(catalog: Catalog, submission: Submission, reference: str, received_at: datetime) -> ServiceRequest:
+def new_request(
+    catalog: Catalog, submission: Submission, reference: str, received_at: datetime
+) -> ServiceRequest:
     kind = submission.kind
     prop = catalog.property
     return ServiceRequest(

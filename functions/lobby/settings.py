@@ -16,7 +16,7 @@ class Settings(BaseModel):
     sender_email: str = Field(min_length=3)
     office_emails: dict[str, str]
     site_url: str = ""
-    signing_secret_parameter: str = "/lobby/signing-secret"
+    signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
 
     @field_validator("office_emails", mode="before")
     @classmethod

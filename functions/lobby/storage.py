@@ -225,7 +225,10 @@ class Store:
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :event)",
-            "ExpressionAttributeValues": {":pk": {"S": self.request_pk(reference)}, ":event": {"S": "EVENT#"}},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": self.request_pk(reference)},
+                ":event": {"S": "EVENT#"},
+            },
             "ConsistentRead": True,
         }
         while True:
@@ -286,7 +289,12 @@ class Store:
                             "ConditionExpression": "attribute_not_exists(PK)",
                         }
                     },
-                    {"Put": {"TableName": self.table_name, "Item": self.event_item(request.reference, event)}},
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": self.event_item(request.reference, event),
+                        }
+                    },
                     {
                         "Put": {
                             "TableName": self.table_name,
@@ -312,7 +320,9 @@ class Store:
             raise
         return request.reference
 
-    def save_change(self, before: ServiceRequest, after: ServiceRequest, event: Event, once: str | None = None) -> None:
+    def save_change(
+        self, before: ServiceRequest, after: ServiceRequest, event: Event, once: str | None = None
+    ) -> None:
         """Store a changed request with the event that records it, atomically.
 
         The write only succeeds if nobody changed the request since ``before`` was read,
@@ -330,7 +340,10 @@ class Store:
                     "Item": self.request_item(stored),
                     "ConditionExpression": "#version = :version OR (attribute_not_exists(#version) AND :version = :zero)",
                     "ExpressionAttributeNames": {"#version": "version"},
-                    "ExpressionAttributeValues": {":version": {"N": str(before.version)}, ":zero": {"N": "0"}},
+                    "ExpressionAttributeValues": {
+                        ":version": {"N": str(before.version)},
+                        ":zero": {"N": "0"},
+                    },
                 }
             },
             {"Put": {"TableName": self.table_name, "Item": self.event_item(stored.reference, event)}},
@@ -351,7 +364,7 @@ class Store:
                 }
             )
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
             if code == "TransactionCanceledException":

@@ -55,14 +55,20 @@ _T: dict[str, dict[str, str]] = {
     },
     "event_submitted": {"zh": "已收到您的请求（网上提交）", "en": "We received your request (online)"},
     "event_other": {"zh": "办理进度已更新", "en": "Progress updated"},
-    "event_acknowledge": {"zh": "{actor}已受理，负责跟进到底", "en": "{actor} has taken your request and owns it"},
+    "event_acknowledge": {
+        "zh": "{actor}已受理，负责跟进到底",
+        "en": "{actor} has taken your request and owns it",
+    },
     "event_start": {"zh": "开始处理", "en": "Work has started"},
     "event_wait": {"zh": "等待您的回复：{note}", "en": "Waiting for you: {note}"},
     "event_resume": {"zh": "继续处理", "en": "Work has resumed"},
     "event_resolve": {"zh": "已处理完毕：{note}", "en": "Done: {note}"},
     "event_close": {"zh": "已办结", "en": "Closed"},
     "event_cancel": {"zh": "已取消：{note}", "en": "Cancelled: {note}"},
-    "event_reopen": {"zh": "已重新打开，将在 24 小时内安排回访和返修：{note}", "en": "Reopened; a visit and rework within 24 hours: {note}"},
+    "event_reopen": {
+        "zh": "已重新打开，将在 24 小时内安排回访和返修：{note}",
+        "en": "Reopened; a visit and rework within 24 hours: {note}",
+    },
     "event_retriage": {"zh": "维修规模调整为{to}", "en": "The job was re-sized as {to}"},
     "event_note": {"zh": "{note}", "en": "{note}"},
     "event_rated": {"zh": "您已评价，感谢您的反馈", "en": "You rated the service. Thank you"},
@@ -89,7 +95,9 @@ def promise(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
     """What the office promises: a resolve time, else a first-contact time, else follow-through."""
     office = catalog.offices[request.office].name(lang)
     if request.resolve_due:
-        return text("promise_resolve", lang, office=office, due=local_time(catalog, request.resolve_due, lang))
+        return text(
+            "promise_resolve", lang, office=office, due=local_time(catalog, request.resolve_due, lang)
+        )
     if request.acknowledge_due:
         return text(
             "promise_contact", lang, office=office, due=local_time(catalog, request.acknowledge_due, lang)

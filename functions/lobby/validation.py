@@ -153,9 +153,7 @@ def _check_field(
     return value, None
 
 
-def validate_submission(
-    catalog: Catalog, kind: Kind, data: Mapping[str, Any], now: datetime
-) -> Submission:
+def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], now: datetime) -> Submission:
     """Check every field of ``data`` against ``kind``; raise :class:`SubmissionInvalid` listing all problems."""
     lang_value = data.get(LANG_FIELD, "zh")
     lang = choose_lang(lang_value)

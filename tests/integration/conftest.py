@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import boto3
+import cfn
+import localstack_lambda
 import pytest
 from moto import mock_aws
 
-import cfn
-import localstack_lambda
 from tests.conftest import reset_caches
 
 TABLE = "lobby-test"
@@ -30,7 +29,7 @@ OFFICE_EMAILS = {
 }
 REGION = "ap-southeast-1"
 SIGNING_PARAMETER = "/lobby-test/signing-secret"
-SIGNING_SECRET = "test-signing-secret-0123456789abcdef0123456789"  # noqa: S105 - a test value
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef0123456789"
 
 
 @dataclass
@@ -78,9 +77,12 @@ class Aws:
         records: list[dict[str, Any]] = []
         for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             shard_id = shard["ShardId"]
-            iterator = self._shard_iterators.get(shard_id) or self.streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
+            iterator = (
+                self._shard_iterators.get(shard_id)
+                or self.streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+            )
             response = self.streams.get_records(ShardIterator=iterator)
             self._shard_iterators[shard_id] = response["NextShardIterator"]
             records.extend(localstack_lambda.lambda_record(raw, REGION, arn) for raw in response["Records"])
@@ -128,7 +130,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         boto3.client("ssm", region_name=REGION).put_parameter(
             Name=SIGNING_PARAMETER, Value=SIGNING_SECRET, Type="SecureString"
         )
-        yield Aws(dynamodb=dynamodb, streams=boto3.client("dynamodbstreams", region_name=REGION), template=template)
+        yield Aws(
+            dynamodb=dynamodb, streams=boto3.client("dynamodbstreams", region_name=REGION), template=template
+        )
     reset_caches()
 
 
@@ -191,7 +195,9 @@ def call_api(event: dict[str, Any]) -> HttpResponse:
 
 
 def post_json(path: str, payload: Any, **kwargs: Any) -> HttpResponse:
-    return call_api(http_event("POST", path, body=json.dumps(payload), content_type="application/json", **kwargs))
+    return call_api(
+        http_event("POST", path, body=json.dumps(payload), content_type="application/json", **kwargs)
+    )
 
 
 def post_form(path: str, fields: dict[str, str], **kwargs: Any) -> HttpResponse:
@@ -218,4 +224,3 @@ def repair_fields(**overrides: str) -> dict[str, str]:
     }
     fields.update(overrides)
     return fields
-

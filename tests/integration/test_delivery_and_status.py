@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.conftest import OFFICE_EMAILS, Aws, call_api, http_event, post_form, post_json, repair_fields
+from tests.integration.conftest import (
+    OFFICE_EMAILS,
+    Aws,
+    call_api,
+    http_event,
+    post_form,
+    post_json,
+    repair_fields,
+)
 
 
 def _ses_down(*_: Any, **__: Any) -> None:
@@ -36,10 +44,14 @@ def test_a_mail_failure_keeps_the_request_and_reports_the_record_for_retry(
     # The service is back: the retried record sends both e-mails, once.
     aws._shard_iterators.clear()
     assert aws.notify_batch()["batchItemFailures"] == []
-    assert sorted(mail.to[0] for mail in aws.sent()) == sorted([OFFICE_EMAILS["engineering"], "resident@example.com"])
+    assert sorted(mail.to[0] for mail in aws.sent()) == sorted(
+        [OFFICE_EMAILS["engineering"], "resident@example.com"]
+    )
 
 
-def test_a_failure_after_the_office_mail_does_not_send_it_again(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_after_the_office_mail_does_not_send_it_again(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     post_json("/api/requests/repair", repair_fields())
     import notify.app
 

@@ -51,7 +51,13 @@ def _submit(aws: Aws) -> str:
 def test_the_office_email_offers_the_actions_of_the_current_state(aws: Aws) -> None:
     _submit(aws)
     [office] = _mail_to(aws, OFFICE_EMAILS["engineering"])
-    assert list(_links(office)) == ["受理（我来负责）", "调整维修规模", "转派其他部门", "添加备注", "取消请求"]
+    assert list(_links(office)) == [
+        "受理（我来负责）",
+        "调整维修规模",
+        "转派其他部门",
+        "添加备注",
+        "取消请求",
+    ]
 
 
 def test_opening_a_link_changes_nothing_and_confirming_acts_once(aws: Aws) -> None:
@@ -71,7 +77,10 @@ def test_opening_a_link_changes_nothing_and_confirming_acts_once(aws: Aws) -> No
     status = _status(aws, reference)
     assert status["status"] == "acknowledged"
     assert status["owner"] == "李师傅 (工程维修部)"
-    assert [entry["text"] for entry in status["history"]] == ["已收到您的请求（网上提交）", "李师傅已受理，负责跟进到底"]
+    assert [entry["text"] for entry in status["history"]] == [
+        "已收到您的请求（网上提交）",
+        "李师傅已受理，负责跟进到底",
+    ]
 
     replay = post_form(acknowledge, {"actor": "李师傅"})
     assert replay.status == 410
@@ -103,14 +112,24 @@ def test_tampered_and_expired_links_get_a_clear_page_and_change_nothing(aws: Aws
 
     from lobby import links
 
-    old = links.sign(SIGNING_SECRET.encode(), reference, "acknowledge", datetime.now(UTC) - timedelta(days=30),
-                     links.STAFF_LINK_LIFETIME)
+    old = links.sign(
+        SIGNING_SECRET.encode(),
+        reference,
+        "acknowledge",
+        datetime.now(UTC) - timedelta(days=30),
+        links.STAFF_LINK_LIFETIME,
+    )
     expired = post_form(f"/api/actions/{old}", {"actor": "x"})
     assert expired.status == 410
     assert "已过期" in unescape(expired.body)
 
-    other_secret = links.sign(b"another-secret-that-is-long-enough-0123", reference, "acknowledge",
-                              datetime.now(UTC), links.STAFF_LINK_LIFETIME)
+    other_secret = links.sign(
+        b"another-secret-that-is-long-enough-0123",
+        reference,
+        "acknowledge",
+        datetime.now(UTC),
+        links.STAFF_LINK_LIFETIME,
+    )
     assert post_form(f"/api/actions/{other_secret}", {"actor": "x"}).status == 404
     assert _status(aws, reference)["status"] == "received"
 
@@ -118,7 +137,9 @@ def test_tampered_and_expired_links_get_a_clear_page_and_change_nothing(aws: Aws
 def _act(aws: Aws, reference: str, action: str, fields: dict[str, str]) -> None:
     from lobby import links
 
-    token = links.sign(SIGNING_SECRET.encode(), reference, action, datetime.now(UTC), links.STAFF_LINK_LIFETIME)
+    token = links.sign(
+        SIGNING_SECRET.encode(), reference, action, datetime.now(UTC), links.STAFF_LINK_LIFETIME
+    )
     response = post_form(f"/api/actions/{token}", fields)
     assert response.status == 200, unescape(response.body)
 
@@ -127,7 +148,9 @@ def test_an_illegal_transition_is_refused_with_a_clear_message(aws: Aws) -> None
     reference = _submit(aws)
     from lobby import links
 
-    token = links.sign(SIGNING_SECRET.encode(), reference, "resume", datetime.now(UTC), links.STAFF_LINK_LIFETIME)
+    token = links.sign(
+        SIGNING_SECRET.encode(), reference, "resume", datetime.now(UTC), links.STAFF_LINK_LIFETIME
+    )
     response = post_form(f"/api/actions/{token}", {"actor": "李师傅"})
     assert response.status == 409
     assert "不能执行" in unescape(response.body)
@@ -157,7 +180,9 @@ def test_an_internal_note_stays_internal(aws: Aws) -> None:
     texts = [entry["text"] for entry in _status(aws, reference)["history"]]
     assert "配件已订购，周三到货" in texts
     assert not any("噪音" in text for text in texts)
-    events = [item for item in aws.items() if item["SK"]["S"].startswith("EVENT#") and item["event"]["S"] == "note"]
+    events = [
+        item for item in aws.items() if item["SK"]["S"].startswith("EVENT#") and item["event"]["S"] == "note"
+    ]
     assert {item["data"]["M"]["visibility"]["S"] for item in events} == {"internal", "public"}
     assert all(item["actor"]["S"] == "王主管" for item in events)
 
@@ -185,8 +210,13 @@ def test_the_resident_rates_after_resolution(aws: Aws, satisfied: bool) -> None:
     incomplete = post_form(rate_path, {"quality": "5"})
     assert incomplete.status == 422
 
-    answers = {"quality": "4", "effect": "2" if not satisfied else "5", "attitude": "5",
-               "satisfied": "yes" if satisfied else "no", "comments": "还是有点滴水"}
+    answers = {
+        "quality": "4",
+        "effect": "2" if not satisfied else "5",
+        "attitude": "5",
+        "satisfied": "yes" if satisfied else "no",
+        "comments": "还是有点滴水",
+    }
     response = post_form(rate_path, answers)
     assert response.status == 200
     stored = next(item for item in aws.requests() if item["reference"]["S"] == reference)
@@ -206,5 +236,7 @@ def test_the_resident_rates_after_resolution(aws: Aws, satisfied: bool) -> None:
         assert "24 小时内" in unescape(response.body)
         [alert] = director
         assert reference in alert.subject and "不满意" in alert.subject
-        reopened = [mail for mail in _mail_to(aws, OFFICE_EMAILS["engineering"]) if "重新打开" in unescape(mail.html)]
+        reopened = [
+            mail for mail in _mail_to(aws, OFFICE_EMAILS["engineering"]) if "重新打开" in unescape(mail.html)
+        ]
         assert reopened

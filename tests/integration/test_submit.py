@@ -50,9 +50,9 @@ def test_a_json_repair_is_stored_with_its_promised_deadline(aws: Aws) -> None:
 
 def test_the_reference_carries_the_local_date_and_a_daily_sequence(aws: Aws) -> None:
     first = post_json("/api/requests/repair", repair_fields()).json()["reference"]
-    second = post_json("/api/requests/complaint", {**_complaint(), "description": "楼道灯坏了三天没人修。"}).json()[
-        "reference"
-    ]
+    second = post_json(
+        "/api/requests/complaint", {**_complaint(), "description": "楼道灯坏了三天没人修。"}
+    ).json()["reference"]
     shanghai_today = (datetime.now(UTC) + timedelta(hours=8)).strftime("%Y%m%d")
     assert first == f"{shanghai_today}-0001"
     assert second == f"{shanghai_today}-0002"
@@ -125,7 +125,10 @@ def _complaint() -> dict[str, str]:
     ("lang", "expected"),
     [
         ("zh", {"phone": "请输入有效的电话号码", "name": "请填写您的姓名", "size": "请选择维修规模"}),
-        ("en", {"phone": "Enter a phone number", "name": "Enter your name", "size": "Select how big is the job"}),
+        (
+            "en",
+            {"phone": "Enter a phone number", "name": "Enter your name", "size": "Select how big is the job"},
+        ),
     ],
 )
 def test_invalid_fields_get_a_localized_message_each_and_store_nothing(
@@ -174,19 +177,29 @@ def test_each_kind_of_bad_field_is_refused_by_name(aws: Aws, change: dict[str, o
         (http_event("POST", "/api/requests/repair", body="hello"), 415),
         (
             http_event(
-                "POST", "/api/requests/repair", body=json.dumps({"description": "x" * 20_000}),
+                "POST",
+                "/api/requests/repair",
+                body=json.dumps({"description": "x" * 20_000}),
                 content_type="application/json",
             ),
             413,
         ),
         (
-            http_event("POST", "/api/requests/repair", body=b"\xff\xfe\x00", content_type="application/json", base64_body=True),
+            http_event(
+                "POST",
+                "/api/requests/repair",
+                body=b"\xff\xfe\x00",
+                content_type="application/json",
+                base64_body=True,
+            ),
             400,
         ),
         (http_event("GET", "/api/nothing-here"), 404),
     ],
 )
-def test_unusable_requests_get_a_4xx_and_store_nothing(aws: Aws, event: dict[str, object], status: int) -> None:
+def test_unusable_requests_get_a_4xx_and_store_nothing(
+    aws: Aws, event: dict[str, object], status: int
+) -> None:
     response = call_api(event)
     assert response.status == status, response.body
     assert response.json()["message"]
@@ -195,7 +208,11 @@ def test_unusable_requests_get_a_4xx_and_store_nothing(aws: Aws, event: dict[str
 
 def test_the_problem_message_follows_the_browser_language(aws: Aws) -> None:
     event = http_event(
-        "POST", "/api/requests/repair", body="hello", content_type="text/plain", headers={"Accept-Language": "en-GB"}
+        "POST",
+        "/api/requests/repair",
+        body="hello",
+        content_type="text/plain",
+        headers={"Accept-Language": "en-GB"},
     )
     assert call_api(event).json()["message"].startswith("We cannot read that format")
 

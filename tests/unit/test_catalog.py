@@ -21,7 +21,13 @@ def document() -> dict[str, Any]:
 def test_the_shipped_catalog_has_every_request_kind_of_the_seeds() -> None:
     catalog = load_catalog(SOURCE_YAML)
     assert set(catalog.kinds) == {
-        "repair", "complaint", "consultation", "help", "coordination", "suggestion", "paid-service",
+        "repair",
+        "complaint",
+        "consultation",
+        "help",
+        "coordination",
+        "suggestion",
+        "paid-service",
     }
     repair = catalog.kinds["repair"]
     assert repair.deadlines.resolve == {"minor": "8h", "medium": "3d", "major": "none"}
@@ -29,7 +35,11 @@ def test_the_shipped_catalog_has_every_request_kind_of_the_seeds() -> None:
     assert catalog.kinds["consultation"].deadlines.resolve == "2wd"
     assert catalog.kinds["complaint"].follow_up.within == "3d"
     assert catalog.kinds["repair"].follow_up.within == "30d"
-    assert catalog.property.emergency_numbers.model_dump() == {"medical": "120", "police": "110", "fire": "119"}
+    assert catalog.property.emergency_numbers.model_dump() == {
+        "medical": "120",
+        "police": "110",
+        "fire": "119",
+    }
 
 
 def test_the_compiled_json_is_the_same_catalog_with_the_same_version(tmp_path: Path) -> None:
@@ -91,12 +101,16 @@ def test_an_invalid_catalog_names_the_offending_key(
 
 def test_a_holiday_that_is_also_a_make_up_day_is_refused(document: dict[str, Any]) -> None:
     broken = copy.deepcopy(document)
-    broken["property"]["calendar"]["make_up_working_days"].append(broken["property"]["calendar"]["holidays"][0])
-    with pytest.raises(CatalogError, match="property.calendar"):
+    broken["property"]["calendar"]["make_up_working_days"].append(
+        broken["property"]["calendar"]["holidays"][0]
+    )
+    with pytest.raises(CatalogError, match=r"property\.calendar"):
         parse_catalog(broken)
 
 
-def test_the_command_line_check_reports_errors_and_fails(tmp_path: Path, document: dict[str, Any], capsys: Any) -> None:
+def test_the_command_line_check_reports_errors_and_fails(
+    tmp_path: Path, document: dict[str, Any], capsys: Any
+) -> None:
     bad = tmp_path / "catalog.yaml"
     bad.write_text(yaml.safe_dump(_break(document, "kinds.repair.office", "plumbing"), allow_unicode=True))
     assert main(["check", str(bad)]) == 1

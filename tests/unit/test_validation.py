@@ -16,8 +16,15 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
 def _repair(**overrides: Any) -> dict[str, Any]:
     data = {
-        "category": "water", "size": "minor", "name": "Li Hua", "phone": "13800138000",
-        "building": "3", "unit": "1502", "description": "The kitchen tap drips.", "consent": "yes", "lang": "en",
+        "category": "water",
+        "size": "minor",
+        "name": "Li Hua",
+        "phone": "13800138000",
+        "building": "3",
+        "unit": "1502",
+        "description": "The kitchen tap drips.",
+        "consent": "yes",
+        "lang": "en",
     }
     data.update(overrides)
     return data
@@ -33,8 +40,10 @@ def _errors(data: dict[str, Any], kind: str = "repair") -> dict[str, str]:
 def test_a_valid_submission_is_cleaned() -> None:
     catalog = load_catalog(SOURCE_YAML)
     submission = validate_submission(
-        catalog, catalog.kinds["repair"],
-        _repair(name="  Li Hua\u200b ", email="Li@Example.COM", description="Line one\r\nline two\x00"), NOW,
+        catalog,
+        catalog.kinds["repair"],
+        _repair(name="  Li Hua\u200b ", email="Li@Example.COM", description="Line one\r\nline two\x00"),
+        NOW,
     )
     assert submission.values["name"] == "Li Hua"
     assert submission.values["email"] == "li@example.com"
@@ -74,17 +83,26 @@ def test_all_problems_are_reported_at_once_in_form_order() -> None:
 
 def test_a_preferred_date_must_be_a_real_future_date() -> None:
     booking = {
-        "service": "drain-clear", "agreement": "one-off", "name": "Li", "phone": "13800138000",
-        "building": "3", "unit": "1502", "consent": "yes", "lang": "en",
+        "service": "drain-clear",
+        "agreement": "one-off",
+        "name": "Li",
+        "phone": "13800138000",
+        "building": "3",
+        "unit": "1502",
+        "consent": "yes",
+        "lang": "en",
     }
     assert _errors({**booking, "preferred_date": "2026-02-30"}, "paid-service")["preferred_date"].startswith(
         "Enter a real date"
     )
-    assert "today or in the future" in _errors({**booking, "preferred_date": "2026-11-22"}, "paid-service")[
-        "preferred_date"
-    ]
+    assert (
+        "today or in the future"
+        in _errors({**booking, "preferred_date": "2026-11-22"}, "paid-service")["preferred_date"]
+    )
     catalog = load_catalog(SOURCE_YAML)
-    ok = validate_submission(catalog, catalog.kinds["paid-service"], {**booking, "preferred_date": "2026-11-23"}, NOW)
+    ok = validate_submission(
+        catalog, catalog.kinds["paid-service"], {**booking, "preferred_date": "2026-11-23"}, NOW
+    )
     assert ok.values["service"] == "drain-clear"
 
 
@@ -97,8 +115,11 @@ def test_the_summary_counts_the_problems() -> None:
 
 @pytest.mark.parametrize(
     ("day", "sequence", "reference"),
-    [(date(2026, 11, 22), 7, "20261122-0007"), (date(2026, 1, 1), 1, "20260101-0001"),
-     (date(2026, 11, 22), 12345, "20261122-12345")],
+    [
+        (date(2026, 11, 22), 7, "20261122-0007"),
+        (date(2026, 1, 1), 1, "20260101-0001"),
+        (date(2026, 11, 22), 12345, "20261122-12345"),
+    ],
 )
 def test_references_are_the_date_and_the_daily_sequence(day: date, sequence: int, reference: str) -> None:
     assert format_reference(day, sequence) == reference
@@ -106,7 +127,9 @@ def test_references_are_the_date_and_the_daily_sequence(day: date, sequence: int
     assert counter_day(reference) == f"{day:%Y%m%d}"
 
 
-@pytest.mark.parametrize("text", ["", "2026-11-22-0001", "20261122-01", "../20261122-0001", "20261122-0001\n"])
+@pytest.mark.parametrize(
+    "text", ["", "2026-11-22-0001", "20261122-01", "../20261122-0001", "20261122-0001\n"]
+)
 def test_anything_else_is_not_a_reference(text: str) -> None:
     assert not is_reference(text)
 
