@@ -235,7 +235,7 @@ def _input_attributes(form_field: FormField) -> dict[str, str | bool | int | Non
 def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None) -> str:
     field_id = form_field.id
     described_by = _described_by(field_id, bool(_hint_text(form_field, lang)), error)
-    common = {
+    common: dict[str, str | bool | int | None] = {
         "id": f"f-{field_id}",
         "name": field_id,
         "required": form_field.required,

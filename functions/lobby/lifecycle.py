@@ -186,6 +186,14 @@ def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[s
         raise MissingInput("size")
     assert kind.deadlines.resolve_by
     fields = {**request.fields, kind.deadlines.resolve_by: size}
-    data.update({"from": request.fields.get(kind.deadlines.resolve_by), "to": size})
+    previous = request.fields.get(kind.deadlines.resolve_by)
+    data.update({"from": previous, "to": size})
+    if request.reopen_count:  # seed 002: the 24-hour rework promise stands whatever the size
+        return replace(request, fields=fields)
+    # Time already credited for waiting on the resident = current due − the old size's catalog due.
+    old_due = (
+        deadline_for(rules[previous], request.received_at, catalog.property) if previous in rules else None
+    )
+    credit = request.resolve_due - old_due if request.resolve_due and old_due else timedelta(0)
     due = deadline_for(rules[size], request.received_at, catalog.property)
-    return replace(request, fields=fields, resolve_due=due)
+    return replace(request, fields=fields, resolve_due=due + credit if due else None)

@@ -78,6 +78,11 @@ class ServiceRequest:
         return None
 
     @property
+    def received_month(self) -> str:
+        """The property's local month of receipt, ``2026-11``: the reference starts with the local date."""
+        return f"{self.reference[:4]}-{self.reference[4:6]}"
+
+    @property
     def location(self) -> str:
         return f"{self.fields.get('building', '')} {self.fields.get('unit', '')}".strip()
 

@@ -147,6 +147,8 @@ class Store:
             "GSI3SK": f"{request.kind}#{received}",
             "GSI4PK": f"{prefix}#CONTACT#{contact_key(request.fields.get('phone', ''))}",
             "GSI4SK": received,
+            "GSI5PK": f"{prefix}#MONTH#{request.received_month}",
+            "GSI5SK": f"{received}#{request.reference}",
         }
         if request.closed_at and self.retention_days:
             data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))

@@ -69,6 +69,8 @@ def _catalog() -> Catalog:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # `mkdocs serve` rebuilds in the same process: read the catalog afresh each time.
+    load_catalog.cache_clear()
     try:
         catalog = _catalog()
     except CatalogError as error:
@@ -90,7 +92,7 @@ def page_language(page: Page, config: MkDocsConfig) -> str:
 
 def expand_marker(body: str, catalog: Catalog, lang: str) -> str:
     """The HTML for one marker's body (``form repair``); ValueError when it is not a known marker."""
-    name = body.strip().split(" ", 1)[0]
+    name = (body.split(None, 1) or [""])[0]
     html = _render_marker(body, catalog, lang)
     if name in _NOT_SEARCHED:
         # Material's search skips elements carrying data-search-exclude, and strips the attribute afterwards.

@@ -39,6 +39,8 @@ def open_request(reference: str = REFERENCE, **extra: str) -> dict[str, str]:
         "GSI3SK": "repair#2026-11-22T01:30:00Z",
         "GSI4PK": f"{PROPERTY}#CONTACT#" + "ab" * 32,
         "GSI4SK": "2026-11-22T01:30:00Z",
+        "GSI5PK": f"{PROPERTY}#MONTH#2026-11",
+        "GSI5SK": f"2026-11-22T01:30:00Z#{reference}",
         "kind": "repair",
         **extra,
     }
@@ -58,6 +60,7 @@ def test_the_table_has_the_template_keys_indexes_stream_and_ttl(dynamodb: Any) -
         "Agenda": ["GSI2PK", "GSI2SK"],
         "ByUnit": ["GSI3PK", "GSI3SK"],
         "ByContact": ["GSI4PK", "GSI4SK"],
+        "ByMonth": ["GSI5PK", "GSI5SK"],
     }
     assert description["StreamSpecification"] == {
         "StreamEnabled": True,

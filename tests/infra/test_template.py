@@ -323,6 +323,7 @@ def test_the_table_has_the_four_indexes_of_the_design(template: dict[str, Any], 
         "Agenda": ("GSI2PK", "GSI2SK"),
         "ByUnit": ("GSI3PK", "GSI3SK"),
         "ByContact": ("GSI4PK", "GSI4SK"),
+        "ByMonth": ("GSI5PK", "GSI5SK"),
     }
     assert declared == documented
     assert all(index["Projection"] == {"ProjectionType": "ALL"} for index in indexes)

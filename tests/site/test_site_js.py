@@ -328,3 +328,47 @@ def test_status_not_found_is_told_in_the_page_language(page: Any, site_url: str)
     assert "请修改以下内容" in summary.inner_text()
     assert "没有找到这份请求" in summary.inner_text()
     assert page.query_selector(".lobby-status-result") is None
+
+
+# Material's search worker protocol (material/templates/assets/javascripts/workers/search.*.js):
+# SETUP (0) with the index → READY (1); QUERY (2) with the text → RESULT (3) with groups of items.
+SEARCH = """
+async ([worker, queries]) => {
+  const index = await (await fetch("/search/search_index.json")).json();
+  index.options = { suggest: false };
+  const search = new Worker(worker);
+  const reply = () => new Promise(resolve => search.addEventListener("message", e => resolve(e.data), { once: true }));
+  search.postMessage({ type: 0, data: index });
+  await reply();
+  const found = {};
+  for (const query of queries) {
+    search.postMessage({ type: 2, data: query });
+    const { data } = await reply();
+    found[query] = data.items.map(group => group[0].location);
+  }
+  search.terminate();
+  return found;
+}
+"""
+
+
+def test_search_finds_chinese_and_english_words(page: Any, site_url: str, built_site: Path) -> None:
+    (worker,) = built_site.glob("assets/javascripts/workers/search.*.min.js")
+    page.goto(f"{site_url}/")
+    found = page.evaluate(
+        SEARCH, [f"/{worker.relative_to(built_site).as_posix()}", ["报修", "投诉", "回访", "repair"]]
+    )
+
+    assert found["报修"][0] == "repair/"
+    assert found["投诉"][0] == "complaint/"
+    assert "complaint/" in [location.split("#")[0] for location in found["回访"]]
+    assert found["repair"][0] == "en/repair/"
+
+
+def test_pages_load_nothing_from_another_host(page: Any, site_url: str) -> None:
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    for path in ("/", "/repair/", "/en/help/", "/en/status/"):
+        page.goto(f"{site_url}{path}")
+        page.wait_for_load_state("networkidle")
+    assert hosts == {site_url.split("/")[2]}

@@ -41,7 +41,16 @@ COMPLETE_INPUTS = {
     "office": "service-centre",
 }
 
-STATUSES = ("received", "acknowledged", "in_progress", "waiting", "resolved", "closed", "cancelled", "reopened")
+STATUSES = (
+    "received",
+    "acknowledged",
+    "in_progress",
+    "waiting",
+    "resolved",
+    "closed",
+    "cancelled",
+    "reopened",
+)
 OPEN = ("received", "acknowledged", "in_progress", "waiting", "reopened")
 
 # action → the states it may be taken in
@@ -136,7 +145,13 @@ def complaint(**changes: Any) -> ServiceRequest:
         repair(),
         kind="complaint",
         office="service-centre",
-        fields={"topic": "service", "name": "Li Hua", "phone": "13800138000", "building": "3", "unit": "1502"},
+        fields={
+            "topic": "service",
+            "name": "Li Hua",
+            "phone": "13800138000",
+            "building": "3",
+            "unit": "1502",
+        },
         resolve_due=MEDIUM_DUE,
     )
     return replace(request, **changes)
@@ -310,7 +325,9 @@ def test_retriaging_a_kind_without_sizes_names_the_size() -> None:
 
 
 def test_the_note_is_recorded_trimmed_in_the_event() -> None:
-    change = apply(CATALOG, in_state("in_progress"), "wait", {"actor": ENGINEER, "note": "  Parts ordered. "}, NOW)
+    change = apply(
+        CATALOG, in_state("in_progress"), "wait", {"actor": ENGINEER, "note": "  Parts ordered. "}, NOW
+    )
     assert change.event.data["note"] == "Parts ordered."
 
 
