@@ -28,6 +28,7 @@ from lobby.intake import receive
 from lobby.references import is_reference
 from lobby.requests import ServiceRequest, utc_iso
 from lobby.settings import get_settings
+from lobby.service import open_store
 from lobby.storage import Store, StoreUnavailable
 from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
 from lobby.wording import status_text
@@ -38,7 +39,7 @@ router = Router()
 
 @cache
 def store() -> Store:
-    return Store(get_settings().table_name, load_catalog().property.id)
+    return open_store(load_catalog(), get_settings())
 
 
 def now() -> datetime:

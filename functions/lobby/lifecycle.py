@@ -142,7 +142,9 @@ def _transition(
         case "resume":
             return _resume(request, now)
         case "resolve":
-            return replace(request, status="resolved", resolved_at=now)
+            within = catalog.kinds[request.kind].follow_up.within
+            follow_up_due = deadline_for(within, now, catalog.property)
+            return replace(request, status="resolved", resolved_at=now, follow_up_due=follow_up_due)
         case "close":
             return replace(request, status="closed", closed_at=now)
         case "cancel":

@@ -61,6 +61,10 @@ class ServiceRequest:
     paused_at: datetime | None = None
     reopen_count: int = 0
     rating: dict[str, Any] | None = None
+    follow_up_due: datetime | None = None
+    follow_up_selected: bool | None = (
+        None  # sampled kinds: chosen (True) or not (False) by the monthly sample
+    )
     version: int = 0  # bumped by every stored change; a write expects the version it read
 
     @property

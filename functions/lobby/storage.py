@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
@@ -98,8 +99,12 @@ class Store:
         property_id: str,
         client: DynamoDBClient | None = None,
         retention_days: int = 730,
+        planner: Callable[[ServiceRequest], datetime | None] | None = None,
     ) -> None:
         self.table_name = table_name
+        # When the scheduler must next look at a request (the Agenda index); see lobby.schedule.
+        self.planner = planner or (lambda request: request.current_due)
+        self.items_read = 0  # items returned by queries, for the scheduler's benchmark
         self.property_id = property_id
         self.retention_days = retention_days
         self._client = client
@@ -143,6 +148,8 @@ class Store:
             "reopen_count": request.reopen_count,
             "rating": request.rating,
             "version": request.version,
+            "follow_up_due": _iso_or_none(request.follow_up_due),
+            "follow_up_selected": request.follow_up_selected,
             "GSI3PK": f"{prefix}#UNIT#{_unit_key(request)}",
             "GSI3SK": f"{request.kind}#{received}",
             "GSI4PK": f"{prefix}#CONTACT#{contact_key(request.fields.get('phone', ''))}",
@@ -156,9 +163,10 @@ class Store:
             due = utc_iso(request.current_due) if request.current_due else NO_DEADLINE
             data["GSI1PK"] = f"{prefix}#OFFICE#{request.office}"
             data["GSI1SK"] = f"{due}#{request.reference}"
-            if request.current_due:
-                data["GSI2PK"] = f"{prefix}#AGENDA"
-                data["GSI2SK"] = f"{due}#{request.reference}"
+        agenda_at = self.planner(request)
+        if agenda_at:
+            data["GSI2PK"] = f"{prefix}#AGENDA"
+            data["GSI2SK"] = f"{utc_iso(agenda_at)}#{request.reference}"
         return to_item(data)
 
     def event_item(self, reference: str, event: Event) -> dict[str, Any]:
@@ -198,6 +206,8 @@ class Store:
             reopen_count=int(data.get("reopen_count", 0)),
             rating=_plain(data.get("rating")),
             version=int(data.get("version", 0)),
+            follow_up_due=_parse_or_none(data.get("follow_up_due")),
+            follow_up_selected=data.get("follow_up_selected"),
         )
 
     @staticmethod
@@ -385,6 +395,131 @@ class Store:
             ConsistentRead=True,
         ).get("Item")
         return item is not None
+
+    # queries ----------------------------------------------------------------
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        kwargs = {"TableName": self.table_name, **kwargs}
+        while True:
+            page = self.client.query(**kwargs)
+            self.items_read += page.get("ScannedCount", len(page.get("Items", [])))
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def agenda_due(self, now: datetime, page_size: int = 100) -> Iterator[dict[str, Any]]:
+        """Request items whose next scheduled action is due (the sparse Agenda index; never a scan)."""
+        return self._query(
+            IndexName="Agenda",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK <= :now",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"{self._prefix()}#AGENDA"},
+                ":now": {"S": f"{utc_iso(now)}#~"},
+            },
+            Limit=page_size,
+        )
+
+    def open_for_office(self, office: str) -> list[ServiceRequest]:
+        """The office's open requests, earliest deadline first (the sparse ByOfficeDeadline index)."""
+        items = self._query(
+            IndexName="ByOfficeDeadline",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"{self._prefix()}#OFFICE#{office}"}},
+        )
+        return [self.request_from_item(item) for item in items]
+
+    def received_in_month(self, month: str) -> list[ServiceRequest]:
+        """Every request received in a local month (``2026-11``), oldest first (the ByMonth index)."""
+        items = self._query(
+            IndexName="ByMonth",
+            KeyConditionExpression="GSI5PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"{self._prefix()}#MONTH#{month}"}},
+        )
+        return [self.request_from_item(item) for item in items]
+
+    def at_unit(self, building: str, unit: str, kind: str) -> list[ServiceRequest]:
+        """Requests of one kind from one flat, oldest first (the ByUnit index): repeats show here."""
+        key = f"{building.replace(' ', '').lower()}#{unit.replace(' ', '').lower()}"
+        items = self._query(
+            IndexName="ByUnit",
+            KeyConditionExpression="GSI3PK = :pk AND begins_with(GSI3SK, :kind)",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"{self._prefix()}#UNIT#{key}"},
+                ":kind": {"S": f"{kind}#"},
+            },
+        )
+        return [self.request_from_item(item) for item in items]
+
+    def record_step(self, reference: str, event: Event) -> bool:
+        """Write a scheduler event under its stable key; False when an earlier run already wrote it."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=self.event_item(reference, event),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def move_agenda(self, request: ServiceRequest, next_at: datetime | None) -> None:
+        """Point the Agenda entry at the next action, unless the request changed meanwhile."""
+        from botocore.exceptions import ClientError
+
+        key = {"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": "REQUEST"}}
+        condition = {
+            "ConditionExpression": "#version = :version",
+            "ExpressionAttributeNames": {"#version": "version"},
+        }
+        try:
+            if next_at is None:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=key,
+                    UpdateExpression="REMOVE GSI2PK, GSI2SK",
+                    ExpressionAttributeValues={":version": {"N": str(request.version)}},
+                    **condition,
+                )
+            else:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=key,
+                    UpdateExpression="SET GSI2PK = :pk, GSI2SK = :sk",
+                    ExpressionAttributeValues={
+                        ":pk": {"S": f"{self._prefix()}#AGENDA"},
+                        ":sk": {"S": f"{utc_iso(next_at)}#{request.reference}"},
+                        ":version": {"N": str(request.version)},
+                    },
+                    **condition,
+                )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            # A staff change rewrote the request (and its agenda) since this run read it: theirs stands.
+
+    def save_request(self, before: ServiceRequest, after: ServiceRequest) -> None:
+        """Store a request change that records no history (the monthly sample's choice), version-checked."""
+        from dataclasses import replace
+
+        from botocore.exceptions import ClientError
+
+        stored = replace(after, version=before.version + 1)
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=self.request_item(stored),
+                ConditionExpression="#version = :version",
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues={":version": {"N": str(before.version)}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise StaleRequest(stored.reference) from error
+            raise
 
     # mail markers ---------------------------------------------------------
     def claim_mail(self, reference: str, event_sk: str, role: str, now: datetime) -> bool:

@@ -21,6 +21,7 @@ from lobby.catalog import load_catalog
 from lobby.mail import send
 from lobby.notifications import mails_for
 from lobby.requests import ServiceRequest
+from lobby.service import open_store
 from lobby.settings import Settings, get_settings
 from lobby.storage import Store
 
@@ -74,7 +75,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     image = (record.raw_event.get("dynamodb") or {}).get("NewImage") or {}
     if not image.get("SK", {}).get("S", "").startswith("EVENT#"):
         return  # the event source filter already drops these; stay safe if it changes
-    store = Store(get_settings().table_name, load_catalog().property.id)
+    store = open_store(load_catalog(), get_settings())
     deliver_event(store, image, datetime.now(UTC))
 
 

@@ -273,7 +273,8 @@
       return;
     }
     var body = answer.body || {};
-    if (answer.status === 201 && body.reference) {
+    // 201: stored now; 200: the same submission was already stored (a double click or a retry).
+    if ((answer.status === 201 || answer.status === 200) && body.reference) {
       var done = receipt(form, body);
       form.parentNode.replaceChild(done, form);
       done.focus();

@@ -1,0 +1,138 @@
+"""What the scheduler owes each request, and when: the reminder ladder, follow-ups, auto-close.
+
+Plain Python over a request and the catalog. Every step has a stable key, so the
+scheduled function can record each one with a conditional write and never send the
+same reminder twice, however runs overlap or retry.
+
+The ladder of a phase (first contact, or resolution) with start S and deadline D:
+  warn      at S + warn_at_percent of (D − S)         → the owning office
+  due       at D                                       → the owning office
+  repeat    every repeat_every after D while overdue   → the owning office
+  director  at D + escalate_director_after             → the office's director
+  quality   at D + escalate_quality_after              → the company quality department
+Steps of kinds not marked urgent are held until the office next opens (no 3 a.m. mail);
+steps that land on the same delivery moment collapse into one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lobby.catalog import Catalog, Kind, Rule
+from lobby.deadlines import add_duration, deadline_for, next_office_open
+from lobby.requests import ServiceRequest, utc_iso
+
+AUTOCLOSE_AFTER = timedelta(days=7)  # a resolved request nobody follows up closes after the rating window
+REPEAT_HORIZON = 400  # repeats looked at beyond the deadline: enough for a year of hourly repeats
+
+STAGES = ("warn", "due", "repeat", "director", "quality")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # stable: names the phase, its deadline and the step
+    stage: str  # warn, due, repeat, director, quality, followup, autoclose
+    at: datetime  # when it falls due by the ladder
+    deliver_at: datetime  # when it may be sent (held for office hours unless urgent)
+    due: datetime | None  # the deadline it is about
+
+    @property
+    def recipient(self) -> str:
+        """Who gets it: the owning office, its director, the quality department, or the service centre."""
+        return {"director": "director", "quality": "quality", "followup": "service"}.get(self.stage, "office")
+
+
+def _phase(request: ServiceRequest) -> tuple[str, datetime, datetime] | None:
+    """(name, start, deadline) of the clock running now, if any."""
+    if request.status == "received" and request.acknowledge_due:
+        return "ack", request.received_at, request.acknowledge_due
+    if request.status in ("acknowledged", "in_progress", "reopened") and request.resolve_due:
+        start = request.acknowledged_at or request.received_at
+        if request.status == "reopened":
+            start = request.resolve_due - timedelta(hours=24)
+        return "resolve", min(start, request.resolve_due), request.resolve_due
+    return None
+
+
+def _deliver(kind: Kind, catalog: Catalog, at: datetime) -> datetime:
+    return at if kind.urgent else next_office_open(at, catalog.property)
+
+
+def _duration(rule: Rule, start: datetime) -> datetime:
+    return add_duration(rule, start)
+
+
+def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[Step]:
+    """Every step of the running clock whose ladder time is at or before ``until``, plus the next one."""
+    phase = _phase(request)
+    kind = catalog.kinds[request.kind]
+    if phase is None:
+        return _after_resolution(catalog, request, kind)
+    name, start, due = phase
+    reminders = kind.reminders
+    prefix = f"{name}@{utc_iso(due)}"
+    warn_at = start + (due - start) * (reminders.warn_at_percent / 100)
+    raw: list[tuple[str, datetime]] = [("warn", warn_at), ("due", due)]
+    repeat_at = _duration(reminders.repeat_every, due)
+    for _ in range(REPEAT_HORIZON):
+        raw.append(("repeat", repeat_at))
+        if repeat_at > until:
+            break
+        repeat_at = _duration(reminders.repeat_every, repeat_at)
+    raw.append(("director", _duration(reminders.escalate_director_after, due)))
+    raw.append(("quality", _duration(reminders.escalate_quality_after, due)))
+
+    steps: dict[str, Step] = {}
+    for stage, at in sorted(raw, key=lambda item: item[1]):
+        deliver_at = _deliver(kind, catalog, at)
+        # Repeats that are held to the same opening time collapse into one reminder.
+        key = f"{prefix}#{stage}@{utc_iso(deliver_at)}" if stage == "repeat" else f"{prefix}#{stage}"
+        steps.setdefault(key, Step(key=key, stage=stage, at=at, deliver_at=deliver_at, due=due))
+    return sorted(steps.values(), key=lambda step: (step.deliver_at, STAGES.index(step.stage)))
+
+
+def _after_resolution(catalog: Catalog, request: ServiceRequest, kind: Kind) -> list[Step]:
+    if request.status != "resolved" or request.resolved_at is None:
+        return []
+    follow_up = kind.follow_up
+    wanted = follow_up.coverage == "all" or (follow_up.coverage == "sampled" and request.follow_up_selected)
+    if wanted and not follow_up.within.is_none:
+        due = request.follow_up_due or deadline_for(follow_up.within, request.resolved_at, catalog.property)
+        assert due is not None
+        # Remind the service centre a day ahead (or at once, for short windows).
+        at = max(request.resolved_at, due - timedelta(days=1))
+        key = f"followup@{utc_iso(due)}"
+        return [
+            Step(key=key, stage="followup", at=at, deliver_at=next_office_open(at, catalog.property), due=due)
+        ]
+    if follow_up.coverage == "sampled" and request.follow_up_selected is None:
+        return []  # the monthly sampling decides
+    at = request.resolved_at + AUTOCLOSE_AFTER
+    return [Step(key=f"autoclose@{utc_iso(at)}", stage="autoclose", at=at, deliver_at=at, due=None)]
+
+
+def due_steps(catalog: Catalog, request: ServiceRequest, now: datetime) -> list[Step]:
+    """Steps that may be delivered now. Of several office reminders due at once, only the latest stage matters:
+    the earlier ones are returned too (to be recorded as superseded), marked by ``superseded``."""
+    return [step for step in ladder(catalog, request, now) if step.deliver_at <= now]
+
+
+def superseded(steps: list[Step]) -> set[str]:
+    """Keys of due office reminders overtaken by a later office reminder due at the same time."""
+    office = [step for step in steps if step.recipient == "office"]
+    if len(office) <= 1:
+        return set()
+    latest = max(office, key=lambda step: (step.at, STAGES.index(step.stage)))
+    return {step.key for step in office if step is not latest}
+
+
+def next_action_at(
+    catalog: Catalog, request: ServiceRequest, after: datetime | None = None
+) -> datetime | None:
+    """When the scheduler must next look at this request (the first step due after ``after``)."""
+    horizon = after or request.received_at
+    for step in ladder(catalog, request, horizon):
+        if after is None or step.deliver_at > after:
+            return step.deliver_at
+    return None
