@@ -10,6 +10,7 @@ Ctrl-C stops everything. See infra/README.md, "The local stack".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -50,8 +52,43 @@ log = logging.getLogger("lobby.local")
 SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby")
 
 
-class StopRequested(Exception):
-    """SIGINT or SIGTERM arrived: shut down cleanly."""
+class StopRequested(BaseException):
+    """SIGINT or SIGTERM arrived before the server ran: shut down cleanly.
+
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` on the
+    way (the API import, say) can swallow it.
+    """
+
+
+class Shutdown:
+    """The SIGINT/SIGTERM handler, for the whole life of the stack.
+
+    Before the web server runs, a signal unwinds start-up (``StopRequested``);
+    while it runs, it asks the server to exit gracefully, and a second signal
+    makes it stop waiting for open connections.
+    """
+
+    def __init__(self) -> None:
+        self.server: uvicorn.Server | None = None
+        self.requested = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested:
+            if self.server is not None:
+                self.server.force_exit = True
+            return
+        self.requested = True
+        if self.server is None:
+            raise StopRequested
+        self.server.should_exit = True
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handling: :class:`Shutdown` owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -68,16 +105,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--debug", action="store_true", help="show exception messages (may hold personal data)"
     )
     return parser.parse_args(argv)
-
-
-_stopping: list[int] = []
-
-
-def _request_stop(signum: int, frame: FrameType | None) -> None:
-    # Only the first signal interrupts; a second one must not cut the clean-up short.
-    if not _stopping:
-        _stopping.append(signum)
-        raise StopRequested
 
 
 def ensure_port_free(port: int) -> None:
@@ -97,6 +124,7 @@ def site_is_fresh(site_dir: Path) -> bool:
     for name in SITE_INPUTS:
         source = REPO / name
         files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+        files = [path for path in files if "__pycache__" not in path.parts]
         if any(path.stat().st_mtime > built for path in files):
             return False
     return True
@@ -150,7 +178,7 @@ def print_banner(port: int, aws_endpoint: str, schedule_count: int, settings: Lo
     )
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
     """Start everything, serve until a signal, stop everything (also on failure)."""
     template_path = args.template.resolve()
     if not template_path.is_file():
@@ -192,10 +220,18 @@ def run(args: argparse.Namespace) -> None:
         if clock:
             clock.start()
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning", lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=args.port,
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=3,
         )
         print_banner(args.port, endpoint, len(found), settings)
-        uvicorn.Server(config).run()
+        server = _Server(config)
+        shutdown.server = server  # from now on a signal asks the server to exit
+        server.run()
     finally:
         if clock:
             clock.stop()
@@ -211,12 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     log.setLevel(logging.INFO)
     log.propagate = False
     args = parse_args(argv)
-    # uvicorn handles these while it serves and then re-raises them; either way we stop cleanly.
-    previous: dict[int, Any] = {
-        sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
+    shutdown = Shutdown()
+    previous: dict[int, Any] = {sig: signal.signal(sig, shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        run(args)
+        run(args, shutdown)
     except StopRequested:
         pass
     except StackError as error:

@@ -226,8 +226,13 @@ def problem_page(lang: str, key: str, **values: str) -> str:
     return render_page(lang, s("problem_title", lang), body)
 
 
-def rate_page(catalog: Catalog, request: ServiceRequest, token: str, error: bool = False) -> str:
-    lang = request.lang
+def rate_page(
+    catalog: Catalog, request: ServiceRequest, token: str, error: bool = False, staff: bool = False
+) -> str:
+    """The follow-up questions: for the resident (their language), or for staff recording a call or visit."""
+    lang = catalog.property.staff_language if staff else request.lang
+    action = f"/api/actions/{escape(token)}" if staff else f"/api/rate/{escape(token)}"
+    actor = _text_input("actor", s("actor", lang), s("actor_hint", lang), None, "", "name") if staff else ""
     scales = "".join(
         f'<fieldset class="lobby-field" id="f-{scale}"><legend>{escape(s(scale, lang))}</legend>'
         f'<p class="lobby-hint">{escape(s("scale_hint", lang))}</p>'
@@ -254,8 +259,8 @@ def rate_page(catalog: Catalog, request: ServiceRequest, token: str, error: bool
     body = (
         f"<h1>{escape(s('rate_title', lang))}</h1><p>{escape(request.reference)} · "
         f"{escape(catalog.kinds[request.kind].name(lang))}</p><p>{escape(s('rate_intro', lang))}</p>{summary}"
-        f'<form class="lobby-form lobby-rate-form" method="post" action="/api/rate/{escape(token)}">'
-        f"{scales}{satisfied}{comments}<button type='submit' class='md-button md-button--primary'>"
+        f'<form class="lobby-form lobby-rate-form" method="post" action="{action}">'
+        f"{actor}{scales}{satisfied}{comments}<button type='submit' class='md-button md-button--primary'>"
         f"{escape(s('send', lang))}</button></form>"
     )
     return render_page(lang, s("rate_title", lang), body)

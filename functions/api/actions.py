@@ -63,7 +63,9 @@ def show_action(token: str):  # no return annotation: Powertools would read it a
         return _link_problem(error)
     catalog = load_catalog()
     action = opened.link.action
-    if action == "rate" or opened.request.status not in _allowed(action):
+    if action == "followup" and opened.request.status == "resolved":
+        return html_response(200, action_pages.rate_page(catalog, opened.request, token, staff=True))
+    if action in ("rate", "followup") or opened.request.status not in _allowed(action):
         return _illegal(opened.request, action)
     return html_response(
         200, action_pages.confirm_page(catalog, opened.request, opened.history, action, token)
@@ -90,6 +92,8 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     inputs = {
         key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
     }
+    if _link_action(token) == "followup":
+        return _record_follow_up(token, inputs, now)
     try:
         change = actions.confirm(store(), catalog, _secret(), token, inputs, now)
     except LINK_ERRORS as error:
@@ -118,6 +122,33 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         200,
         action_pages.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
     )
+
+
+def _link_action(token: str) -> str | None:
+    try:
+        return links.verify(_secret(), token, datetime.now(UTC)).action
+    except (links.LinkInvalid, links.LinkExpired):
+        return None
+
+
+def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Response:
+    """Staff record the answers they gathered by phone or visit; the same questions as the resident's rating."""
+    catalog = load_catalog()
+    try:
+        change = actions.rate(store(), catalog, _secret(), token, inputs, now)
+    except LINK_ERRORS as error:
+        return _link_problem(error)
+    except (IllegalTransition, StaleRequest):
+        return _problem(409, "problem_used")
+    except (actions.RatingIncomplete, MissingInput):
+        opened = actions.open_link(store(), _secret(), token, now)
+        return html_response(
+            422, action_pages.rate_page(catalog, opened.request, token, error=True, staff=True)
+        )
+    logger.info(
+        "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
+    )
+    return html_response(200, action_pages.done_page(catalog, change.request, "followup", []))
 
 
 @router.get("/api/rate/<token>", include_in_schema=False)

@@ -8,7 +8,7 @@ from typing import Any
 
 from lobby import links, texts
 from lobby.catalog import Catalog
-from lobby.lifecycle import Change, apply
+from lobby.lifecycle import Change, MissingInput, apply
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
 
@@ -73,21 +73,32 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     return rating
 
 
+FOLLOW_UP_ACTIONS = {"rate": "rated", "followup": "followed_up"}
+
+
 def rate(
     store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime
 ) -> Change:
-    """The resident's rating: satisfied closes the request, unsatisfied reopens it (and alerts the director)."""
+    """Record the follow-up answers (回访): the resident's own rating (a ``rate`` link) or the answers staff
+    gathered by phone or visit (a ``followup`` link, which names the staff member).
+
+    Satisfied closes the request; unsatisfied (a failed follow-up) reopens it and alerts the director.
+    """
     opened = open_link(store, secret, token, now)
-    if opened.link.action != "rate":
-        raise links.LinkInvalid("not a rating link")
+    action = opened.link.action
+    if action not in FOLLOW_UP_ACTIONS:
+        raise links.LinkInvalid("not a follow-up link")
+    actor = "resident" if action == "rate" else inputs.get("actor", "").strip()
+    if not actor:
+        raise MissingInput("actor")
     rating = parse_rating(inputs)
-    request = replace(opened.request, rating={**rating, "at": now.isoformat()})
+    request = replace(opened.request, rating={**rating, "at": now.isoformat(), "by": actor})
     if rating["satisfied"]:
-        change = apply(catalog, request, "close", {"actor": "resident"}, now)
-        event = replace(change.event, type="rated", public=True, data={"satisfied": True})
+        change = apply(catalog, request, "close", {"actor": actor}, now)
+        event = replace(change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True})
     else:
         note = rating.get("comments") or texts.text("unsatisfied_default", request.lang)
-        change = apply(catalog, request, "reopen", {"actor": "resident", "note": note}, now)
-        event = replace(change.event, data={**change.event.data, "satisfied": False, "via": "rating"})
+        change = apply(catalog, request, "reopen", {"actor": actor, "note": note}, now)
+        event = replace(change.event, data={**change.event.data, "satisfied": False, "via": action})
     store.save_change(opened.request, change.request, event, once=opened.link.nonce)
     return Change(request=change.request, event=event)

@@ -13,11 +13,12 @@ catalog or from a resident is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from html import escape
 
 from lobby.catalog import Catalog, FormField, Kind, Rule
-from lobby.wording import describe_rule
+from lobby.wording import describe_period, describe_rule, describe_timedelta
 
 STYLESHEET_PATH = "/assets/stylesheets/lobby.css"
 SCRIPT_PATH = "/assets/javascripts/lobby.js"
@@ -119,6 +120,57 @@ _T: dict[str, dict[str, str]] = {
         "zh": "价格以人民币计，费用在收银处预交。",
         "en": "Prices are in yuan (CNY); you prepay at the cashier.",
     },
+    # --- handbook tables over every kind ---
+    "col_kind": {"zh": "事项", "en": "Request"},
+    "deadline_caption": {
+        "zh": "各类事项的办理时限（系统按此计时并提醒）",
+        "en": "Deadlines of every kind of request (the system times and reminds by these)",
+    },
+    "follow_up_caption": {"zh": "回访时间与范围", "en": "When we follow up, and how many"},
+    "col_follow_up_when": {"zh": "回访时间", "en": "When"},
+    "col_follow_up_coverage": {"zh": "回访范围", "en": "Which requests"},
+    "follow_up_within": {"zh": "办结后 {within}", "en": "{within} of completion"},
+    "coverage_all": {"zh": "每一件", "en": "Every one"},
+    "coverage_sampled": {"zh": "按月抽样（见抽样表）", "en": "A monthly sample (see the sampling table)"},
+    "coverage_none": {"zh": "不回访", "en": "None"},
+    "sampling_caption": {
+        "zh": "每月抽样回访的数量（适用于：{kinds}）",
+        "en": "How many are followed up each month (for: {kinds})",
+    },
+    "col_orders": {"zh": "当月工单数", "en": "Work orders in the month"},
+    "col_sample": {"zh": "回访数量", "en": "Follow-ups"},
+    "col_share": {"zh": "占比", "en": "Share"},
+    "sampling_missing": {
+        "zh": "抽样数量由系统每月按工单数计算。",
+        "en": "The system works out the sample each month from the number of work orders.",
+    },
+    "reminder_caption": {
+        "zh": "时限提醒与逐级上报",
+        "en": "Reminders and escalation",
+    },
+    "col_warn": {"zh": "提前提醒", "en": "Early warning"},
+    "col_repeat": {"zh": "逾期后重复提醒", "en": "Repeated while overdue"},
+    "col_director": {"zh": "上报上级", "en": "Escalated to the next level"},
+    "col_quality": {"zh": "上报公司", "en": "Escalated to the company"},
+    "warn_at": {"zh": "时限过去 {percent}% 时", "en": "When {percent}% of the time has passed"},
+    "repeat_every": {"zh": "每 {period}", "en": "Every {period}"},
+    "escalate_after": {"zh": "逾期 {period} 后：{office}", "en": "{period} overdue: {office}"},
+    "reminder_note": {
+        "zh": "提醒和上报对每个时限各发一次：先是与住户联系的时限，联系后是处理完毕的时限。"
+        "提醒在办公时间内发送；{urgent}的提醒不分昼夜。",
+        "en": "The ladder runs for each deadline in turn: first the time to contact the resident, "
+        "then the time to finish. Reminders wait for office hours, except for {urgent}, "
+        "whose reminders go out at any hour.",
+    },
+    "reminder_note_none_urgent": {
+        "zh": "提醒和上报对每个时限各发一次：先是与住户联系的时限，联系后是处理完毕的时限。提醒在办公时间内发送。",
+        "en": "The ladder runs for each deadline in turn: first the time to contact the resident, "
+        "then the time to finish. Reminders wait for office hours.",
+    },
+    "col_office": {"zh": "部门", "en": "Office"},
+    "col_reports_to": {"zh": "上报给", "en": "Escalates to"},
+    "reports_to_none": {"zh": "（最高一级）", "en": "(the last step)"},
+    "and": {"zh": "、", "en": ", "},
 }
 
 _WEEKDAYS = {
@@ -684,3 +736,162 @@ def render_retention(catalog: Catalog, lang: str) -> str:
     else:
         text = f"{days} days"
     return f'<span class="lobby-retention">{_e(text)}</span>'
+
+
+# --- handbook tables over the whole catalog ------------------------------------------------------
+
+
+def _kind_link(kind: Kind, lang: str) -> str:
+    return f'<a href="{_e(page_url(lang, kind.page))}">{_e(kind.name(lang))}</a>'
+
+
+def _table(css_class: str, caption: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> str:
+    """A table whose first cell is each row's header; ``rows`` are (data-kind, trusted cell HTML)."""
+    head = "".join(f'<th scope="col">{_e(header)}</th>' for header in headers)
+    body = "".join(
+        f'<tr data-kind="{_e(kind_id)}"><th scope="row">{cells[0]}</th>'
+        + "".join(f"<td>{cell}</td>" for cell in cells[1:])
+        + "</tr>"
+        for kind_id, cells in rows
+    )
+    return (
+        f'<div class="lobby-table-wrap"><table class="{css_class}"><caption>{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def render_deadline_table(catalog: Catalog, lang: str) -> str:
+    """Every kind's promises in one table: contact, finish, follow-up, office."""
+    lang = _lang(lang)
+    rows = [
+        (
+            kind.id,
+            [
+                _kind_link(kind, lang),
+                _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang), lang)),
+                _resolve_html(catalog, kind, lang),
+                _e(_follow_up_text(kind, lang)),
+                _e(catalog.offices[kind.office].name(lang)),
+            ],
+        )
+        for kind in catalog.kinds.values()
+    ]
+    headers = [
+        _t(key, lang) for key in ("col_kind", "dl_acknowledge", "dl_resolve", "dl_follow_up", "dl_office")
+    ]
+    table = _table("lobby-deadline-table", _t("deadline_caption", lang), headers, rows)
+    note = _t("working_time_note", lang, hours=office_hours_text(catalog, lang))
+    return f'{table}<p class="lobby-deadlines__note">{_e(note)}</p>'
+
+
+def _coverage_text(kind: Kind, lang: str) -> str:
+    return _t(f"coverage_{kind.follow_up.coverage}", lang)
+
+
+def render_follow_ups(catalog: Catalog, lang: str) -> str:
+    """When each kind is followed up after completion, and whether every request or a sample."""
+    lang = _lang(lang)
+    rows = []
+    for kind in catalog.kinds.values():
+        within = kind.follow_up.within
+        if kind.follow_up.coverage == "none":
+            when = "—"
+        elif within.is_none:
+            when = _t("follow_up_any", lang)
+        else:
+            when = _t("follow_up_within", lang, within=describe_rule(within, lang))
+        rows.append(
+            (kind.id, [_kind_link(kind, lang), _e(_capitalised(when, lang)), _e(_coverage_text(kind, lang))])
+        )
+    headers = [_t(key, lang) for key in ("col_kind", "col_follow_up_when", "col_follow_up_coverage")]
+    return _table("lobby-follow-up-table", _t("follow_up_caption", lang), headers, rows)
+
+
+# Work-order counts that show each band of the sampling rule (seed 002) and its edges.
+SAMPLING_EXAMPLES = (10, 19, 20, 40, 50, 80, 100, 101, 200)
+
+
+def _sample_size_function() -> Callable[[int], int] | None:
+    """``lobby.sampling.sample_size``, the rule the scheduler applies, when that module is installed."""
+    try:
+        from lobby import sampling  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return None
+    return getattr(sampling, "sample_size", None)
+
+
+def render_sampling_table(catalog: Catalog, lang: str) -> str:
+    """How many sampled requests are followed up in a month, computed by the scheduler's own rule."""
+    lang = _lang(lang)
+    sample_size = _sample_size_function()
+    if sample_size is None:
+        return f'<p class="lobby-sampling-missing">{_e(_t("sampling_missing", lang))}</p>'
+    sampled = [kind.name(lang) for kind in catalog.kinds.values() if kind.follow_up.coverage == "sampled"]
+    rows = []
+    for orders in SAMPLING_EXAMPLES:
+        size = sample_size(orders)
+        share = f"{round(100 * min(size, orders) / orders)}%"
+        rows.append(("", [_e(orders), _e(size), _e(share)]))
+    headers = [_t(key, lang) for key in ("col_orders", "col_sample", "col_share")]
+    caption = _t("sampling_caption", lang, kinds=_t("and", lang).join(sampled))
+    return _table("lobby-sampling-table", caption, headers, rows)
+
+
+def _escalation_text(catalog: Catalog, rule: Rule, office_id: str | None, lang: str) -> str:
+    office = catalog.offices[office_id].name(lang) if office_id in catalog.offices else ""
+    return _t("escalate_after", lang, period=describe_period(rule, lang), office=office)
+
+
+def render_reminders(catalog: Catalog, lang: str) -> str:
+    """The reminder ladder of every kind: early warning, repeats, the director, the company."""
+    lang = _lang(lang)
+    quality = catalog.property.quality_office
+    rows = []
+    for kind in catalog.kinds.values():
+        ladder = kind.reminders
+        director = catalog.offices[kind.office].director
+        rows.append(
+            (
+                kind.id,
+                [
+                    _kind_link(kind, lang),
+                    _e(_t("warn_at", lang, percent=ladder.warn_at_percent)),
+                    _e(_t("repeat_every", lang, period=describe_period(ladder.repeat_every, lang))),
+                    _e(_escalation_text(catalog, ladder.escalate_director_after, director, lang)),
+                    _e(_escalation_text(catalog, ladder.escalate_quality_after, quality, lang)),
+                ],
+            )
+        )
+    headers = [_t(key, lang) for key in ("col_kind", "col_warn", "col_repeat", "col_director", "col_quality")]
+    urgent = [kind.name(lang) for kind in catalog.kinds.values() if kind.urgent]
+    note = (
+        _t("reminder_note", lang, urgent=_t("and", lang).join(urgent))
+        if urgent
+        else _t("reminder_note_none_urgent", lang)
+    )
+    table = _table("lobby-reminder-table", _t("reminder_caption", lang), headers, rows)
+    return f'{table}<p class="lobby-deadlines__note">{_e(note)}</p>'
+
+
+def render_staff_procedure(catalog: Catalog, kind_id: str, lang: str) -> str:
+    """What staff do with a request of this kind, as the catalog words it."""
+    kind = catalog.kinds[kind_id]
+    return f'<p class="lobby-procedure" data-kind="{_e(kind.id)}">{_e(kind.staff_procedure(_lang(lang)))}</p>'
+
+
+def render_offices(catalog: Catalog, lang: str) -> str:
+    """The offices and where each one escalates."""
+    lang = _lang(lang)
+    rows = []
+    for office_id, office in catalog.offices.items():
+        above = (
+            catalog.offices[office.director].name(lang) if office.director else _t("reports_to_none", lang)
+        )
+        rows.append((office_id, [_e(office.name(lang)), _e(above)]))
+    headers = [_t("col_office", lang), _t("col_reports_to", lang)]
+    return _table("lobby-office-table", "", headers, rows).replace("<caption></caption>", "")
+
+
+def render_duration(delta: timedelta, lang: str) -> str:
+    """A length of time the code enforces (a rework promise, a link's lifetime), inline."""
+    return f'<span class="lobby-duration">{_e(describe_timedelta(delta, _lang(lang)))}</span>'

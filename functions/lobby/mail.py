@@ -49,3 +49,42 @@ def send(mail: Mail, sender: str, client: SESV2Client | None = None) -> str:
         },
     )
     return response["MessageId"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail, such as the monthly statistics CSV."""
+
+    filename: str
+    content: bytes
+    content_type: str  # "text/csv"
+
+
+def mime_message(mail: Mail, sender: str, attachment: Attachment) -> bytes:
+    """A multipart/mixed message: the text and HTML bodies as alternatives, then the attachment."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = one_line(mail.subject)
+    message.set_content(mail.text, subtype="plain", charset="utf-8")
+    message.add_alternative(mail.html, subtype="html", charset="utf-8")
+    maintype, subtype = attachment.content_type.split("/", 1)
+    message.add_attachment(
+        attachment.content, maintype=maintype, subtype=subtype, filename=one_line(attachment.filename)
+    )
+    return message.as_bytes()
+
+
+def send_with_attachment(
+    mail: Mail, sender: str, attachment: Attachment, client: SESV2Client | None = None
+) -> str:
+    """Send a message with one attachment through SES v2 (raw content) and return its message id."""
+    response = (client or ses_client()).send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": [mail.to]},
+        Content={"Raw": {"Data": mime_message(mail, sender, attachment)}},
+    )
+    return response["MessageId"]

@@ -57,6 +57,26 @@ _L: dict[str, dict[str, str]] = {
     },
     "rating": {"zh": "住户评价", "en": "Resident's rating"},
     "flag_unsatisfied": {"zh": "住户不满意", "en": "Resident not satisfied"},
+    "stage_warn": {"zh": "即将到期", "en": "Due soon"},
+    "stage_due": {"zh": "已到期", "en": "Due now"},
+    "stage_repeat": {"zh": "仍未完成，已超时", "en": "Still overdue"},
+    "stage_director": {"zh": "已超时，升级至主任", "en": "Overdue: escalated to the director"},
+    "stage_quality": {"zh": "已超时，升级至公司品质部", "en": "Overdue: escalated to the quality department"},
+    "stage_followup": {"zh": "回访到期", "en": "Follow-up due"},
+    "reminder_heading": {"zh": "{stage}：{kind}", "en": "{stage}: {kind}"},
+    "reminder_deadline_ack": {
+        "zh": "到期的是：首次联系住户",
+        "en": "What is due: first contact with the resident",
+    },
+    "reminder_deadline_resolve": {"zh": "到期的是：办结", "en": "What is due: the work itself"},
+    "reminder_deadline": {"zh": "提醒事项", "en": "Reminder"},
+    "followup_due": {"zh": "回访期限", "en": "Follow up by"},
+    "followup_hint": {
+        "zh": "请以电话、上门或网上方式回访住户，记录质量、效果、态度评分和满意度。",
+        "en": "Call, visit or write to the resident and record their ratings of quality, effect and attitude, "
+        "and whether they are satisfied.",
+    },
+    "record_followup": {"zh": "记录回访结果", "en": "Record the follow-up"},
     "flag_reopened": {"zh": "已重新打开", "en": "Reopened"},
     "flag_reassigned": {"zh": "转派", "en": "Passed to you"},
     "acked_heading": {"zh": "您的请求已有专人负责", "en": "Your request has an owner"},
@@ -137,6 +157,7 @@ ACTION_LABELS: dict[str, dict[str, str]] = {
     "reassign": {"zh": "转派其他部门", "en": "Pass to another office"},
     "note": {"zh": "添加备注", "en": "Add a note"},
     "cancel": {"zh": "取消请求", "en": "Cancel"},
+    "followup": {"zh": "记录回访结果", "en": "Record the follow-up"},
 }
 
 Signer = Callable[[ServiceRequest, str], str]
@@ -168,6 +189,7 @@ def office_submitted(
     extra: list[tuple[str, str]] | None = None,
     to: str | None = None,
     flag: str | None = None,
+    heading: str | None = None,
 ) -> Mail:
     lang = catalog.property.staff_language
     kind = catalog.kinds[request.kind]
@@ -196,7 +218,7 @@ def office_submitted(
         "lang": lang,
         "subject": subject,
         "property_name": catalog.property.name(lang),
-        "heading": _l(heading_key, lang, kind=kind_name),
+        "heading": heading or _l(heading_key, lang, kind=kind_name),
         "reference": request.reference,
         "summary": summary,
         "fields_heading": _l("fields", lang),
@@ -374,12 +396,56 @@ def _director_alert(catalog: Catalog, settings: Settings, request: ServiceReques
     )
 
 
+def _reminder(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None
+) -> Mail | None:
+    data = event.data
+    if data.get("superseded"):
+        return None  # a later reminder of the same moment says it all
+    lang = catalog.property.staff_language
+    stage = str(data.get("stage", ""))
+    prop = catalog.property
+    director = catalog.offices[request.office].director or request.office
+    recipients = {
+        "director": settings.office_email(director),
+        "quality": settings.office_email(prop.quality_office),
+        "followup": settings.office_email(prop.service_office),
+    }
+    to = recipients.get(stage, settings.office_email(request.office))
+    flag = _l(f"stage_{stage}", lang)
+    heading = _l("reminder_heading", lang, stage=flag, kind=catalog.kinds[request.kind].name(lang))
+    if stage == "followup":
+        rows = [
+            (_l("followup_due", lang), texts.local_time(catalog, request.follow_up_due, lang)),
+            (_l("reminder_deadline", lang), _l("followup_hint", lang)),
+        ]
+        actions = [(_l("record_followup", lang), signer(request, "followup"))] if signer else []
+    else:
+        phase = "ack" if str(data.get("step", "")).startswith("ack") else "resolve"
+        rows = [(_l("reminder_deadline", lang), _l(f"reminder_deadline_{phase}", lang))]
+        actions = office_actions(catalog, request, signer)
+    return office_submitted(
+        catalog,
+        settings,
+        request,
+        actions,
+        role=f"reminder-{stage}",
+        extra=rows,
+        to=to,
+        flag=flag,
+        heading=heading,
+    )
+
+
 def mails_for(
     catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None = None
 ) -> list[Mail]:
     """The e-mails one history event causes, at most one per recipient role."""
     mails: list[Mail] = []
     actions = office_actions(catalog, request, signer)
+    if event.type == "reminder":
+        reminder = _reminder(catalog, settings, request, event, signer)
+        return [reminder] if reminder else []
     if event.type == "submitted":
         mails.append(office_submitted(catalog, settings, request, actions))
         if request.contact_email:
@@ -409,7 +475,7 @@ def mails_for(
                 flag=_l("flag_reopened", catalog.property.staff_language),
             )
         )
-        if event.data.get("via") == "rating":
+        if event.data.get("via") in ("rate", "followup"):
             mails.append(_director_alert(catalog, settings, request))
     if request.contact_email:
         update = _resident_update(catalog, settings, request, event, signer)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lobby.catalog import Catalog, Kind, Rule
-from lobby.deadlines import add_duration, deadline_for, next_office_open
+from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
 from lobby.requests import ServiceRequest, utc_iso
 
 AUTOCLOSE_AFTER = timedelta(days=7)  # a resolved request nobody follows up closes after the rating window
@@ -55,8 +55,15 @@ def _phase(request: ServiceRequest) -> tuple[str, datetime, datetime] | None:
     return None
 
 
+CLOSING_GRACE = timedelta(minutes=1)
+
+
 def _deliver(kind: Kind, catalog: Catalog, at: datetime) -> datetime:
-    return at if kind.urgent else next_office_open(at, catalog.property)
+    """Urgent kinds at any hour; others during office hours, the closing minute included (a same-day
+    deadline falls exactly at closing time, and its reminder belongs to that day)."""
+    if kind.urgent or is_office_open(at - CLOSING_GRACE, catalog.property):
+        return at
+    return next_office_open(at, catalog.property)
 
 
 def _duration(rule: Rule, start: datetime) -> datetime:

@@ -72,6 +72,8 @@ _T: dict[str, dict[str, str]] = {
     "event_retriage": {"zh": "维修规模调整为{to}", "en": "The job was re-sized as {to}"},
     "event_note": {"zh": "{note}", "en": "{note}"},
     "event_rated": {"zh": "您已评价，感谢您的反馈", "en": "You rated the service. Thank you"},
+    "event_followed_up": {"zh": "已完成回访，请求办结", "en": "Followed up with you; the request is closed"},
+    "event_reminder": {"zh": "系统提醒：{stage}", "en": "Reminder sent: {stage}"},
     "unsatisfied_default": {"zh": "住户表示问题仍未解决", "en": "The resident says the problem remains"},
     "not_found": {
         "zh": "没有找到与该编号和联系方式相符的请求。请核对编号（例如 20261122-0007）和您提交时留下的电话或邮箱。",
@@ -122,7 +124,12 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     key = f"event_{event.type}"
     if key not in _T:
         return text("event_other", lang)
-    values = {"actor": event.actor, "note": event.data.get("note", ""), "to": event.data.get("to", "")}
+    values = {
+        "actor": event.actor,
+        "note": event.data.get("note", ""),
+        "to": event.data.get("to", ""),
+        "stage": event.data.get("stage", ""),
+    }
     if event.type == "retriage" and catalog is not None:
         values["to"] = _size_name(catalog, str(values["to"]), lang)
     return text(key, lang, **values).rstrip("：: ")

@@ -8,7 +8,7 @@ no AWS, no HTTP.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _RULE = re.compile(r"^(?P<n>[1-9][0-9]*)(?P<unit>m|h|d|wd)$")
@@ -19,6 +19,14 @@ _RULE_UNITS: dict[str, tuple[str, str, str]] = {
     "h": ("{n} 小时内", "within {n} hour", "within {n} hours"),
     "d": ("{n} 天内", "within {n} day", "within {n} days"),
     "wd": ("{n} 个工作日内", "within {n} working day", "within {n} working days"),
+}
+
+# unit → (zh pattern, en singular, en plural): a length of time without "within"
+_PERIOD_UNITS: dict[str, tuple[str, str, str]] = {
+    "m": ("{n} 分钟", "{n} minute", "{n} minutes"),
+    "h": ("{n} 小时", "{n} hour", "{n} hours"),
+    "d": ("{n} 天", "{n} day", "{n} days"),
+    "wd": ("{n} 个工作日", "{n} working day", "{n} working days"),
 }
 
 _RULE_WORDS: dict[str, dict[str, str]] = {
@@ -57,6 +65,37 @@ def describe_rule(rule: str, lang: str) -> str:
     count = int(match["n"])
     zh, en_one, en_many = _RULE_UNITS[match["unit"]]
     if lang == "zh":
+        return zh.format(n=count)
+    return (en_one if count == 1 else en_many).format(n=count)
+
+
+def describe_period(rule: str, lang: str) -> str:
+    """A length of time from a rule, without "within": ``"4h"`` → "4 小时" / "4 hours".
+
+    Reminder ladders read this way ("every 4 hours", "4 hours after the deadline").
+    ``same-day`` and ``none`` are deadlines, not lengths, and are refused.
+    """
+    match = _RULE.match(rule)
+    if not match:
+        raise ValueError(f"{rule!r} is not a length of time (use 30m, 4h, 3d or 2wd)")
+    return _period(int(match["n"]), match["unit"], lang)
+
+
+def describe_timedelta(delta: timedelta, lang: str) -> str:
+    """A fixed length of time in its largest whole unit: "14 天" / "14 days"; one day is "24 小时"."""
+    seconds = int(delta.total_seconds())
+    if seconds <= 0 or seconds % 60:
+        raise ValueError(f"{delta!r} is not a whole number of minutes")
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        # One day reads as "24 hours", the way the seeds promise a rework.
+        if seconds % size == 0 and not (unit == "d" and seconds == 86400):
+            return _period(seconds // size, unit, lang)
+    raise AssertionError("unreachable: minutes always divide")  # pragma: no cover
+
+
+def _period(count: int, unit: str, lang: str) -> str:
+    zh, en_one, en_many = _PERIOD_UNITS[unit]
+    if _lang(lang) == "zh":
         return zh.format(n=count)
     return (en_one if count == 1 else en_many).format(n=count)
 

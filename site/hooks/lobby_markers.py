@@ -14,6 +14,20 @@ the page's language (the i18n plugin's file suffix: ``repair.zh.md``,
     <!-- lobby:kinds -->                every request kind, linked to its page
     <!-- lobby:retention -->            how long records are kept (inline)
 
+For the staff and administrators' pages::
+
+    <!-- lobby:deadline-table -->       every kind's deadlines, follow-up and office in one table
+    <!-- lobby:follow-ups -->           when each kind is followed up, and whether all or a sample
+    <!-- lobby:sampling -->             the monthly sample sizes (lobby.sampling's own rule)
+    <!-- lobby:reminders -->            every kind's reminder and escalation ladder
+    <!-- lobby:staff-procedure repair --> what staff do with a kind, as the catalog words it
+    <!-- lobby:offices -->              the offices and where each escalates
+    <!-- lobby:limit rework -->         a fixed rule of the code (rework, link lifetimes …), inline
+    <!-- lobby:figure typhoon-1 -->     a figure quoted from the seeds (site/data/figures.yaml), inline
+    <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
+    <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
+    <!-- lobby:cost-assumptions -->     the assumptions behind it
+
 Markers are HTML comments, and they are expanded after Markdown, so one shown
 as an example inside a code block stays text. A marker that names an unknown
 kind or an unknown block fails the build: an unexpanded one would be invisible.
@@ -25,6 +39,8 @@ import logging
 import re
 import sys
 from collections.abc import Callable
+from datetime import timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +53,23 @@ _FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 if str(_FUNCTIONS) not in sys.path:
     sys.path.insert(0, str(_FUNCTIONS))
 
+_HOOKS = Path(__file__).resolve().parent
+if str(_HOOKS) not in sys.path:
+    sys.path.insert(0, str(_HOOKS))
+
+import handbook_data  # noqa: E402
+import yaml  # noqa: E402
+
 from lobby import formhtml  # noqa: E402
-from lobby.catalog import PACKAGED_JSON, SOURCE_YAML, Catalog, CatalogError, catalog_path, load_catalog  # noqa: E402
+from lobby.catalog import (  # noqa: E402
+    PACKAGED_JSON,
+    SOURCE_YAML,
+    Catalog,
+    CatalogError,
+    catalog_path,
+    load_catalog,
+    read_document,
+)
 
 # Anything that looks like a marker; each one must then parse as a known marker exactly.
 _ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
@@ -47,6 +78,7 @@ _MARKER = re.compile(r"(?P<name>[a-z-]+)(?:\s+(?P<argument>[a-z0-9-]+))?")
 _BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
     "form": formhtml.render_form,
     "deadlines": formhtml.render_deadlines,
+    "staff-procedure": formhtml.render_staff_procedure,
 }
 _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "emergency": formhtml.render_emergency,
@@ -55,22 +87,83 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "status": lambda _catalog, lang: formhtml.render_status_form(lang),
     "kinds": formhtml.render_kinds,
     "retention": formhtml.render_retention,
+    "deadline-table": formhtml.render_deadline_table,
+    "follow-ups": formhtml.render_follow_ups,
+    "sampling": formhtml.render_sampling_table,
+    "reminders": formhtml.render_reminders,
+    "offices": formhtml.render_offices,
+    "costs": lambda _catalog, lang: handbook_data.render_costs(lang),
+    "cost-assumptions": lambda _catalog, lang: handbook_data.render_cost_assumptions(lang),
+}
+
+
+def _limits() -> dict[str, timedelta]:
+    """Fixed rules of the code that residents and staff are told about, by name.
+
+    Read from the modules that enforce them, so the handbook cannot promise
+    what the code does not do.
+    """
+    from lobby.lifecycle import REWORK_WITHIN
+    from lobby.links import RESIDENT_LINK_LIFETIME, STAFF_LINK_LIFETIME
+    from lobby.schedule import AUTOCLOSE_AFTER
+    from lobby.storage import DEDUPE_WINDOW_SECONDS
+
+    return {
+        "rework": REWORK_WITHIN,
+        "staff-link": STAFF_LINK_LIFETIME,
+        "rating-link": RESIDENT_LINK_LIFETIME,
+        "autoclose": AUTOCLOSE_AFTER,
+        "duplicate-window": timedelta(seconds=DEDUPE_WINDOW_SECONDS),
+    }
+
+
+def render_limit(_catalog: Catalog, key: str, lang: str) -> str:
+    limits = _limits()
+    if key not in limits:
+        raise ValueError(f"no limit {key!r} (known: {', '.join(limits)})")
+    return formhtml.render_duration(limits[key], lang)
+
+
+def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
+    """One section of the catalog file as YAML: property, offices, fields, prices, or a kind."""
+    document = read_document(_catalog_source())
+    sections = {name: document.get(name) for name in ("property", "offices", "fields", "prices")}
+    sections.update({f"kinds.{kind}": {kind: value} for kind, value in (document.get("kinds") or {}).items()})
+    section_key = key if key in sections else f"kinds.{key}"
+    if sections.get(section_key) is None:
+        raise ValueError(f"no catalog section {key!r} (known: {', '.join(sections)})")
+    value = sections[section_key]
+    body = value if section_key.startswith("kinds.") else {section_key: value}
+    text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100)
+    return f'<pre class="lobby-catalog-excerpt"><code class="language-yaml">{escape(text)}</code></pre>'
+
+
+_BY_KEY: dict[str, Callable[[Catalog, str, str], str]] = {
+    "limit": render_limit,
+    "figure": lambda _catalog, key, lang: handbook_data.render_figure(key, lang),
+    "catalog-excerpt": render_catalog_excerpt,
 }
 # Forms are left out of the search index: their labels would match every query about names or phones.
 _NOT_SEARCHED = frozenset({"form", "status"})
 LANGUAGES = ("zh", "en")
 
 
-def _catalog() -> Catalog:
+def _catalog_source() -> Path:
     # The site is built from the catalog the administrator edits, not from a
     # compiled JSON copy that may be older (LOBBY_CATALOG still wins).
     path = catalog_path()
-    return load_catalog(SOURCE_YAML if path == PACKAGED_JSON else path)
+    return SOURCE_YAML if path == PACKAGED_JSON else path
+
+
+def _catalog() -> Catalog:
+    return load_catalog(_catalog_source())
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # `mkdocs serve` rebuilds in the same process: read the catalog afresh each time.
+    # `mkdocs serve` rebuilds in the same process: read the catalog and the site's data afresh each time.
     load_catalog.cache_clear()
+    handbook_data.load_figures.cache_clear()
+    handbook_data.load_cost_model.cache_clear()
     try:
         catalog = _catalog()
     except CatalogError as error:
@@ -114,7 +207,11 @@ def _render_marker(body: str, catalog: Catalog, lang: str) -> str:
         if argument is not None:
             raise ValueError(f"{name!r} takes no argument, got {argument!r}")
         return _PLAIN[name](catalog, lang)
-    raise ValueError(f"unknown marker {name!r} (known: {', '.join([*_BY_KIND, *_PLAIN])})")
+    if name in _BY_KEY:
+        if argument is None:
+            raise ValueError(f"{name!r} needs a name, as in <!-- lobby:{name} NAME -->")
+        return _BY_KEY[name](catalog, argument, lang)
+    raise ValueError(f"unknown marker {name!r} (known: {', '.join([*_BY_KIND, *_PLAIN, *_BY_KEY])})")
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:

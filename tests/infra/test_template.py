@@ -103,10 +103,43 @@ def test_each_function_handler_is_a_lambda_handler_in_the_code(
     assert attribute in defined
 
 
-def test_the_template_declares_exactly_the_two_functions(template: dict[str, Any]) -> None:
+def test_the_template_declares_the_api_notify_and_scheduled_functions(template: dict[str, Any]) -> None:
     handlers = {props["Properties"]["Handler"] for props in functions(template).values()}
 
-    assert handlers == {"api.app.lambda_handler", "notify.app.lambda_handler"}
+    assert handlers == {
+        "api.app.lambda_handler",
+        "notify.app.lambda_handler",
+        "schedules.reminders.lambda_handler",
+        "schedules.digest.lambda_handler",
+        "schedules.monthly.lambda_handler",
+    }
+
+
+@pytest.mark.parametrize(
+    ("function", "event", "expression"),
+    [
+        ("RemindersFunction", "Reminders", "rate(15 minutes)"),
+        ("DigestFunction", "DailyDigest", "cron(30 8 * * ? *)"),
+        ("MonthlyFunction", "MonthlyStatistics", "cron(0 8 1 * ? *)"),
+    ],
+)
+def test_schedules_run_on_the_property_clock_with_retries_and_a_dead_letter_queue(
+    template: dict[str, Any], function: str, event: str, expression: str
+) -> None:
+    schedule = template["Resources"][function]["Properties"]["Events"][event]
+    props = schedule["Properties"]
+
+    assert schedule["Type"] == "ScheduleV2"
+    assert props["ScheduleExpression"] == expression
+    assert props["ScheduleExpressionTimezone"] == Tag("Ref", "TimeZone")
+    assert props["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert props["DeadLetterConfig"]["Arn"] == Tag("GetAtt", "ScheduleDeadLetterQueue.Arn")
+    # "now" is the scheduled moment, which Scheduler substitutes into the payload.
+    assert json.loads(props["Input"]) == {"time": "<aws.scheduler.scheduled-time>"}
+
+
+def test_the_schedules_time_zone_is_the_catalogs(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["TimeZone"]["Default"] == load_catalog(SOURCE_YAML).property.time_zone
 
 
 @pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])

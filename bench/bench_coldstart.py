@@ -1,0 +1,324 @@
+"""Cold-start proxy: import-and-init of each function's entry module, in a fresh interpreter.
+
+For every function of template.yaml, a fresh Python process times (perf_counter, inside the
+process, so interpreter start-up is left out of both sides):
+
+  cold path  import the handler module, then handle one first event, as Lambda's Init phase
+             plus the first invoke would: an API submission, a stream batch with one new
+             request (two e-mails, signed links), a scheduler tick. Every AWS call is answered
+             by a canned in-process endpoint (AWS_ENDPOINT_URL), so no network time counts,
+             yet every client, model and template the first request needs is built.
+  floor      ``import boto3`` and create only the clients the function's IAM policy lets it
+             use (DynamoDB policies → dynamodb, ssm:* → ssm, ses:SendEmail → sesv2).
+
+Runs alternate (app, floor, app, floor …) so drift hits both; the figure is the ratio of the
+medians. Target: cold path ≤ 1.25 × floor.
+
+    python bench/bench_coldstart.py [--runs 15] [--check]
+    python bench/bench_coldstart.py --importtime api.app   # where the import time goes
+
+``--check`` exits 1 when a function misses the target (``make bench`` only fails on errors).
+"""
+
+from __future__ import annotations
+
+# Keep the module's top-level imports to the few the child mode needs: whatever this file
+# imports before the clock starts is free for both sides and would hide real cost.
+import json
+import sys
+import time
+
+TARGET = 1.25
+CHILD_FLAG = "--child"
+
+
+def child(argv: list[str]) -> int:
+    """In a fresh interpreter: time one cold path (or floor) and print it as JSON."""
+    spec = json.loads(argv[0])
+    event = spec.get("event")
+    started = time.perf_counter()
+    if spec["kind"] == "floor":
+        import boto3
+
+        for service in spec["clients"]:
+            boto3.client(service)
+        imported = time.perf_counter()
+    else:
+        import importlib
+
+        module_name, _, attribute = spec["handler"].rpartition(".")
+        handler = getattr(importlib.import_module(module_name), attribute)
+        imported = time.perf_counter()
+        if event is not None:
+            result = handler(event, _Context())
+            _check_result(spec["expect"], result)
+    finished = time.perf_counter()
+    print("RESULT " + json.dumps({"import": imported - started, "total": finished - started}))
+    return 0
+
+
+class _Context:
+    function_name = "lobby-bench"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-1:123456789012:function:lobby-bench"
+    aws_request_id = "bench-request"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def _check_result(expect: str, result: object) -> None:
+    """A cold path that failed half-way would look fast: refuse to time it."""
+    if expect == "http-2xx":
+        status = result.get("statusCode") if isinstance(result, dict) else None
+        if not isinstance(status, int) or not 200 <= status < 300:
+            raise SystemExit(f"the first request failed: {result!r}"[:2000])
+    elif expect == "no-batch-failures":
+        failures = result.get("batchItemFailures") if isinstance(result, dict) else None
+        if failures:
+            raise SystemExit(f"the first batch reported failures: {result!r}"[:2000])
+
+
+if __name__ == "__main__" and sys.argv[1:2] == [CHILD_FLAG]:
+    raise SystemExit(child(sys.argv[2:]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent: everything below runs only in the driver process.
+# ---------------------------------------------------------------------------------------------
+
+import argparse  # noqa: E402 - the driver's imports stay out of the child's clock
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+from pathlib import Path  # noqa: E402
+from statistics import median  # noqa: E402
+from typing import Any  # noqa: E402
+
+import lambda_events as le  # noqa: E402
+
+
+@dataclass
+class ColdPath:
+    name: str  # logical id in template.yaml
+    handler: str  # module.attribute
+    clients: list[str]  # what the floor creates
+    event: dict[str, Any] | None  # the first event, or None to time the import alone
+    expect: str
+
+
+class ChildFailed(RuntimeError):
+    """A cold path could not run (the module is missing, or its first event failed)."""
+
+
+class CannedAws:
+    """Answers the few AWS calls Lobby's cold paths make, from memory, on a loopback port."""
+
+    def __init__(self, request_item: dict[str, Any]) -> None:
+        self.request_item = request_item
+        self.calls: list[str] = []
+        canned = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, payload = canned.answer(self.headers.get("X-Amz-Target", ""), self.path, body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *_: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, target: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        operation = target.rpartition(".")[2] if target else path
+        self.calls.append(operation)
+        params = json.loads(body or b"{}") if target else {}
+        if target.startswith("DynamoDB_"):
+            return 200, self._dynamodb(operation, params)
+        if target.startswith("AmazonSSM."):
+            value = {"Name": params.get("Name"), "Type": "SecureString", "Value": le.SIGNING_SECRET}
+            return 200, {"Parameter": {**value, "Version": 1}}
+        if path.startswith("/v2/email/outbound-emails"):
+            return 200, {"MessageId": f"bench-{len(self.calls)}"}
+        return 400, {"__type": "UnknownOperationException", "message": f"canned AWS has no {operation}"}
+
+    def _dynamodb(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation == "GetItem":
+            wanted = params.get("Key", {}).get("SK", {}).get("S")
+            return {"Item": self.request_item} if wanted == "REQUEST" else {}
+        if operation == "UpdateItem" and "ADD n" in params.get("UpdateExpression", ""):
+            return {"Attributes": {"n": {"N": "1"}}}
+        if operation == "Query":
+            return {"Items": [], "Count": 0, "ScannedCount": 0}
+        return {}
+
+    @contextmanager
+    def running(self) -> Iterator[CannedAws]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def policy_clients(properties: dict[str, Any]) -> list[str]:
+    """The AWS clients a function's policies let it use: the floor creates exactly these."""
+    text = json.dumps(properties.get("Policies") or [], default=str)
+    clients = []
+    if "DynamoDB" in text or "dynamodb:" in text:
+        clients.append("dynamodb")
+    if "ssm:" in text:
+        clients.append("ssm")
+    if "ses:SendEmail" in text or "ses:SendRawEmail" in text:
+        clients.append("sesv2")
+    return clients
+
+
+def cold_paths(event_item: dict[str, Any]) -> list[ColdPath]:
+    """One cold path per function of template.yaml, with the first event its trigger would send."""
+    from datetime import UTC, datetime
+
+    import cfn
+    import localstack_lambda
+
+    template = cfn.load_template()
+    functions = localstack_lambda.template_functions(template, le.REPO, le.REGION)
+    found = {schedule.function.logical_id: schedule for schedule in localstack_lambda.schedules(functions)}
+    paths = []
+    for logical_id, function in functions.items():
+        if not function.code_dir.resolve().is_relative_to(le.FUNCTIONS):
+            continue  # not Lobby's Python code
+        properties = template["Resources"][logical_id]["Properties"]
+        kinds = {event.get("Type") for event in function.events.values()}
+        event: dict[str, Any] | None = None
+        expect = ""
+        if "HttpApi" in kinds or "Api" in kinds:
+            event, expect = le.submit_event(), "http-2xx"
+        elif "DynamoDB" in kinds:
+            event, expect = le.stream_event([event_item]), "no-batch-failures"
+        elif logical_id in found:
+            event = localstack_lambda.scheduler_event(found[logical_id], datetime.now(UTC))
+        paths.append(ColdPath(logical_id, function.handler, policy_clients(properties), event, expect))
+    return paths
+
+
+def run_child(spec: dict[str, Any], env: dict[str, str]) -> dict[str, float]:
+    command = [sys.executable, __file__, CHILD_FLAG, json.dumps(spec)]
+    code = env["PYTHONPATH"]
+    done = subprocess.run(command, env=env, cwd=code, capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise ChildFailed(f"{spec.get('handler', 'the floor')}: {last}")
+    return dict(json.loads(lines[-1].removeprefix("RESULT ")))
+
+
+def child_environment(catalog_json: Path, endpoint: str, code: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "POWERTOOLS_"))}
+    env.update(le.function_environment(catalog_json))
+    # As on Lambda, the code root (functions/) is the import root.
+    env.update({"AWS_ENDPOINT_URL": endpoint, "PYTHONPATH": str(code)})
+    return env
+
+
+def measure(path: ColdPath, env: dict[str, str], runs: int) -> dict[str, list[float]]:
+    app_spec = {"kind": "app", "handler": path.handler, "event": path.event, "expect": path.expect}
+    floor_spec = {"kind": "floor", "clients": path.clients}
+    run_child(app_spec, env)  # warm the OS file cache and the bytecode caches once, untimed
+    run_child(floor_spec, env)
+    samples: dict[str, list[float]] = {"import": [], "app": [], "floor": []}
+    for _ in range(runs):
+        app = run_child(app_spec, env)
+        samples["import"].append(app["import"])
+        samples["app"].append(app["total"])
+        samples["floor"].append(run_child(floor_spec, env)["total"])
+    return samples
+
+
+def report(path: ColdPath, samples: dict[str, list[float]]) -> bool:
+    app, floor, imported = (median(samples[key]) * 1000 for key in ("app", "floor", "import"))
+    ratio = app / floor
+    verdict = "meets" if ratio <= TARGET else "MISSES"
+    first = (
+        "import only"
+        if path.event is None
+        else f"import {imported:.0f} ms + first event {app - imported:.0f} ms"
+    )
+    print(
+        f"cold start {path.name:<18} {app:6.0f} ms ({first}); floor {floor:.0f} ms "
+        f"(boto3 + {', '.join(path.clients) or 'no clients'}): {ratio:.2f}× — target ≤ {TARGET}× — {verdict}"
+    )
+    return ratio <= TARGET
+
+
+def importtime(module: str, code: Path) -> int:
+    """Print the 25 slowest imports (cumulative) of one module, as ``python -X importtime`` sees them."""
+    command = [sys.executable, "-X", "importtime", "-c", f"import {module}"]
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    done = subprocess.run(command, env=env, cwd=code, capture_output=True, text=True, check=False)
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        own, cumulative, name = line.removeprefix("import time:").split("|")
+        rows.append((int(cumulative), int(own), name.rstrip()))
+    for cumulative, own, name in sorted(rows, reverse=True)[:25]:
+        print(f"{cumulative / 1000:8.1f} ms {own / 1000:7.1f} ms own  {name}")
+    return done.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Cold-start proxy of each Lobby function.")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per side (median)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a function misses the target")
+    parser.add_argument("--importtime", metavar="MODULE", help="show where MODULE's import time goes")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=le.FUNCTIONS,
+        help="the functions' code root (default functions/); point it at a patched copy to try a fix",
+    )
+    args = parser.parse_args(argv)
+    if args.importtime:
+        return importtime(args.importtime, args.code.resolve())
+
+    request_item, event_item = le.stored_sample()
+    all_met, broken = True, False
+    with tempfile.TemporaryDirectory(prefix="lobby-bench-") as tmp, CannedAws(request_item).running() as aws:
+        env = child_environment(le.compiled_catalog(Path(tmp)), aws.url, args.code.resolve())
+        print(
+            f"cold start: median of {args.runs} fresh interpreters per side, Python {sys.version.split()[0]}"
+        )
+        if args.code.resolve() != le.FUNCTIONS:
+            print(f"cold start: code from {args.code.resolve()}")
+        for path in cold_paths(event_item):
+            try:
+                samples = measure(path, env, args.runs)
+            except ChildFailed as failure:
+                print(f"cold start {path.name:<18} FAILED: {failure}")
+                broken = True
+                continue
+            all_met &= report(path, samples)
+    if broken:
+        return 1
+    return 0 if all_met or not args.check else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""One run of the reminder scheduler: read what is due from the Agenda index, record each step once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from lobby.catalog import Catalog
+from lobby.lifecycle import IllegalTransition, apply
+from lobby.requests import Event, utc_iso
+from lobby.schedule import Step, due_steps, next_action_at, superseded
+from lobby.storage import StaleRequest, Store
+
+
+@dataclass
+class RunReport:
+    requests: int = 0  # requests the Agenda index returned as due
+    recorded: int = 0  # steps recorded by this run (each e-mails once, through the notify function)
+    already: int = 0  # steps an earlier or overlapping run had recorded
+    closed: int = 0  # resolved requests closed because nobody needs to follow them up
+    items_read: int = 0  # items DynamoDB returned to the queries of this run
+
+
+def step_event(step: Step, superseded_by_later: bool) -> Event:
+    """The history event of a step. Its key is stable (time + hash of the step), so a rerun cannot add it twice."""
+    return Event(
+        type="reminder",
+        at=step.deliver_at,
+        actor="lobby",
+        public=False,
+        data={
+            "stage": step.stage,
+            "step": step.key,
+            "due": utc_iso(step.due) if step.due else None,
+            "superseded": superseded_by_later,
+        },
+        id=hashlib.sha256(step.key.encode()).hexdigest()[:10],
+    )
+
+
+def run_reminders(store: Store, catalog: Catalog, now: datetime) -> RunReport:
+    report = RunReport()
+    start_read = store.items_read
+    for item in store.agenda_due(now):
+        request = Store.request_from_item(item)
+        report.requests += 1
+        steps = due_steps(catalog, request, now)
+        overtaken = superseded(steps)
+        for step in steps:
+            if step.stage == "autoclose":
+                report.closed += _autoclose(store, catalog, request, now)
+                continue
+            if store.record_step(request.reference, step_event(step, step.key in overtaken)):
+                report.recorded += 1
+            else:
+                report.already += 1
+        if not any(step.stage == "autoclose" for step in steps):
+            store.move_agenda(request, next_action_at(catalog, request, after=now))
+    report.items_read = store.items_read - start_read
+    return report
+
+
+def _autoclose(store: Store, catalog: Catalog, request: object, now: datetime) -> int:
+    from lobby.requests import ServiceRequest
+
+    assert isinstance(request, ServiceRequest)
+    try:
+        change = apply(catalog, request, "close", {"actor": "lobby"}, now)
+        store.save_change(request, change.request, change.event)
+    except (IllegalTransition, StaleRequest):
+        return 0  # someone acted on it meanwhile; the next run sees the new state
+    return 1
