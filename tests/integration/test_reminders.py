@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,6 @@ import pytest
 
 from lobby.catalog import load_catalog
 from lobby.intake import receive
-from lobby.reminders import run_reminders
 from lobby.service import open_store
 from lobby.settings import get_settings
 from lobby.storage import Store
