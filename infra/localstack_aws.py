@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 import yaml
-from cfn import create_table
+from cfn import Tag, create_table
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 from moto.ses.models import ses_backends
@@ -110,15 +110,31 @@ class EmbeddedAws:
             self.endpoint = ""
 
 
+def with_parameter_defaults(template: dict[str, Any], value: Any) -> Any:
+    """``value`` as deployed with default parameters: ``!Ref <Parameter>`` becomes its ``Default``.
+
+    Any other intrinsic (``!GetAtt``, a ``!Ref`` to a resource …) is kept as written.
+    """
+    if isinstance(value, Tag) and value.name == "Ref" and isinstance(value.value, str):
+        parameter = (template.get("Parameters") or {}).get(value.value) or {}
+        if "Default" in parameter:
+            return parameter["Default"]
+    return value
+
+
 def template_environment(template: dict[str, Any]) -> dict[str, str]:
-    """The literal variables of ``Globals.Function.Environment`` (``!Ref`` values are set locally)."""
+    """``Globals.Function.Environment`` with literal values or parameter defaults.
+
+    The rest (the table name, the sender …) is set from the local settings.
+    """
     variables = (
         template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}) or {}
     )
+    resolved = {name: with_parameter_defaults(template, value) for name, value in variables.items()}
     literal = (str, int, float, bool)
     return {
         name: (str(value).lower() if isinstance(value, bool) else str(value))
-        for name, value in variables.items()
+        for name, value in resolved.items()
         if isinstance(value, literal)
     }
 

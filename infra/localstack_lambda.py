@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 from cfn import Tag
-from localstack_aws import FUNCTIONS_DIR, TABLE_RESOURCE, utc_now_iso
+from localstack_aws import FUNCTIONS_DIR, TABLE_RESOURCE, StackError, utc_now_iso, with_parameter_defaults
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodbstreams.models import dynamodbstreams_backends
 
@@ -132,7 +132,16 @@ def template_functions(template: dict[str, Any], template_dir: Path, region: str
             code_dir=(template_dir / props["CodeUri"]),
             memory_mb=int(props.get("MemorySize", 128)),
             timeout_seconds=int(props.get("Timeout", 3)),
-            events=props.get("Events") or {},
+            events={
+                name: {
+                    **event,
+                    "Properties": {
+                        key: with_parameter_defaults(template, value)
+                        for key, value in (event.get("Properties") or {}).items()
+                    },
+                }
+                for name, event in (props.get("Events") or {}).items()
+            },
             region=region,
         )
     return functions
@@ -578,13 +587,24 @@ def schedules(functions: Mapping[str, LocalFunction]) -> list[Schedule]:
                     event_name=event_name,
                     function=function,
                     expression=str(props.get("ScheduleExpression", "")),
-                    time_zone=str(props.get("ScheduleExpressionTimezone") or "UTC"),
+                    time_zone=_time_zone(function, event_name, props.get("ScheduleExpressionTimezone")),
                     input=props.get("Input") if isinstance(props.get("Input"), str) else None,
                     schedule_name=name if isinstance(name, str) else None,
                     enabled=props.get("State", "ENABLED") != "DISABLED",
                 )
             )
     return found
+
+
+def _time_zone(function: LocalFunction, event_name: str, value: Any) -> str:
+    if value is None:
+        return "UTC"
+    try:
+        return ZoneInfo(str(value)).key
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        raise StackError(
+            f"{function.logical_id}.{event_name}: ScheduleExpressionTimezone {value!r} is not a time zone"
+        ) from None
 
 
 def find_schedule(found: list[Schedule], name: str) -> Schedule | None:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from html import escape
 
 from lobby.catalog import Catalog, FormField, Kind, Rule
-from lobby.wording import describe_period, describe_rule, describe_timedelta
+from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 STYLESHEET_PATH = "/assets/stylesheets/lobby.css"
 SCRIPT_PATH = "/assets/javascripts/lobby.js"
@@ -171,6 +171,34 @@ _T: dict[str, dict[str, str]] = {
     "col_reports_to": {"zh": "上报给", "en": "Escalates to"},
     "reports_to_none": {"zh": "（最高一级）", "en": "(the last step)"},
     "and": {"zh": "、", "en": ", "},
+    # --- what each status means, for the handbook (names come from lobby.wording)
+    "status_received": {
+        "zh": "请求已登记，等待负责部门与您联系。",
+        "en": "Your request is registered and waiting for the office to contact you.",
+    },
+    "status_acknowledged": {
+        "zh": "已有同事接手，他就是您这件事的负责人。",
+        "en": "A colleague has taken it and owns it from now on.",
+    },
+    "status_in_progress": {"zh": "正在处理。", "en": "The work is under way."},
+    "status_waiting": {
+        "zh": "我们在等您答复或配合；您答复后继续处理，等待的时间不计入时限。",
+        "en": "We need something from you; once you answer, work goes on, and the wait does not count "
+        "against the deadline.",
+    },
+    "status_resolved": {
+        "zh": "已处理完毕，请您评价；不满意可以说明，我们会重新处理。",
+        "en": "Done. Please rate it; if you are not satisfied, say so and we take it up again.",
+    },
+    "status_closed": {"zh": "已办结归档。", "en": "Finished and filed."},
+    "status_cancelled": {
+        "zh": "已取消，原因会写在办理记录里。",
+        "en": "Cancelled; the reason is in the history.",
+    },
+    "status_reopened": {
+        "zh": "您反映问题仍未解决，已重新处理。",
+        "en": "You told us the problem is still there, and we have taken it up again.",
+    },
 }
 
 _WEEKDAYS = {
@@ -808,7 +836,7 @@ def render_follow_ups(catalog: Catalog, lang: str) -> str:
 
 
 # Work-order counts that show each band of the sampling rule (seed 002) and its edges.
-SAMPLING_EXAMPLES = (10, 19, 20, 40, 50, 80, 100, 101, 200)
+SAMPLING_EXAMPLES = (3, 10, 19, 20, 40, 50, 51, 80, 99, 100, 250)
 
 
 def _sample_size_function() -> Callable[[int], int] | None:
@@ -895,3 +923,14 @@ def render_offices(catalog: Catalog, lang: str) -> str:
 def render_duration(delta: timedelta, lang: str) -> str:
     """A length of time the code enforces (a rework promise, a link's lifetime), inline."""
     return f'<span class="lobby-duration">{_e(describe_timedelta(delta, _lang(lang)))}</span>'
+
+
+def render_statuses(_catalog: Catalog, lang: str) -> str:
+    """Every status a resident can see, with what it means for them."""
+    lang = _lang(lang)
+    items = "".join(
+        f'<div data-status="{_e(status)}"><dt>{_e(status_text(status, lang))}</dt>'
+        f"<dd>{_e(_t(f'status_{status}', lang))}</dd></div>"
+        for status in STATUSES
+    )
+    return f'<dl class="lobby-statuses">{items}</dl>'

@@ -1032,7 +1032,7 @@ def run_monthly(
     """The run on the 1st: decide last month's follow-up sample, then e-mail the statistics once."""
     from lobby.mail import send_with_attachment
 
-    send = sender or (lambda mail, source, attachment: send_with_attachment(mail, source, attachment))
+    send: Sender = sender or send_with_attachment
     month = previous_month(now, catalog.property.time_zone)
     received, run = sample_month(store, catalog, store.received_in_month(month), month, secret)
     marker = monthly_marker(month)

@@ -27,6 +27,12 @@ For the staff and administrators' pages::
     <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
     <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
     <!-- lobby:cost-assumptions -->     the assumptions behind it
+    <!-- lobby:statuses -->             what each status of a request means
+    <!-- lobby:red-flags -->            the repeats the monthly statistics flag (lobby.stats)
+    <!-- lobby:staff-actions -->        the actions an office e-mail offers (lobby.lifecycle)
+    <!-- lobby:template-parameters -->  the SAM parameters, defaults and descriptions (template.yaml)
+    <!-- lobby:schedules -->            the scheduled functions and when they run (template.yaml)
+    <!-- lobby:alarms -->               the CloudWatch alarms and what each means (template.yaml)
 
 Markers are HTML comments, and they are expanded after Markdown, so one shown
 as an example inside a code block stays text. A marker that names an unknown
@@ -39,7 +45,6 @@ import logging
 import re
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -58,6 +63,7 @@ if str(_HOOKS) not in sys.path:
     sys.path.insert(0, str(_HOOKS))
 
 import handbook_data  # noqa: E402
+import system_facts  # noqa: E402
 import yaml  # noqa: E402
 
 from lobby import formhtml  # noqa: E402
@@ -94,34 +100,13 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "offices": formhtml.render_offices,
     "costs": lambda _catalog, lang: handbook_data.render_costs(lang),
     "cost-assumptions": lambda _catalog, lang: handbook_data.render_cost_assumptions(lang),
+    "statuses": formhtml.render_statuses,
+    "red-flags": system_facts.render_red_flags,
+    "staff-actions": system_facts.render_staff_actions,
+    "template-parameters": system_facts.render_template_parameters,
+    "schedules": system_facts.render_schedules,
+    "alarms": system_facts.render_alarms,
 }
-
-
-def _limits() -> dict[str, timedelta]:
-    """Fixed rules of the code that residents and staff are told about, by name.
-
-    Read from the modules that enforce them, so the handbook cannot promise
-    what the code does not do.
-    """
-    from lobby.lifecycle import REWORK_WITHIN
-    from lobby.links import RESIDENT_LINK_LIFETIME, STAFF_LINK_LIFETIME
-    from lobby.schedule import AUTOCLOSE_AFTER
-    from lobby.storage import DEDUPE_WINDOW_SECONDS
-
-    return {
-        "rework": REWORK_WITHIN,
-        "staff-link": STAFF_LINK_LIFETIME,
-        "rating-link": RESIDENT_LINK_LIFETIME,
-        "autoclose": AUTOCLOSE_AFTER,
-        "duplicate-window": timedelta(seconds=DEDUPE_WINDOW_SECONDS),
-    }
-
-
-def render_limit(_catalog: Catalog, key: str, lang: str) -> str:
-    limits = _limits()
-    if key not in limits:
-        raise ValueError(f"no limit {key!r} (known: {', '.join(limits)})")
-    return formhtml.render_duration(limits[key], lang)
 
 
 def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
@@ -139,7 +124,7 @@ def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
 
 
 _BY_KEY: dict[str, Callable[[Catalog, str, str], str]] = {
-    "limit": render_limit,
+    "limit": system_facts.render_limit,
     "figure": lambda _catalog, key, lang: handbook_data.render_figure(key, lang),
     "catalog-excerpt": render_catalog_excerpt,
 }

@@ -35,6 +35,7 @@ from localstack_lambda import (
     parse_time,
     rate_interval,
     scheduler_event,
+    schedules,
     stream_subscriptions,
     template_functions,
 )
@@ -342,6 +343,18 @@ def test_scheduler_event_carries_the_chosen_time_and_fills_the_input() -> None:
     assert event["source"] == "aws.scheduler"
     assert event["detail-type"] == "Scheduled Event"
     assert event["resources"] == [schedule.arn]
+
+
+def test_the_templates_schedules_run_on_the_propertys_clock() -> None:
+    template = cfn.load_template()
+    found = schedules(template_functions(template, REPO, REGION))
+    zone = template["Parameters"]["TimeZone"]["Default"]
+    assert found, "template.yaml has no ScheduleV2 events"
+    for schedule in found:
+        assert schedule.time_zone == zone
+        assert rate_interval(schedule.expression) or Cron.parse(schedule.expression), schedule.expression
+        event = scheduler_event(schedule, parse_time("2026-11-23T01:45:00Z"))
+        assert event["time"] == "2026-11-23T01:45:00Z"
 
 
 def test_rate_and_cron_expressions() -> None:

@@ -1,0 +1,36 @@
+"""Lambda entry point of the daily digest (EventBridge Scheduler, 08:30 in the property's time zone): wiring only.
+
+"Now" is the event's ``time``, so a retried or replayed invocation acts as of its scheduled morning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lobby.catalog import load_catalog
+from lobby.digest import run_digest
+from lobby.service import open_store
+from lobby.settings import get_settings
+
+logger = Logger(service="lobby")
+
+
+def scheduled_time(event: dict[str, Any]) -> datetime:
+    text = event.get("time")
+    if not text:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    catalog, settings = load_catalog(), get_settings()
+    now = scheduled_time(event)
+    report = run_digest(open_store(catalog, settings), catalog, settings, now)
+    logger.info("digest run", extra={"at": now.isoformat(), **asdict(report)})
+    return asdict(report)
