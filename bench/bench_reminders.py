@@ -34,8 +34,8 @@ PAGE = 100
 
 def build_table(size: int, due: int):  # type: ignore[no-untyped-def]
     import boto3
-
     import cfn
+
     from lobby.catalog import load_catalog
     from lobby.requests import ServiceRequest
     from lobby.schedule import next_action_at
