@@ -29,7 +29,7 @@ dev: $(BIN)/.installed
 	PORT=$(PORT) $(BIN)/python infra/local_stack.py
 
 test: $(BIN)/.installed chromium
-	$(BIN)/python -m lobby.catalog
+	cd functions && ../$(BIN)/python -m lobby.catalog
 	$(BIN)/python -m pytest -n 2 --timeout=300 $(PYTEST_ARGS)
 
 test-fast: $(BIN)/.installed

@@ -9,11 +9,12 @@ The service office's digest also lists the follow-up visits (回访) due today o
 - **Once per office per day**: a sent-marker is claimed with a conditional write before sending, so an
   overlapping or retried run sends nothing twice.
 - **No scan.** Open requests come from the office's sparse ``ByOfficeDeadline`` index. Resolved requests
-  are not in it, so the follow-ups come from the sparse ``Agenda`` index: ``agenda_due(end of today)``
-  returns the requests whose next scheduled action is due by tonight, and those resolved with a
-  follow-up owed (coverage "all", or "sampled" and chosen) and due by the end of today are listed.
-  The Agenda holds a resolved request only while the scheduler still has a step for it (see
-  ``lobby.schedule``), so the list is as complete as the Agenda is.
+  are not in it, so the follow-ups come from the sparse ``Agenda`` index: ``agenda_due`` up to the end of
+  the next working day returns the requests whose next scheduled action is that close, and those
+  resolved with a follow-up owed (coverage "all", or "sampled" and chosen) and due by the end of today
+  are listed.
+  This relies on the Agenda keeping a resolved request whose follow-up is owed until the follow-up is
+  recorded (its entry at or before the follow-up's due time); the list is as complete as the Agenda is.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from lobby.mail import Mail
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import EN_MONTH_NAMES, Table, duration_text
-from lobby.storage import Store
+from lobby.storage import MARKER_LIFETIME, Store
 from lobby.wording import format_local
 
 DIGEST_ROLE = "digest"
@@ -53,10 +54,25 @@ def follow_up_owed(catalog: Catalog, request: ServiceRequest) -> bool:
     return coverage == "all" or (coverage == "sampled" and request.follow_up_selected is True)
 
 
-def follow_ups_due(store: Store, catalog: Catalog, until: datetime) -> list[ServiceRequest]:
-    """Resolved requests whose follow-up is owed and due before ``until``, earliest first (the Agenda index)."""
+def next_working_day(day: date, catalog: Catalog) -> date:
+    calendar = catalog.property.calendar
+    for offset in range(1, 367):
+        candidate = day + timedelta(days=offset)
+        if calendar.is_working_day(candidate):
+            return candidate
+    raise ValueError(f"the calendar has no working day within a year after {day}")
+
+
+def follow_ups_due(
+    store: Store, catalog: Catalog, until: datetime, horizon: datetime
+) -> list[ServiceRequest]:
+    """Resolved requests whose follow-up is owed and due before ``until``, earliest first (the Agenda index).
+
+    The Agenda is read up to ``horizon`` (the end of the next working day), not just ``until``: a run of the
+    reminders at the same minute may already have moved an entry on to the next office opening.
+    """
     due = []
-    for item in store.agenda_due(until):
+    for item in store.agenda_due(horizon):
         request = Store.request_from_item(item)
         if follow_up_owed(catalog, request) and request.follow_up_due and request.follow_up_due < until:
             due.append(request)
@@ -339,7 +355,12 @@ def run_digest(
     if not run.working_day:
         return run
     start_read = store.items_read
-    follow_ups = follow_ups_due(store, catalog, end_of_day(day, prop.time_zone))
+    follow_ups = follow_ups_due(
+        store,
+        catalog,
+        until=end_of_day(day, prop.time_zone),
+        horizon=end_of_day(next_working_day(day, catalog), prop.time_zone),
+    )
     for office in catalog.offices:
         digest = office_digest(
             office,
@@ -352,7 +373,7 @@ def run_digest(
             run.quiet.append(office)
             continue
         marker = digest_marker(day)
-        if not store.claim_mail(marker, office, DIGEST_ROLE, now):
+        if not store.claim_mail(marker, office, DIGEST_ROLE, now, expires_at=now + MARKER_LIFETIME):
             run.already.append(office)
             continue
         try:

@@ -776,9 +776,13 @@ def _kind_link(kind: Kind, lang: str) -> str:
 def _table(css_class: str, caption: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> str:
     """A table whose first cell is each row's header; ``rows`` are (data-kind, trusted cell HTML)."""
     head = "".join(f'<th scope="col">{_e(header)}</th>' for header in headers)
+    # data-label repeats the column header in each cell, for the stacked layout on narrow screens.
     body = "".join(
         f'<tr data-kind="{_e(kind_id)}"><th scope="row">{cells[0]}</th>'
-        + "".join(f"<td>{cell}</td>" for cell in cells[1:])
+        + "".join(
+            f'<td data-label="{_e(header)}">{cell}</td>'
+            for header, cell in zip(headers[1:], cells[1:], strict=True)
+        )
         + "</tr>"
         for kind_id, cells in rows
     )

@@ -64,13 +64,16 @@ def mime_message(mail: Mail, sender: str, attachment: Attachment) -> bytes:
     """A multipart/mixed message: the text and HTML bodies as alternatives, then the attachment."""
     from email.message import EmailMessage
     from email.policy import SMTP
+    from email.utils import formatdate
 
     message = EmailMessage(policy=SMTP)
+    message["Date"] = formatdate(usegmt=True)  # the moment it is handed to SES
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = one_line(mail.subject)
-    message.set_content(mail.text, subtype="plain", charset="utf-8")
-    message.add_alternative(mail.html, subtype="html", charset="utf-8")
+    # base64 keeps every line 7-bit clean, as SES recommends for raw messages with non-ASCII text
+    message.set_content(mail.text, subtype="plain", charset="utf-8", cte="base64")
+    message.add_alternative(mail.html, subtype="html", charset="utf-8", cte="base64")
     maintype, subtype = attachment.content_type.split("/", 1)
     message.add_attachment(
         attachment.content, maintype=maintype, subtype=subtype, filename=one_line(attachment.filename)

@@ -23,6 +23,7 @@ from lobby.catalog import Catalog, Kind, Rule
 from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
 from lobby.requests import ServiceRequest, utc_iso
 
+FOLLOW_UP_REPEAT = timedelta(days=1)
 AUTOCLOSE_AFTER = timedelta(days=7)  # a resolved request nobody follows up closes after the rating window
 REPEAT_HORIZON = 400  # repeats looked at beyond the deadline: enough for a year of hourly repeats
 
@@ -75,7 +76,7 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
     phase = _phase(request)
     kind = catalog.kinds[request.kind]
     if phase is None:
-        return _after_resolution(catalog, request, kind)
+        return _after_resolution(catalog, request, kind, until)
     name, start, due = phase
     reminders = kind.reminders
     prefix = f"{name}@{utc_iso(due)}"
@@ -99,7 +100,25 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
     return sorted(steps.values(), key=lambda step: (step.deliver_at, STAGES.index(step.stage)))
 
 
-def _after_resolution(catalog: Catalog, request: ServiceRequest, kind: Kind) -> list[Step]:
+def _follow_up_steps(catalog: Catalog, resolved_at: datetime, due: datetime, until: datetime) -> list[Step]:
+    """The service centre is reminded a day ahead (at once for short windows), at the deadline, then every
+    day while the follow-up is owed: it stays on the agenda, and in the daily digest, until it is recorded."""
+    moments = [max(resolved_at, due - timedelta(days=1)), due]
+    later = due + FOLLOW_UP_REPEAT
+    while moments[-1] <= until and len(moments) < REPEAT_HORIZON:
+        moments.append(later)
+        later += FOLLOW_UP_REPEAT
+    steps: dict[datetime, Step] = {}
+    for at in moments:
+        deliver_at = next_office_open(at, catalog.property)
+        key = f"followup@{utc_iso(due)}#{utc_iso(deliver_at)}"
+        steps.setdefault(deliver_at, Step(key=key, stage="followup", at=at, deliver_at=deliver_at, due=due))
+    ordered = sorted(steps.values(), key=lambda step: step.deliver_at)
+    past = [step for step in ordered if step.deliver_at <= until]
+    return past + [step for step in ordered if step.deliver_at > until][:1]
+
+
+def _after_resolution(catalog: Catalog, request: ServiceRequest, kind: Kind, until: datetime) -> list[Step]:
     if request.status != "resolved" or request.resolved_at is None:
         return []
     follow_up = kind.follow_up
@@ -107,12 +126,7 @@ def _after_resolution(catalog: Catalog, request: ServiceRequest, kind: Kind) -> 
     if wanted and not follow_up.within.is_none:
         due = request.follow_up_due or deadline_for(follow_up.within, request.resolved_at, catalog.property)
         assert due is not None
-        # Remind the service centre a day ahead (or at once, for short windows).
-        at = max(request.resolved_at, due - timedelta(days=1))
-        key = f"followup@{utc_iso(due)}"
-        return [
-            Step(key=key, stage="followup", at=at, deliver_at=next_office_open(at, catalog.property), due=due)
-        ]
+        return _follow_up_steps(catalog, request.resolved_at, due, until)
     if follow_up.coverage == "sampled" and request.follow_up_selected is None:
         return []  # the monthly sampling decides
     at = request.resolved_at + AUTOCLOSE_AFTER

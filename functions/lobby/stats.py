@@ -56,7 +56,7 @@ from lobby.sampling import (
     sampling_seed,
 )
 from lobby.settings import Settings
-from lobby.storage import StaleRequest, Store
+from lobby.storage import MARKER_LIFETIME, StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
 CANCELLED = "cancelled"
@@ -788,7 +788,9 @@ def report_tables(catalog: Catalog, stats: MonthlyStatistics, lang: str) -> list
                     c("met_yes") if coverage.met else c("met_no"),
                 ]
                 for coverage in stats.coverage
+                if coverage.required  # a kind with nothing to follow up this month has no row to read
             ],
+            empty=c("none"),
             note=_l(
                 "note_coverage",
                 lang,
@@ -1036,7 +1038,9 @@ def run_monthly(
     month = previous_month(now, catalog.property.time_zone)
     received, run = sample_month(store, catalog, store.received_in_month(month), month, secret)
     marker = monthly_marker(month)
-    if not store.claim_mail(marker, MONTHLY_MARKER_EVENT, MONTHLY_MARKER_ROLE, now):
+    if not store.claim_mail(
+        marker, MONTHLY_MARKER_EVENT, MONTHLY_MARKER_ROLE, now, expires_at=now + MARKER_LIFETIME
+    ):
         run.mail = "already sent"
         return run
     try:

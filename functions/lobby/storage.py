@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 DEDUPE_WINDOW_SECONDS = 600
 NO_DEADLINE = "9999-12-31T23:59:59Z"
 MAIL_LEASE_SECONDS = 120
+# Markers of digests and monthly reports belong to no request; TTL removes them after this long.
+MARKER_LIFETIME = timedelta(days=400)
 
 
 class StoreUnavailable(Exception):
@@ -470,32 +472,22 @@ class Store:
         """Point the Agenda entry at the next action, unless the request changed meanwhile."""
         from botocore.exceptions import ClientError
 
-        key = {"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": "REQUEST"}}
-        condition = {
-            "ConditionExpression": "#version = :version",
-            "ExpressionAttributeNames": {"#version": "version"},
-        }
+        values: dict[str, Any] = {":version": {"N": str(request.version)}}
+        if next_at is None:
+            update = "REMOVE GSI2PK, GSI2SK"
+        else:
+            update = "SET GSI2PK = :pk, GSI2SK = :sk"
+            values[":pk"] = {"S": f"{self._prefix()}#AGENDA"}
+            values[":sk"] = {"S": f"{utc_iso(next_at)}#{request.reference}"}
         try:
-            if next_at is None:
-                self.client.update_item(
-                    TableName=self.table_name,
-                    Key=key,
-                    UpdateExpression="REMOVE GSI2PK, GSI2SK",
-                    ExpressionAttributeValues={":version": {"N": str(request.version)}},
-                    **condition,
-                )
-            else:
-                self.client.update_item(
-                    TableName=self.table_name,
-                    Key=key,
-                    UpdateExpression="SET GSI2PK = :pk, GSI2SK = :sk",
-                    ExpressionAttributeValues={
-                        ":pk": {"S": f"{self._prefix()}#AGENDA"},
-                        ":sk": {"S": f"{utc_iso(next_at)}#{request.reference}"},
-                        ":version": {"N": str(request.version)},
-                    },
-                    **condition,
-                )
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": "REQUEST"}},
+                UpdateExpression=update,
+                ConditionExpression="#version = :version",
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues=values,
+            )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
@@ -521,9 +513,33 @@ class Store:
                 raise StaleRequest(stored.reference) from error
             raise
 
+    def expire_history(self, reference: str, expires_at: datetime) -> int:
+        """Let TTL remove a closed request's history and mail markers with it (quality records: 2 years)."""
+        count = 0
+        for item in self._query(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": self.request_pk(reference)}},
+            ProjectionExpression="PK, SK",
+        ):
+            if item["SK"]["S"] == "REQUEST":
+                continue  # the request item carries its own expiry, cleared if it is ever reopened
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"PK": item["PK"], "SK": item["SK"]},
+                UpdateExpression="SET expires_at = :at",
+                ExpressionAttributeValues={":at": {"N": str(_epoch(expires_at))}},
+            )
+            count += 1
+        return count
+
     # mail markers ---------------------------------------------------------
-    def claim_mail(self, reference: str, event_sk: str, role: str, now: datetime) -> bool:
-        """Claim the right to send one e-mail for one event; False if it was sent or is being sent."""
+    def claim_mail(
+        self, reference: str, event_sk: str, role: str, now: datetime, expires_at: datetime | None = None
+    ) -> bool:
+        """Claim the right to send one e-mail for one event; False if it was sent or is being sent.
+
+        ``expires_at`` lets TTL remove markers that belong to no request (digests, monthly reports).
+        """
         from botocore.exceptions import ClientError
 
         try:
@@ -534,6 +550,7 @@ class Store:
                     "SK": {"S": f"MAIL#{event_sk}#{role}"},
                     "state": {"S": "sending"},
                     "lease_until": {"N": str(_epoch(now) + MAIL_LEASE_SECONDS)},
+                    **({"expires_at": {"N": str(_epoch(expires_at))}} if expires_at else {}),
                 },
                 ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until < :now)",
                 ExpressionAttributeNames={"#state": "state"},

@@ -8,7 +8,7 @@ twice; a failed send releases its claim and reports the record for retry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -29,6 +29,10 @@ logger = Logger(service="lobby")
 # Report every failed record, even when all failed, so Lambda retries exactly those
 # (with bisection) and, after the last retry, hands them to the on-failure queue.
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+
+
+# Events after which a request is closed: its whole history starts its retention period.
+CLOSING_EVENTS = frozenset({"close", "cancel", "rated", "followed_up"})
 
 
 def link_signer(settings: Settings, now: datetime) -> Callable[[ServiceRequest, str], str]:
@@ -68,6 +72,8 @@ def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:
         store.mark_mail(reference, event_sk, mail.role, sent=True)
         logger.info("mail sent", extra={"reference": reference, "role": mail.role, "event": event.type})
         sent += 1
+    if event.type in CLOSING_EVENTS and request.closed_at:
+        store.expire_history(reference, request.closed_at + timedelta(days=catalog.property.retention_days))
     return sent
 
 

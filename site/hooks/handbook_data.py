@@ -202,14 +202,16 @@ def render_costs(lang: str) -> str:
     rows = []
     for index, line in enumerate(estimates[0]):
         cells = "".join(
-            f"<td>{_e(_c(lines[index].unit, lang, n=_amount(lines[index].amount)))}</td>"
-            f'<td class="lobby-number">{_e(_dollars(lines[index].dollars))}</td>'
-            for lines in estimates
+            f'<td data-label="{_e(_c("usage", lang, volume=f"{volume:,}"))}">'
+            f"{_e(_c(lines[index].unit, lang, n=_amount(lines[index].amount)))}</td>"
+            f'<td class="lobby-number" data-label="{_e(_c("cost", lang))}">{_e(_dollars(lines[index].dollars))}</td>'
+            for volume, lines in zip(volumes, estimates, strict=True)
         )
         rows.append(f'<tr data-line="{line.key}"><th scope="row">{_e(_c(line.key, lang))}</th>{cells}</tr>')
     totals = "".join(
-        f'<td></td><td class="lobby-number"><strong>{_e(_dollars(sum(line.dollars for line in lines)))}</strong></td>'
-        for lines in estimates
+        f'<td class="lobby-empty"></td><td class="lobby-number" data-label="{_e(_c("usage", lang, volume=f"{volume:,}"))}">'
+        f"<strong>{_e(_dollars(sum(line.dollars for line in lines)))}</strong></td>"
+        for volume, lines in zip(volumes, estimates, strict=True)
     )
     rows.append(f'<tr data-line="total"><th scope="row">{_e(_c("total", lang))}</th>{totals}</tr>')
     caption = _c("caption", lang, region=model["region"])

@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO / "infra") not in sys.path:
     sys.path.insert(0, str(REPO / "infra"))
 
+# Imported now: MkDocs puts sys.path back as it was once the hook is loaded.
+import cfn  # noqa: E402
+
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
@@ -42,6 +45,7 @@ _T: dict[str, dict[str, str]] = {
     "col_default": {"zh": "默认值", "en": "Default"},
     "col_meaning": {"zh": "说明（取自 template.yaml）", "en": "Meaning (from template.yaml)"},
     "col_function": {"zh": "函数", "en": "Function"},
+    "col_schedule_name": {"zh": "定时任务", "en": "Schedule"},
     "col_schedule": {"zh": "运行时间", "en": "Runs"},
     "col_alarm": {"zh": "告警", "en": "Alarm"},
     "required": {"zh": "（必填）", "en": "(required)"},
@@ -154,7 +158,8 @@ def render_staff_actions(_catalog: Catalog, lang: str) -> str:
         states = separator.join(status_text(status, lang) for status in sorted(ALLOWED[action]))
         rows.append(
             f'<tr data-action="{_e(action)}"><th scope="row">{_e(action_label(action, lang))}</th>'
-            f"<td>{_e(description)}</td><td>{_e(states)}</td></tr>"
+            f'<td data-label="{_e(_t("col_what", lang))}">{_e(description)}</td>'
+            f'<td data-label="{_e(_t("col_when", lang))}">{_e(states)}</td></tr>'
         )
     head = "".join(
         f'<th scope="col">{_e(_t(key, lang))}</th>' for key in ("col_action", "col_what", "col_when")
@@ -169,9 +174,7 @@ def render_staff_actions(_catalog: Catalog, lang: str) -> str:
 
 
 def _template() -> dict[str, Any]:
-    from cfn import load_template
-
-    return load_template(REPO / "template.yaml")
+    return cfn.load_template(REPO / "template.yaml")
 
 
 def _code(text: object) -> str:
@@ -191,7 +194,8 @@ def render_template_parameters(_catalog: Catalog, lang: str) -> str:
             default = _code(spec["Default"])
         description = " ".join(str(spec.get("Description", "")).split())
         rows.append(
-            f'<tr><th scope="row">{_code(name)}</th><td>{default}</td><td>{_e(description)}</td></tr>'
+            f'<tr><th scope="row">{_code(name)}</th><td data-label="{_e(_t("col_default", lang))}">{default}</td>'
+            f'<td data-label="{_e(_t("col_meaning", lang))}">{_e(description)}</td></tr>'
         )
     head = "".join(
         f'<th scope="col">{_e(_t(key, lang))}</th>' for key in ("col_parameter", "col_default", "col_meaning")
@@ -215,16 +219,20 @@ def render_schedules(_catalog: Catalog, lang: str) -> str:
     lang = _lang(lang)
     rows = []
     for name, properties in _resources_of(_template(), "AWS::Serverless::Function"):
-        for event in (properties.get("Events") or {}).values():
+        for event_name, event in (properties.get("Events") or {}).items():
             if event.get("Type") != "ScheduleV2":
                 continue
             expression = event.get("Properties", {}).get("ScheduleExpression", "")
             description = " ".join(str(properties.get("Description", "")).split())
             rows.append(
-                f'<tr><th scope="row">{_code(name)}</th><td>{_code(expression)}</td><td>{_e(description)}</td></tr>'
+                f'<tr><th scope="row">{_code(event_name)}</th>'
+                f'<td data-label="{_e(_t("col_function", lang))}">{_code(name)}</td>'
+                f'<td data-label="{_e(_t("col_schedule", lang))}">{_code(expression)}</td>'
+                f'<td data-label="{_e(_t("col_meaning", lang))}">{_e(description)}</td></tr>'
             )
     head = "".join(
-        f'<th scope="col">{_e(_t(key, lang))}</th>' for key in ("col_function", "col_schedule", "col_meaning")
+        f'<th scope="col">{_e(_t(key, lang))}</th>'
+        for key in ("col_schedule_name", "col_function", "col_schedule", "col_meaning")
     )
     return (
         f'<div class="lobby-table-wrap"><table class="lobby-schedule-table"><thead><tr>{head}</tr></thead>'
@@ -236,7 +244,8 @@ def render_alarms(_catalog: Catalog, lang: str) -> str:
     """Every CloudWatch alarm of the template and what it means."""
     lang = _lang(lang)
     rows = "".join(
-        f'<tr><th scope="row">{_code(name)}</th><td>{_e(" ".join(str(p.get("AlarmDescription", "")).split()))}</td></tr>'
+        f'<tr><th scope="row">{_code(name)}</th><td data-label="{_e(_t("col_meaning", lang))}">'
+        f"{_e(' '.join(str(p.get('AlarmDescription', '')).split()))}</td></tr>"
         for name, p in _resources_of(_template(), "AWS::CloudWatch::Alarm")
     )
     head = "".join(f'<th scope="col">{_e(_t(key, lang))}</th>' for key in ("col_alarm", "col_meaning"))

@@ -61,15 +61,7 @@ class Aws:
         from moto.ses.models import ses_backends
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
-        return [
-            SentMail(
-                to=list(message.destinations.get("ToAddresses", [])),
-                sender=message.source,
-                subject=message.subject,
-                html=message.body,
-            )
-            for message in backend.sent_messages
-        ]
+        return [_sent_mail(message) for message in backend.sent_messages]
 
     def stream_records(self) -> list[dict[str, Any]]:
         """New stream records since the last call, shaped as Lambda receives them."""
@@ -100,6 +92,28 @@ class Aws:
             return {"batchItemFailures": [], "delivered": 0}
         result = lambda_handler({"Records": records}, LambdaContext())
         return {**result, "delivered": len(records)}
+
+
+def _sent_mail(message: Any) -> SentMail:
+    """A simple message as moto keeps it, or a raw MIME one (e-mails with attachments) parsed."""
+    raw = getattr(message, "raw_data", None)
+    if raw is None:
+        return SentMail(
+            to=list(message.destinations.get("ToAddresses", [])),
+            sender=message.source,
+            subject=message.subject,
+            html=message.body,
+        )
+    from email import message_from_string, policy
+
+    parsed = message_from_string(raw, policy=policy.default)
+    body = parsed.get_body(preferencelist=("html", "plain"))
+    return SentMail(
+        to=[str(address) for address in parsed.get_all("To", [])],
+        sender=str(parsed["From"]),
+        subject=str(parsed["Subject"]),
+        html=body.get_content() if body is not None else "",  # type: ignore[union-attr]
+    )
 
 
 class LambdaContext:

@@ -240,3 +240,22 @@ def test_the_resident_rates_after_resolution(aws: Aws, satisfied: bool) -> None:
             mail for mail in _mail_to(aws, OFFICE_EMAILS["engineering"]) if "重新打开" in unescape(mail.html)
         ]
         assert reopened
+
+
+def test_a_closed_request_and_its_whole_history_expire_two_years_after_closing(aws: Aws) -> None:
+    reference = _submit(aws)
+    _act(aws, reference, "acknowledge", {"actor": "李师傅"})
+    _act(aws, reference, "resolve", {"actor": "李师傅", "note": "已更换水龙头阀芯。"})
+    aws.notify_batch()
+    [done] = [mail for mail in _mail_to(aws, "resident@example.com") if "处理完毕" in mail.subject]
+    rate_path = urlparse(unescape(LINK.findall(done.html)[0])).path
+    answers = {"quality": "5", "effect": "5", "attitude": "5", "satisfied": "yes"}
+    assert post_form(rate_path, answers).status == 200
+    aws.notify_batch()
+
+    items = [item for item in aws.items() if item["PK"]["S"].endswith(f"#R#{reference}")]
+    request = next(item for item in items if item["SK"]["S"] == "REQUEST")
+    closed = datetime.fromisoformat(request["closed_at"]["S"].replace("Z", "+00:00"))
+    two_years = int((closed + timedelta(days=730)).timestamp())
+    assert len(items) > 5  # the request, its events and its mail markers
+    assert {int(item["expires_at"]["N"]) for item in items} == {two_years}

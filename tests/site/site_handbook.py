@@ -33,10 +33,17 @@ def handbook_slugs(catalog: Catalog) -> list[str]:
     return ["index", *(kind.page for kind in catalog.kinds.values()), "status", "privacy"]
 
 
+def all_slugs() -> list[str]:
+    """Every page of the handbook, from its sources: ``repair``, ``staff/index``, ``admin/costs`` …"""
+    return sorted({path.relative_to(DOCS).as_posix().rsplit(".", 2)[0] for path in DOCS.rglob("*.md")})
+
+
 def page_path(site_dir: Path, lang: str, slug: str) -> Path:
-    """Where a page lands: ``index`` is the home page; English lives under ``en/``."""
+    """Where a page lands: ``index`` is the home page, ``staff/index`` a section's; English lives under ``en/``."""
     base = site_dir / "en" if lang == "en" else site_dir
-    return base / "index.html" if slug == "index" else base / slug / "index.html"
+    if slug == "index" or slug.endswith("/index"):
+        return base / slug.removesuffix("index") / "index.html"
+    return base / slug / "index.html"
 
 
 def load_page(site_dir: Path, lang: str, slug: str) -> Element:

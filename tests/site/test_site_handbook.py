@@ -1,0 +1,392 @@
+"""The handbook's content: navigation, the numbers on its pages, its tables, its diagrams.
+
+Every deadline a page states must be the catalog's; every table that repeats a rule of the
+system (sampling, reminders, staff actions, template parameters) must say what the code and
+the template say.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from lobby_html import Element, parse
+from site_handbook import DOCS, LANGUAGES, REPO, all_slugs, article, load_page, page_path
+
+from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
+from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
+
+sys.path.insert(0, str(REPO / "site" / "hooks"))
+import handbook_data
+import system_facts
+
+CATALOG = load_catalog(SOURCE_YAML)
+AUDIENCES = {"住户指南": "Residents", "员工手册": "Staff", "系统管理": "Administrators"}
+
+
+# --- navigation ------------------------------------------------------------------------------------
+
+
+def _mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml names Python objects (!!python/name:…); the navigation does not need them.
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def _nav_entries(items: list, trail: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
+    entries = []
+    for item in items:
+        ((title, value),) = item.items()
+        if isinstance(value, list):
+            entries += _nav_entries(value, (*trail, title))
+        else:
+            entries.append(((*trail, title), value))
+    return entries
+
+
+def test_navigation_lists_every_page_once_under_its_audience() -> None:
+    config = _mkdocs_config()
+    entries = _nav_entries(config["nav"])
+    files = [file for _, file in entries]
+    assert len(files) == len(set(files)), "a page is in the navigation twice"
+    assert {file.removesuffix(".md") for file in files} == set(all_slugs())
+    top = [next(iter(item)) for item in config["nav"]]
+    assert top[0] == "首页" and set(AUDIENCES) <= set(top)
+    sections = {trail[0]: [] for trail, _ in entries}
+    for trail, file in entries:
+        sections[trail[0]].append(file)
+    assert all(not file.startswith(("staff/", "admin/")) for file in sections["住户指南"])
+    assert all(file.startswith("staff/") for file in sections["员工手册"])
+    assert all(file.startswith("admin/") for file in sections["系统管理"])
+    kinds = {f"{kind.page}.md" for kind in CATALOG.kinds.values()}
+    assert kinds <= set(sections["住户指南"])
+
+
+def test_every_navigation_title_has_its_english_title() -> None:
+    config = _mkdocs_config()
+    (i18n,) = [
+        plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin
+    ]
+    english = next(language for language in i18n["languages"] if language["locale"] == "en")
+    translations = english["nav_translations"]
+    titles = {title for trail, _ in _nav_entries(config["nav"]) for title in trail}
+    assert titles <= set(translations), sorted(titles - set(translations))
+    assert {translations[zh] for zh in AUDIENCES} == set(AUDIENCES.values())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_built_navigation_shows_the_three_audiences(built_site: Path, lang: str) -> None:
+    document = load_page(built_site, lang, "index")
+    labels = {node.text for node in document.find_all(cls="md-nav__link")}
+    names = AUDIENCES.values() if lang == "en" else AUDIENCES.keys()
+    assert all(any(name in label for label in labels) for name in names), labels
+
+
+# --- deadlines on pages are the catalog's -------------------------------------------------------------
+
+_DURATION_ZH = re.compile(r"(\d+)\s*(分钟|小时|个工作日|天)")
+_DURATION_EN = re.compile(r"(\d+)\s+(minute|hour|working day|day)s?\b", re.IGNORECASE)
+_UNITS = {
+    "分钟": "m",
+    "小时": "h",
+    "个工作日": "wd",
+    "天": "d",
+    "minute": "m",
+    "hour": "h",
+    "working day": "wd",
+    "day": "d",
+}
+
+
+def durations(text: str, lang: str) -> set[str]:
+    """Every length of time a text states, as rules: "8 小时内" → {"8h"}, "within 3 working days" → {"3wd"}."""
+    pattern = _DURATION_EN if lang == "en" else _DURATION_ZH
+    return {f"{int(count)}{_UNITS[unit.lower()]}" for count, unit in pattern.findall(text)}
+
+
+def allowed_durations(catalog: Catalog, kind_id: str, lang: str, *, reminders: bool = False) -> set[str]:
+    """What a sentence about a kind may state: its deadlines, its follow-up and the code's fixed rules;
+    in the reminder table, its reminder ladder too."""
+    kind = catalog.kinds[kind_id]
+    resolve = kind.deadlines.resolve
+    rules = [kind.deadlines.acknowledge, *(resolve.values() if isinstance(resolve, dict) else [resolve])]
+    rules += [kind.follow_up.within]
+    ladder = kind.reminders
+    if reminders:
+        rules += [ladder.repeat_every, ladder.escalate_director_after, ladder.escalate_quality_after]
+    allowed = {rule for rule in rules if rule not in ("same-day", "none")}
+    for delta in system_facts.limits().values():
+        allowed |= durations(describe_timedelta(delta, lang), lang)
+    return allowed
+
+
+def kind_names(catalog: Catalog, lang: str) -> dict[str, str]:
+    return {kind.name(lang).lower(): kind_id for kind_id, kind in catalog.kinds.items()}
+
+
+def _blocks(content: Element) -> list[Element]:
+    """The smallest units a statement lives in: table rows, list items, paragraphs, definitions."""
+    blocks = []
+    for node in content.iter():
+        if node.tag in {"tr", "p", "dd", "li"} and not any(
+            inner is not node and inner.tag in {"tr", "li", "p"} for inner in node.iter()
+        ):
+            blocks.append(node)
+    return blocks
+
+
+def wrong_deadlines(content: Element, catalog: Catalog, lang: str) -> list[str]:
+    """Statements that name exactly one kind and a length of time the catalog does not give that kind."""
+    names = kind_names(catalog, lang)
+    problems = []
+    for block in _blocks(content):
+        text = block.text
+        lowered = text.lower()
+        mentioned = {kind_id for name, kind_id in names.items() if name in lowered}
+        stated = durations(text, lang)
+        if len(mentioned) != 1 or not stated:
+            continue
+        (kind_id,) = mentioned
+        in_ladder = any("lobby-reminder-table" in node.classes for node in block.ancestors())
+        extra = stated - allowed_durations(catalog, kind_id, lang, reminders=in_ladder)
+        if extra:
+            problems.append(f"{kind_id}: {sorted(extra)} in {text[:120]!r}")
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("html", "lang", "flagged"),
+    [
+        ("<article><p>报修：小修 5 小时内完成。</p></article>", "zh", True),
+        ("<article><p>报修：小修 8 小时内完成。</p></article>", "zh", False),
+        ("<article><ul><li>Complaint: we call you within 4 days.</li></ul></article>", "en", True),
+        (
+            "<article><table><tr><th>Question</th><td>within 2 working days</td></tr></table></article>",
+            "en",
+            False,
+        ),
+        ("<article><table><tr><th>Question</th><td>within 2 days</td></tr></table></article>", "en", True),
+    ],
+)
+def test_the_deadline_check_catches_a_wrong_deadline(html: str, lang: str, flagged: bool) -> None:
+    assert bool(wrong_deadlines(parse(html), CATALOG, lang)) == flagged
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_states_a_deadline_the_catalog_does_not_give(built_site: Path, lang: str) -> None:
+    problems = []
+    for slug in all_slugs():
+        content = article(load_page(built_site, lang, slug))
+        problems += [f"{slug}: {problem}" for problem in wrong_deadlines(content, CATALOG, lang)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_deadline_table_is_the_catalog(built_site: Path, lang: str) -> None:
+    table = article(load_page(built_site, lang, "after-you-submit")).one("table", cls="lobby-deadline-table")
+    rows = {row.get("data-kind"): row for row in table.find_all("tr") if row.get("data-kind")}
+    assert list(rows) == list(CATALOG.kinds)
+    for kind_id, row in rows.items():
+        kind = CATALOG.kinds[kind_id]
+        cells = row.find_all("td")
+        assert row.one("th").text == kind.name(lang)
+        assert cells[0].text.lower() == describe_rule(kind.deadlines.acknowledge, lang).lower()
+        resolve = kind.deadlines.resolve
+        for rule in resolve.values() if isinstance(resolve, dict) else [resolve]:
+            assert describe_rule(rule, lang).lower() in cells[1].text.lower()
+        assert cells[3].text == CATALOG.offices[kind.office].name(lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_follow_up_table_is_the_catalog(built_site: Path, lang: str) -> None:
+    table = article(load_page(built_site, lang, "staff/follow-up")).one("table", cls="lobby-follow-up-table")
+    rows = {row.get("data-kind"): row.find_all("td") for row in table.find_all("tr") if row.get("data-kind")}
+    coverage_words = {
+        "zh": {"all": "每一件", "sampled": "抽样", "none": "不回访"},
+        "en": {"all": "Every one", "sampled": "sample", "none": "None"},
+    }
+    for kind_id, kind in CATALOG.kinds.items():
+        when, coverage = rows[kind_id]
+        assert coverage_words[lang][kind.follow_up.coverage] in coverage.text
+        if kind.follow_up.coverage != "none" and not kind.follow_up.within.is_none:
+            assert describe_rule(kind.follow_up.within, lang).lower() in when.text.lower()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_reminder_ladder_is_the_catalog(built_site: Path, lang: str) -> None:
+    table = article(load_page(built_site, lang, "staff/intake")).one("table", cls="lobby-reminder-table")
+    rows = {row.get("data-kind"): row.find_all("td") for row in table.find_all("tr") if row.get("data-kind")}
+    assert list(rows) == list(CATALOG.kinds)
+    for kind_id, kind in CATALOG.kinds.items():
+        warn, repeat, director, quality = (cell.text for cell in rows[kind_id])
+        ladder = kind.reminders
+        assert f"{ladder.warn_at_percent}%" in warn
+        assert describe_period(ladder.repeat_every, lang) in repeat
+        assert describe_period(ladder.escalate_director_after, lang) in director
+        assert CATALOG.offices[CATALOG.offices[kind.office].director or ""].name(lang) in director
+        assert describe_period(ladder.escalate_quality_after, lang) in quality
+        assert CATALOG.offices[CATALOG.property.quality_office].name(lang) in quality
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sampling_table_is_the_schedulers_rule(built_site: Path, lang: str) -> None:
+    from lobby.sampling import sample_size
+
+    table = article(load_page(built_site, lang, "staff/follow-up")).one("table", cls="lobby-sampling-table")
+    rows = [
+        [row.one("th").text, *(cell.text for cell in row.find_all("td"))] for row in table.find_all("tr")[1:]
+    ]
+    assert len(rows) >= 8
+    shown = {int(row[0]): int(row[1]) for row in rows}
+    assert shown == {orders: sample_size(orders) for orders in shown}
+    # The table shows each band of the seed's rule: the fixed minimum, both percentages, the fixed maximum.
+    assert {19, 20, 50, 51, 99, 100} <= set(shown)
+    sampled = [kind.name(lang) for kind in CATALOG.kinds.values() if kind.follow_up.coverage == "sampled"]
+    assert all(name in table.one("caption").text for name in sampled)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_kind_shows_its_staff_procedure_from_the_catalog(built_site: Path, lang: str) -> None:
+    content = article(load_page(built_site, lang, "staff/kinds"))
+    shown = {node.get("data-kind"): node.text for node in content.find_all(cls="lobby-procedure")}
+    assert shown == {
+        kind_id: " ".join(kind.staff_procedure(lang).split()) for kind_id, kind in CATALOG.kinds.items()
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_code_limits_are_the_codes(built_site: Path, lang: str) -> None:
+    from lobby.lifecycle import REWORK_WITHIN
+    from lobby.links import STAFF_LINK_LIFETIME
+
+    faq = article(load_page(built_site, lang, "faq")).text
+    assert describe_timedelta(REWORK_WITHIN, lang) in faq
+    actions = article(load_page(built_site, lang, "staff/email-actions")).text
+    assert describe_timedelta(STAFF_LINK_LIFETIME, lang) in actions
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_red_flags_are_the_monthly_statistics_thresholds(built_site: Path, lang: str) -> None:
+    from lobby.stats import REPEAT_THRESHOLDS
+
+    flags = article(load_page(built_site, lang, "staff/statistics")).one("ul", cls="lobby-red-flags")
+    shown = {item.get("data-kind"): item.text for item in flags.find_all("li")}
+    assert set(shown) == set(REPEAT_THRESHOLDS)
+    for kind_id, count in REPEAT_THRESHOLDS.items():
+        assert f"{count} " in shown[kind_id] and CATALOG.kinds[kind_id].name(lang) in shown[kind_id]
+
+
+# --- what the handbook says about the system ------------------------------------------------------
+
+
+def test_every_staff_action_and_status_is_explained() -> None:
+    from lobby.lifecycle import STAFF_ACTIONS
+
+    assert set(system_facts.ACTION_DESCRIPTIONS) == set(STAFF_ACTIONS)
+    assert all(text["zh"] and text["en"] for text in system_facts.ACTION_DESCRIPTIONS.values())
+    from lobby import formhtml
+
+    html = formhtml.render_statuses(CATALOG, "en")
+    for status in STATUSES:
+        assert status_text(status, "en") in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_deployment_page_lists_every_template_parameter(built_site: Path, lang: str) -> None:
+    import cfn
+
+    template = cfn.load_template(REPO / "template.yaml")
+    table = article(load_page(built_site, lang, "admin/deploy")).one("table", cls="lobby-parameter-table")
+    shown = {row.one("th").text for row in table.find_all("tr")[1:]}
+    assert shown == set(template["Parameters"])
+    alarms = article(load_page(built_site, lang, "admin/operations")).one("table", cls="lobby-alarm-table")
+    expected = {
+        name for name, item in template["Resources"].items() if item["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert {row.one("th").text for row in alarms.find_all("tr")[1:]} == expected
+
+
+def test_every_figure_is_quoted_and_every_quote_has_a_figure() -> None:
+    figures = handbook_data.load_figures()
+    used = set()
+    for path in DOCS.rglob("*.md"):
+        used |= set(re.findall(r"<!--\s*lobby:figure\s+([a-z0-9-]+)\s*-->", path.read_text(encoding="utf-8")))
+    assert used <= set(figures)
+    assert set(figures) <= used, f"figures no page quotes: {sorted(set(figures) - used)}"
+
+
+def test_a_figure_without_both_languages_and_a_source_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "figures.yaml"
+    bad.write_text("figures:\n  typhoon-1: {zh: 一号, en: No. 1}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="typhoon-1"):
+        handbook_data.load_figures.__wrapped__(bad)
+
+
+def test_the_cost_estimate_adds_up_and_grows_with_volume() -> None:
+    model = handbook_data.load_cost_model()
+    alarms = handbook_data.count_alarms()
+    assert alarms >= 3
+    small, large = (handbook_data.estimate(model, volume, alarms) for volume in (300, 3000))
+    assert [line.key for line in small] == [line.key for line in large]
+    for low, high in zip(small, large, strict=True):
+        assert high.dollars >= low.dollars
+    # Per-request lines scale tenfold; the alarms do not.
+    by_key = {line.key: (low.dollars, line.dollars) for low, line in zip(small, large, strict=True)}
+    assert by_key["ses"][1] == pytest.approx(10 * by_key["ses"][0])
+    assert by_key["alarms"][0] == by_key["alarms"][1]
+    html = handbook_data.render_costs("en")
+    totals = parse(html).find(data_line="total").find_all("strong")
+    assert [node.text for node in totals] == [
+        f"${sum(line.dollars for line in lines):,.2f}" for lines in (small, large)
+    ]
+
+
+# --- diagrams ---------------------------------------------------------------------------------------
+
+DIAGRAM_PAGES = ("after-you-submit", "staff/complaints")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lifecycle_and_complaint_flow_are_diagrams_in_both_languages(built_site: Path, lang: str) -> None:
+    for slug in DIAGRAM_PAGES:
+        html = page_path(built_site, lang, slug).read_text(encoding="utf-8")
+        document = parse(html)
+        diagram = article(document).one("pre", cls="mermaid")
+        assert "flowchart" in diagram.text and "accTitle" in diagram.text
+        # Diagram text is in the page's language.
+        has_chinese = bool(re.search(r"[\u4e00-\u9fff]", diagram.text))
+        assert has_chinese == (lang == "zh"), slug
+        scripts = [node.get("src") or "" for node in document.find_all("script")]
+        assert any(src.endswith("assets/javascripts/vendor/mermaid.tiny.js") for src in scripts)
+
+
+def test_pages_without_a_diagram_do_not_load_mermaid(built_site: Path) -> None:
+    for lang in LANGUAGES:
+        for slug in all_slugs():
+            html = page_path(built_site, lang, slug).read_text(encoding="utf-8")
+            has_diagram = 'class="mermaid"' in html
+            assert ("mermaid.tiny.js" in html) == has_diagram, f"{lang}/{slug}"
+    assert (built_site / "assets/javascripts/vendor/mermaid.tiny.js").is_file()
+    assert (built_site / "assets/javascripts/vendor/mermaid.LICENSE.txt").is_file()
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+def test_search_finds_the_staff_procedures_by_their_chinese_names(built_site: Path) -> None:
+    import json
+
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    pages: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        tokens = {token for token in separator.split(re.sub(r"<[^>]+>", " ", doc["text"])) if token}
+        pages.setdefault(doc["location"].split("#")[0], set()).update(tokens)
+    for word, page in (("回访", "staff/follow-up/"), ("投诉", "staff/complaints/"), ("报修", "staff/kinds/")):
+        assert word in pages.get(page, set()), f"{word!r} is not a search term of {page}"
