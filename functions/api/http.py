@@ -23,7 +23,8 @@ SECURITY_HEADERS = {
 # The API's own HTML pages load nothing but the site's stylesheet.
 HTML_HEADERS = {
     **SECURITY_HEADERS,
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'",
 }
 

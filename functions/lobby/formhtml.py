@@ -13,7 +13,7 @@ catalog or from a resident is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from html import escape
 
@@ -140,10 +140,6 @@ _T: dict[str, dict[str, str]] = {
     "col_orders": {"zh": "当月工单数", "en": "Work orders in the month"},
     "col_sample": {"zh": "回访数量", "en": "Follow-ups"},
     "col_share": {"zh": "占比", "en": "Share"},
-    "sampling_missing": {
-        "zh": "抽样数量由系统每月按工单数计算。",
-        "en": "The system works out the sample each month from the number of work orders.",
-    },
     "reminder_caption": {
         "zh": "时限提醒与逐级上报",
         "en": "Reminders and escalation",
@@ -843,21 +839,12 @@ def render_follow_ups(catalog: Catalog, lang: str) -> str:
 SAMPLING_EXAMPLES = (3, 10, 19, 20, 40, 50, 51, 80, 99, 100, 250)
 
 
-def _sample_size_function() -> Callable[[int], int] | None:
-    """``lobby.sampling.sample_size``, the rule the scheduler applies, when that module is installed."""
-    try:
-        from lobby import sampling  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    return getattr(sampling, "sample_size", None)
-
-
 def render_sampling_table(catalog: Catalog, lang: str) -> str:
     """How many sampled requests are followed up in a month, computed by the scheduler's own rule."""
+    # The scheduler's own rule, imported here: only the handbook needs it, not the API's cold start.
+    from lobby.sampling import sample_size
+
     lang = _lang(lang)
-    sample_size = _sample_size_function()
-    if sample_size is None:
-        return f'<p class="lobby-sampling-missing">{_e(_t("sampling_missing", lang))}</p>'
     sampled = [kind.name(lang) for kind in catalog.kinds.values() if kind.follow_up.coverage == "sampled"]
     rows = []
     for orders in SAMPLING_EXAMPLES:

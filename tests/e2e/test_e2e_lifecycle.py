@@ -157,6 +157,8 @@ def test_repair_is_acknowledged_resolved_and_reopened_by_an_unsatisfied_resident
     # From the done page, the same person marks it done, with a note for the resident.
     staff_page.get_by_role("link", name=ACTION_LABELS["resolve"][STAFF_LANG], exact=True).click()
     expect(staff_page.locator("h1")).to_contain_text(ACTION_LABELS["resolve"][STAFF_LANG])
+    # The browser remembered who confirmed the last action.
+    expect(staff_page.locator("form.lobby-action-form #f-actor")).to_have_value(staff_name)
     confirm(staff_page, staff_name, resolution_note)
     done = staff_page.locator(".lobby-receipt")
     expect(done).to_contain_text(f"已完成：{ACTION_LABELS['resolve'][STAFF_LANG]}")

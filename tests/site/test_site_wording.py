@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from lobby.wording import STATUSES, describe_rule, format_local, status_text
+from lobby.wording import (
+    STATUSES,
+    describe_period,
+    describe_rule,
+    describe_timedelta,
+    format_local,
+    status_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,37 @@ def test_every_status_has_a_name_in_both_languages() -> None:
 def test_an_unknown_status_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown status"):
         status_text("lost", "en")
+
+
+@pytest.mark.parametrize(
+    ("rule", "zh", "en"),
+    [
+        ("4h", "4 小时", "4 hours"),
+        ("1d", "1 天", "1 day"),
+        ("30m", "30 分钟", "30 minutes"),
+        ("2wd", "2 个工作日", "2 working days"),
+    ],
+)
+def test_periods_read_without_within(rule: str, zh: str, en: str) -> None:
+    assert describe_period(rule, "zh") == zh
+    assert describe_period(rule, "en") == en
+
+
+@pytest.mark.parametrize("rule", ["same-day", "none", "soon"])
+def test_a_deadline_is_not_a_period(rule: str) -> None:
+    with pytest.raises(ValueError, match="not a length of time"):
+        describe_period(rule, "en")
+
+
+@pytest.mark.parametrize(
+    ("delta", "zh", "en"),
+    [
+        (timedelta(hours=24), "24 小时", "24 hours"),
+        (timedelta(days=14), "14 天", "14 days"),
+        (timedelta(minutes=10), "10 分钟", "10 minutes"),
+        (timedelta(minutes=90), "90 分钟", "90 minutes"),
+    ],
+)
+def test_fixed_lengths_read_in_their_largest_whole_unit(delta: timedelta, zh: str, en: str) -> None:
+    assert describe_timedelta(delta, "zh") == zh
+    assert describe_timedelta(delta, "en") == en

@@ -366,9 +366,28 @@
     field.value = decodeURIComponent(match[1].replace(/\+/g, " "));
   }
 
+  // Staff confirm actions under their own name; the browser remembers it for the next link they open.
+  var STAFF_NAME_KEY = "lobby.staffName";
+
+  function rememberStaffName() {
+    var fields = document.querySelectorAll("form.lobby-action-form input[name=actor], form.lobby-rate-form input[name=actor]");
+    Array.prototype.forEach.call(fields, function (field) {
+      try {
+        if (!field.value) field.value = window.localStorage.getItem(STAFF_NAME_KEY) || "";
+        field.form.addEventListener("submit", function () {
+          if (field.value.trim()) window.localStorage.setItem(STAFF_NAME_KEY, field.value.trim());
+        });
+      } catch (error) {
+        // Storage may be off (private browsing): typing the name still works.
+      }
+    });
+  }
+
   function start() {
+    rememberStaffName();
     if (!window.fetch || !window.CSS || !CSS.escape) return; // the forms still work without us
-    Array.prototype.forEach.call(document.querySelectorAll("form.lobby-form"), function (form) {
+    // Request forms only: action and rating forms behind signed links are plain posts.
+    Array.prototype.forEach.call(document.querySelectorAll("form.lobby-form[data-kind]"), function (form) {
       enhance(form, submitRequest, TEXT.sending);
     });
     Array.prototype.forEach.call(document.querySelectorAll("form.lobby-status-form"), function (form) {
