@@ -259,3 +259,33 @@ def test_a_closed_request_and_its_whole_history_expire_two_years_after_closing(a
     two_years = int((closed + timedelta(days=730)).timestamp())
     assert len(items) > 5  # the request, its events and its mail markers
     assert {int(item["expires_at"]["N"]) for item in items} == {two_years}
+
+
+@pytest.mark.parametrize(
+    ("action", "inputs", "subject", "shown"),
+    [
+        ("cancel", {"actor": "李师傅", "note": "住户已自行修好"}, "您的请求已取消", "住户已自行修好"),
+        ("retriage", {"actor": "李师傅", "size": "medium"}, "处理时限已更新", "工程维修部会在"),
+    ],
+)
+def test_the_resident_hears_of_a_cancellation_or_a_new_deadline(
+    aws: Aws, action: str, inputs: dict[str, str], subject: str, shown: str
+) -> None:
+    reference = _submit(aws)
+    _act(aws, reference, action, inputs)
+    aws.notify_batch()
+    [mail] = [mail for mail in _mail_to(aws, "resident@example.com") if subject in mail.subject]
+    assert reference in mail.subject and shown in unescape(mail.html)
+
+
+def test_starting_work_and_resuming_change_the_status_without_mailing_the_resident(aws: Aws) -> None:
+    reference = _submit(aws)
+    _act(aws, reference, "acknowledge", {"actor": "李师傅"})
+    _act(aws, reference, "start", {"actor": "李师傅"})
+    assert _status(aws, reference)["status"] == "in_progress"
+    _act(aws, reference, "wait", {"actor": "李师傅", "note": "等住户确认上门时间"})
+    _act(aws, reference, "resume", {"actor": "李师傅"})
+    assert _status(aws, reference)["status"] == "in_progress"
+    aws.notify_batch()
+    subjects = [mail.subject for mail in _mail_to(aws, "resident@example.com")]
+    assert len(subjects) == 3  # received, owner named, waiting for you — no mail for start or resume

@@ -194,3 +194,45 @@ def test_a_run_reads_only_what_is_due(clock: Clock, aws: Aws) -> None:
     busy: dict[str, Any] = lambda_handler({"time": at("2026-11-23 15:45").isoformat()}, LambdaContext())
     assert busy["requests"] == 6 and busy["recorded"] == 6
     assert busy["items_read"] == 6
+
+
+@pytest.mark.parametrize(("satisfied", "status"), [("yes", "closed"), ("no", "reopened")])
+def test_staff_record_the_follow_up_from_the_reminder_link(clock: Clock, satisfied: str, status: str) -> None:
+    import re
+    from html import unescape
+    from urllib.parse import urlparse
+
+    from lobby.lifecycle import apply
+    from tests.integration.conftest import call_api, http_event, post_form
+
+    reference = clock.submit("complaint", at("2026-11-23 10:00"))
+    request = clock.store.get_request(reference)
+    assert request is not None
+    for action, inputs, when in [
+        ("acknowledge", {"actor": "张经理"}, "2026-11-23 11:00"),
+        ("resolve", {"actor": "张经理", "note": "已道歉并整改"}, "2026-11-23 15:00"),
+    ]:
+        change = apply(clock.catalog, request, action, inputs, at(when))
+        clock.store.save_change(request, change.request, change.event)
+        request = clock.store.get_request(reference)
+        assert request is not None
+    clock.aws.notify_batch()
+    clock.seen = len(clock.aws.sent())
+    [reminder] = clock.run(at("2026-11-25 15:00"))
+    link = urlparse(
+        unescape(re.findall(r'href="(https://lobby\.example/api/actions/[^"]+)"', reminder.html)[0])
+    ).path
+
+    form = call_api(http_event("GET", link))
+    assert form.status == 200 and 'name="actor"' in form.body and 'name="quality"' in form.body
+    missing_name = post_form(link, {"quality": "4", "effect": "4", "attitude": "5", "satisfied": satisfied})
+    assert missing_name.status == 422
+
+    answers = {"actor": "客服小陈", "quality": "4", "effect": "4", "attitude": "5", "satisfied": satisfied}
+    assert post_form(link, answers).status == 200
+    stored = clock.store.get_request(reference)
+    assert stored is not None and stored.status == status
+    assert stored.rating is not None and stored.rating["by"] == "客服小陈"
+    clock.aws.notify_batch()
+    director = [mail for mail in clock.aws.sent() if mail.to == [DIRECTOR] and "不满意" in mail.subject]
+    assert bool(director) is (satisfied == "no")
