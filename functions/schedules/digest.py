@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -16,15 +15,9 @@ from lobby.catalog import load_catalog
 from lobby.digest import run_digest
 from lobby.service import open_store
 from lobby.settings import get_settings
+from schedules import scheduled_time
 
 logger = Logger(service="lobby")
-
-
-def scheduled_time(event: dict[str, Any]) -> datetime:
-    text = event.get("time")
-    if not text:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC)
 
 
 @logger.inject_lambda_context(clear_state=True)

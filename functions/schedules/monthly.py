@@ -7,7 +7,6 @@ a replay) reports on the same month, and its sent-marker keeps the e-mail to one
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -18,15 +17,9 @@ from lobby.catalog import load_catalog
 from lobby.service import open_store
 from lobby.settings import get_settings
 from lobby.stats import run_monthly
+from schedules import scheduled_time
 
 logger = Logger(service="lobby")
-
-
-def scheduled_time(event: dict[str, Any]) -> datetime:
-    text = event.get("time")
-    if not text:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC)
 
 
 @logger.inject_lambda_context(clear_state=True)

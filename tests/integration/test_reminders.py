@@ -10,6 +10,7 @@ import pytest
 
 from lobby.catalog import load_catalog
 from lobby.intake import receive
+from lobby.requests import ServiceRequest
 from lobby.service import open_store
 from lobby.settings import get_settings
 from lobby.storage import Store
@@ -44,6 +45,19 @@ class Clock:
         self.aws.notify_batch()
         self.seen = len(self.aws.sent())
         return receipt.request.reference
+
+    def act(self, reference: str, steps: list[tuple[str, dict[str, str], str]]) -> ServiceRequest:
+        """Staff take these actions in order, at these local times; returns the request as stored after."""
+        from lobby.lifecycle import apply
+
+        request = self.store.get_request(reference)
+        assert request is not None
+        for action, inputs, when in steps:
+            change = apply(self.catalog, request, action, inputs, at(when))
+            self.store.save_change(request, change.request, change.event)
+            request = self.store.get_request(reference)
+            assert request is not None
+        return request
 
     def run(self, when: datetime) -> list[SentMail]:
         from schedules.reminders import lambda_handler
@@ -112,13 +126,8 @@ def test_an_urgent_help_request_reminds_at_night(clock: Clock) -> None:
 
 
 def test_acting_on_the_request_stops_its_reminders(clock: Clock) -> None:
-    from lobby.lifecycle import apply
-
     reference = clock.submit("repair", at("2026-11-23 09:00"), size="medium")
-    request = clock.store.get_request(reference)
-    assert request is not None
-    change = apply(clock.catalog, request, "acknowledge", {"actor": "李师傅"}, at("2026-11-23 09:30"))
-    clock.store.save_change(request, change.request, change.event)
+    clock.act(reference, [("acknowledge", {"actor": "李师傅"}, "2026-11-23 09:30")])
     clock.aws.notify_batch()
     clock.seen = len(clock.aws.sent())
 
@@ -126,31 +135,22 @@ def test_acting_on_the_request_stops_its_reminders(clock: Clock) -> None:
     assert clock.run(at("2026-11-23 17:30")) == []
     assert _summary(clock.run(at("2026-11-26 08:30"))) == [(OFFICE_EMAILS["engineering"], "即将到期")]
 
-    request = clock.store.get_request(reference)
-    assert request is not None
-    done = apply(
-        clock.catalog, request, "resolve", {"actor": "李师傅", "note": "已修复"}, at("2026-11-26 10:00")
-    )
-    clock.store.save_change(request, done.request, done.event)
+    clock.act(reference, [("resolve", {"actor": "李师傅", "note": "已修复"}, "2026-11-26 10:00")])
     clock.aws.notify_batch()
     clock.seen = len(clock.aws.sent())
     assert clock.run(at("2026-11-27 09:00")) == []  # resolved: no more reminders to the office
 
 
 def test_a_complaint_is_followed_up_within_three_days_of_resolution(clock: Clock) -> None:
-    from lobby.lifecycle import apply
 
     reference = clock.submit("complaint", at("2026-11-23 10:00"))
-    request = clock.store.get_request(reference)
-    assert request is not None
-    for action, inputs, when in [
-        ("acknowledge", {"actor": "张经理"}, "2026-11-23 11:00"),
-        ("resolve", {"actor": "张经理", "note": "已道歉并整改"}, "2026-11-23 15:00"),
-    ]:
-        change = apply(clock.catalog, request, action, inputs, at(when))
-        clock.store.save_change(request, change.request, change.event)
-        request = clock.store.get_request(reference)
-        assert request is not None
+    request = clock.act(
+        reference,
+        [
+            ("acknowledge", {"actor": "张经理"}, "2026-11-23 11:00"),
+            ("resolve", {"actor": "张经理", "note": "已道歉并整改"}, "2026-11-23 15:00"),
+        ],
+    )
     assert request.follow_up_due == at("2026-11-26 15:00")
     clock.aws.notify_batch()
     clock.seen = len(clock.aws.sent())
@@ -162,21 +162,17 @@ def test_a_complaint_is_followed_up_within_three_days_of_resolution(clock: Clock
 
 
 def test_a_resolved_suggestion_closes_itself_after_the_rating_window(clock: Clock) -> None:
-    from lobby.lifecycle import apply
 
     reference = clock.submit(
         "suggestion", at("2026-11-23 10:00"), description="希望在小区里增加自行车停放架。"
     )
-    request = clock.store.get_request(reference)
-    assert request is not None
-    for action, inputs, when in [
-        ("acknowledge", {"actor": "主任"}, "2026-11-23 11:00"),
-        ("resolve", {"actor": "主任", "note": "月度评审会已采纳"}, "2026-11-24 15:00"),
-    ]:
-        change = apply(clock.catalog, request, action, inputs, at(when))
-        clock.store.save_change(request, change.request, change.event)
-        request = clock.store.get_request(reference)
-        assert request is not None
+    clock.act(
+        reference,
+        [
+            ("acknowledge", {"actor": "主任"}, "2026-11-23 11:00"),
+            ("resolve", {"actor": "主任", "note": "月度评审会已采纳"}, "2026-11-24 15:00"),
+        ],
+    )
 
     clock.run(at("2026-11-30 15:00"))
     assert clock.store.get_request(reference).status == "resolved"  # type: ignore[union-attr]
@@ -202,20 +198,16 @@ def test_staff_record_the_follow_up_from_the_reminder_link(clock: Clock, satisfi
     from html import unescape
     from urllib.parse import urlparse
 
-    from lobby.lifecycle import apply
     from tests.integration.conftest import call_api, http_event, post_form
 
     reference = clock.submit("complaint", at("2026-11-23 10:00"))
-    request = clock.store.get_request(reference)
-    assert request is not None
-    for action, inputs, when in [
-        ("acknowledge", {"actor": "张经理"}, "2026-11-23 11:00"),
-        ("resolve", {"actor": "张经理", "note": "已道歉并整改"}, "2026-11-23 15:00"),
-    ]:
-        change = apply(clock.catalog, request, action, inputs, at(when))
-        clock.store.save_change(request, change.request, change.event)
-        request = clock.store.get_request(reference)
-        assert request is not None
+    clock.act(
+        reference,
+        [
+            ("acknowledge", {"actor": "张经理"}, "2026-11-23 11:00"),
+            ("resolve", {"actor": "张经理", "note": "已道歉并整改"}, "2026-11-23 15:00"),
+        ],
+    )
     clock.aws.notify_batch()
     clock.seen = len(clock.aws.sent())
     [reminder] = clock.run(at("2026-11-25 15:00"))
