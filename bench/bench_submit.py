@@ -153,30 +153,6 @@ def time_block(handler: Handler, events: Iterator[dict[str, Any]], count: int) -
     return (time.process_time() - cpu) / count, (time.perf_counter() - wall) / count
 
 
-class MotoTable:
-    """The template's table in moto, emptied before every block.
-
-    moto deep-copies the whole table on every TransactWriteItems (to roll back on failure), so its
-    cost grows with the table; starting each block from an empty table keeps both sides equal.
-    """
-
-    def __init__(self, client: Any) -> None:
-        import cfn
-
-        self.client = client
-        self.template = cfn.load_template()
-        self.create()
-
-    def create(self) -> None:
-        import cfn
-
-        cfn.create_table(self.client, self.template, "RequestsTable", le.TABLE)
-
-    def empty(self) -> None:
-        self.client.delete_table(TableName=le.TABLE)
-        self.create()
-
-
 def calls_made(handler: Handler, event: dict[str, Any], clients: list[Any]) -> list[str]:
     """The DynamoDB operations one request makes, in order."""
     seen: list[str] = []
@@ -204,18 +180,6 @@ def same_calls(lobby: Handler, bare: Handler, bare_client: Any) -> None:
         raise SystemExit(f"the handlers differ: Lobby calls {lobby_calls}, the bare one {bare_calls}")
 
 
-@contextlib.contextmanager
-def moto_table(catalog_json: Path) -> Iterator[MotoTable]:
-    os.environ.update(le.function_environment(catalog_json))
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    from moto import mock_aws
-
-    with mock_aws():
-        import boto3
-
-        yield MotoTable(boto3.client("dynamodb", region_name=le.REGION))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Warm submit path: Lobby's handler against a bare one.")
     parser.add_argument("--rounds", type=int, default=30)
@@ -226,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     # Powertools logs every request to stdout (CloudWatch on Lambda): keep paying for it, unseen.
     with (
         TemporaryDirectory(prefix="lobby-bench-") as tmp,
-        moto_table(le.compiled_catalog(Path(tmp))) as table,
+        le.moto_table(le.compiled_catalog(Path(tmp))) as table,
         open(os.devnull, "w") as devnull,
         contextlib.redirect_stdout(devnull),
     ):

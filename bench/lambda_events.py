@@ -1,12 +1,17 @@
 """Shared by the benchmarks: the functions' Lambda environment, events shaped as Lambda delivers
-them, and a sample request. Not a benchmark itself (the Makefile runs bench/bench_*.py only)."""
+them, a sample request, and the template's table in moto (``moto_table``: what a reminder-run
+benchmark needs to fill tables of 1,000 to 100,000 requests and count ``Store.items_read``).
+Not a benchmark itself: the Makefile runs bench/bench_*.py only."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +169,37 @@ def stream_event(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Records": records}
 
 
-def median_ratio(numerator: list[float], denominator: list[float]) -> float:
-    from statistics import median
+class MotoTable:
+    """The template's table in moto, emptied before every block.
 
-    return median(numerator) / median(denominator)
+    moto deep-copies the whole table on every TransactWriteItems (to roll back on failure), so its
+    cost grows with the table; starting each block from an empty table keeps both sides equal.
+    """
+
+    def __init__(self, client: Any) -> None:
+        import cfn
+
+        self.client = client
+        self.template = cfn.load_template()
+        self.create()
+
+    def create(self) -> None:
+        import cfn
+
+        cfn.create_table(self.client, self.template, "RequestsTable", TABLE)
+
+    def empty(self) -> None:
+        self.client.delete_table(TableName=TABLE)
+        self.create()
+
+
+@contextlib.contextmanager
+def moto_table(catalog_json: Path) -> Iterator[MotoTable]:
+    os.environ.update(function_environment(catalog_json))
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from moto import mock_aws
+
+    with mock_aws():
+        import boto3
+
+        yield MotoTable(boto3.client("dynamodb", region_name=REGION))

@@ -10,6 +10,7 @@ Ctrl-C stops everything. See infra/README.md, "The local stack".
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import logging
 import os
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -83,12 +85,24 @@ class Shutdown:
         self.server.should_exit = True
 
 
+# HttpResolverLocal runs each synchronous middleware in a worker thread that waits on the next one, so
+# one request can hold several threads; the default pool (CPUs + 4) deadlocks at three concurrent requests.
+API_THREADS = 256
+
+
 class _Server(uvicorn.Server):
-    """uvicorn's server without its own signal handling: :class:`Shutdown` owns the signals."""
+    """uvicorn's server without its own signal handling (:class:`Shutdown` owns the signals), and with a
+    worker pool large enough for concurrent API requests."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def serve(self, sockets: Any = None) -> None:
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=API_THREADS, thread_name_prefix="api")
+        )
+        await super().serve(sockets)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

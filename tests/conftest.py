@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# Fails the run if any log line carries a phone number, e-mail address or text a resident typed.
+pytest_plugins = ["tests.pii_guard"]
+
 # Before any boto3 client exists: no real credentials, no real endpoints.
 os.environ.update(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lobby.catalog import Catalog, FormField, Kind
-from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
+from lobby.validation import CONSENT_FIELD, EMAIL_PATTERN, HONEYPOT_FIELD, LANG_FIELD, PHONE_PATTERN
 
 _PROBLEM = {
     "type": "object",
@@ -80,26 +80,41 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def field_schema(catalog: Catalog, form_field: FormField) -> dict[str, Any]:
+    """A field as strictly as lobby.validation checks it, as far as JSON Schema can say it."""
     schema: dict[str, Any] = {"type": "string", "title": form_field.label("en")}
     if form_field.type == "choice":
         schema["enum"] = list(catalog.choices(form_field))
     elif form_field.type == "date":
         schema["format"] = "date"
+        schema["description"] = "from today to a year ahead, in the property's calendar"
     elif form_field.type == "email":
-        schema["format"] = "email"
+        schema["pattern"] = EMAIL_PATTERN
+    elif form_field.type == "tel":
+        schema["pattern"] = PHONE_PATTERN
+        schema["description"] = "7 to 15 digits; spaces, hyphens, dots, brackets and a leading + allowed"
     if form_field.max_length:
         schema["maxLength"] = form_field.max_length
-    if form_field.min_length:
-        schema["minLength"] = form_field.min_length
+    minimum = max(form_field.min_length or 0, 1 if form_field.required else 0)
+    if minimum and form_field.type != "choice":
+        schema["minLength"] = minimum
+    if form_field.type in ("text", "textarea", "tel", "email"):
+        schema["description"] = (schema.get("description", "") + "; trimmed before it is checked").lstrip(
+            "; "
+        )
     return schema
 
 
-def kind_schema(catalog: Catalog, kind: Kind) -> dict[str, Any]:
+def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[str, Any]:
+    """The body of one kind. In JSON an optional field (and the honeypot) may also be null: "not given"."""
     properties = {form_field.id: field_schema(catalog, form_field) for form_field in kind.fields}
     properties[CONSENT_FIELD] = {"type": "string", "enum": ["yes"], "description": "privacy consent"}
     properties[HONEYPOT_FIELD] = {"type": "string", "maxLength": 0, "description": "leave empty"}
     properties[LANG_FIELD] = {"type": "string", "enum": ["zh", "en"]}
     required = [form_field.id for form_field in kind.fields if form_field.required] + [CONSENT_FIELD]
+    if json_body:
+        for name, schema in properties.items():
+            if name not in required and name != LANG_FIELD:
+                properties[name] = _nullable(schema)
     return {
         "type": "object",
         "title": kind.name("en"),
@@ -109,10 +124,43 @@ def kind_schema(catalog: Catalog, kind: Kind) -> dict[str, Any]:
     }
 
 
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "enum" in schema:
+        return {**schema, "type": ["string", "null"], "enum": [*schema["enum"], None]}
+    return {**schema, "type": ["string", "null"]}
+
+
+def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
+    return {
+        "operationId": f"submit-{kind_id}",
+        "summary": f"File a {kind_id} request",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{kind_id}JsonRequest"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {"$ref": f"#/components/schemas/{kind_id}Request"}
+                },
+            },
+        },
+        "responses": {
+            "201": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Stored")),
+            "200": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Already stored")),
+            "400": with_html(_json(_PROBLEM, "Unreadable body")),
+            "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
+            "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
+            "422": with_html(_json(_FIELD_ERRORS, "Fields in error, one message each")),
+            "503": with_html(_json(_PROBLEM, "Busy; nothing stored; try again")),
+        },
+    }
+
+
 def openapi_document(catalog: Catalog) -> dict[str, Any]:
     kinds = sorted(catalog.kinds)
-    bodies = {f"{kind_id}Request": kind_schema(catalog, catalog.kinds[kind_id]) for kind_id in kinds}
-    any_kind = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in bodies]}
+    bodies: dict[str, Any] = {}
+    for kind_id in kinds:
+        bodies[f"{kind_id}Request"] = kind_schema(catalog, catalog.kinds[kind_id])
+        bodies[f"{kind_id}JsonRequest"] = kind_schema(catalog, catalog.kinds[kind_id], json_body=True)
     status_body = {
         "type": "object",
         "required": ["reference", "contact"],
@@ -137,36 +185,9 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
             "form-encoded with the same field names; form posts get HTML pages.",
         },
         "paths": {
-            "/api/requests/{kind}": {
-                "post": {
-                    "operationId": "submitRequest",
-                    "summary": "File a request of one kind",
-                    "parameters": [
-                        {
-                            "name": "kind",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "enum": kinds},
-                        }
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": any_kind},
-                            "application/x-www-form-urlencoded": {"schema": any_kind},
-                        },
-                    },
-                    "responses": {
-                        "201": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Stored")),
-                        "200": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Already stored")),
-                        "400": with_html(_json(_PROBLEM, "Unreadable body")),
-                        "404": with_html(_json(_PROBLEM, "Unknown kind")),
-                        "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
-                        "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
-                        "422": with_html(_json(_FIELD_ERRORS, "Fields in error, one message each")),
-                        "503": with_html(_json(_PROBLEM, "Busy; nothing stored; try again")),
-                    },
-                }
+            **{
+                f"/api/requests/{kind_id}": {"post": _submit_operation(kind_id, with_html)}
+                for kind_id in kinds
             },
             "/api/status": {
                 "post": {

@@ -27,8 +27,8 @@ from lobby.catalog import Catalog, load_catalog
 from lobby.intake import receive
 from lobby.references import is_reference
 from lobby.requests import ServiceRequest, utc_iso
-from lobby.settings import get_settings
 from lobby.service import open_store
+from lobby.settings import get_settings
 from lobby.storage import Store, StoreUnavailable
 from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
 from lobby.wording import status_text

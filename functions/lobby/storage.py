@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from lobby.references import format_reference
 from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_iso
@@ -15,9 +16,11 @@ from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_is
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 DEDUPE_WINDOW_SECONDS = 600
 NO_DEADLINE = "9999-12-31T23:59:59Z"
-MAIL_LEASE_SECONDS = 120
 # Markers of digests and monthly reports belong to no request; TTL removes them after this long.
 MARKER_LIFETIME = timedelta(days=400)
 
@@ -90,6 +93,26 @@ def _is_throttle(error: Exception) -> bool:
         "InternalServerError",
         "ServiceUnavailable",
     }
+
+
+def translating_outages(method: Callable[P, R]) -> Callable[P, R]:
+    """A throttled, unreachable or timed-out table becomes StoreUnavailable: the resident is told to try
+    again (503), never shown a bare 500. Only the resident-facing reads and writes need this."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from botocore.exceptions import ClientError, HTTPClientError
+
+        try:
+            return method(*args, **kwargs)
+        except HTTPClientError as error:  # timeouts and broken connections, once botocore's retries are spent
+            raise StoreUnavailable(type(error).__name__) from error
+        except ClientError as error:
+            if _is_throttle(error):
+                raise StoreUnavailable(error.response.get("Error", {}).get("Code", "throttled")) from error
+            raise
+
+    return wrapper
 
 
 class Store:
@@ -225,6 +248,7 @@ class Store:
         )
 
     # reads ----------------------------------------------------------------
+    @translating_outages
     def get_request(self, reference: str) -> ServiceRequest | None:
         response = self.client.get_item(
             TableName=self.table_name,
@@ -234,6 +258,7 @@ class Store:
         item = response.get("Item")
         return self.request_from_item(item) if item else None
 
+    @translating_outages
     def history(self, reference: str) -> list[Event]:
         events: list[Event] = []
         kwargs: dict[str, Any] = {
@@ -256,6 +281,7 @@ class Store:
     def _dedupe_key(self, fingerprint: str) -> dict[str, Any]:
         return {"PK": {"S": f"{self._prefix()}#DEDUPE#{fingerprint}"}, "SK": {"S": "DEDUPE"}}
 
+    @translating_outages
     def find_duplicate(self, fingerprint: str, now: datetime) -> str | None:
         """The reference of an identical submission made within the duplicate window, if any."""
         item = self.client.get_item(
@@ -265,6 +291,7 @@ class Store:
             return item["reference"]["S"]
         return None
 
+    @translating_outages
     def allocate_reference(self, day: date) -> str:
         """The next reference of the day, from an atomic counter."""
         response = self.client.update_item(
@@ -280,6 +307,7 @@ class Store:
         )
         return format_reference(day, int(response["Attributes"]["n"]["N"]))
 
+    @translating_outages
     def create_request(self, request: ServiceRequest, event: Event, fingerprint: str, now: datetime) -> str:
         """Store a new request with its first event, atomically.
 
@@ -334,6 +362,7 @@ class Store:
             raise
         return request.reference
 
+    @translating_outages
     def save_change(
         self, before: ServiceRequest, after: ServiceRequest, event: Event, once: str | None = None
     ) -> None:
@@ -390,6 +419,7 @@ class Store:
                 raise StoreUnavailable(code or "throttled") from error
             raise
 
+    @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:
         item = self.client.get_item(
             TableName=self.table_name,
@@ -536,31 +566,41 @@ class Store:
     def claim_mail(
         self, reference: str, event_sk: str, role: str, now: datetime, expires_at: datetime | None = None
     ) -> bool:
-        """Claim the right to send one e-mail for one event; False if it was sent or is being sent.
+        """Claim the right to send one e-mail for one event; False if it was sent or may have been."""
+        return self.claim_mail_state(reference, event_sk, role, now, expires_at) == "claimed"
+
+    def claim_mail_state(
+        self, reference: str, event_sk: str, role: str, now: datetime, expires_at: datetime | None = None
+    ) -> str:
+        """Claim one e-mail of one event. Answers ``claimed`` (send it now), ``sent``, or ``uncertain``:
+        a claim left by an invocation that died while sending. That e-mail may have left, so it is
+        never sent again (at most once); the caller fails the record, and after Lambda's retries it
+        lands in the dead-letter queue, whose alarm asks a person to check.
 
         ``expires_at`` lets TTL remove markers that belong to no request (digests, monthly reports).
         """
         from botocore.exceptions import ClientError
 
+        key = {"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"MAIL#{event_sk}#{role}"}}
         try:
             self.client.put_item(
                 TableName=self.table_name,
                 Item={
-                    "PK": {"S": self.request_pk(reference)},
-                    "SK": {"S": f"MAIL#{event_sk}#{role}"},
+                    **key,
                     "state": {"S": "sending"},
-                    "lease_until": {"N": str(_epoch(now) + MAIL_LEASE_SECONDS)},
+                    "claimed_at": {"N": str(_epoch(now))},
                     **({"expires_at": {"N": str(_epoch(expires_at))}} if expires_at else {}),
                 },
-                ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until < :now)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":sent": {"S": "sent"}, ":now": {"N": str(_epoch(now))}},
+                ConditionExpression="attribute_not_exists(PK)",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+            if item is None:  # released between our write and our read: try once more
+                return self.claim_mail_state(reference, event_sk, role, now, expires_at)
+            return "sent" if item.get("state", {}).get("S") == "sent" else "uncertain"
+        return "claimed"
 
     def mark_mail(self, reference: str, event_sk: str, role: str, *, sent: bool) -> None:
         """Record the outcome: ``sent`` for good, or release the claim so a retry may send."""
@@ -569,7 +609,7 @@ class Store:
             self.client.update_item(
                 TableName=self.table_name,
                 Key=key,
-                UpdateExpression="SET #state = :sent, sent_at = :at REMOVE lease_until",
+                UpdateExpression="SET #state = :sent, sent_at = :at",
                 ExpressionAttributeNames={"#state": "state"},
                 ExpressionAttributeValues={":sent": {"S": "sent"}, ":at": {"N": str(int(time.time()))}},
             )

@@ -23,8 +23,11 @@ CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
 
 # Digits with optional +, spaces, hyphens, dots and brackets; 7 to 15 digits (E.164 maximum).
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
-_EMAIL = re.compile(r"^[^@\s<>\"',;:()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+# The patterns are published in the OpenAPI document as they are.
+PHONE_PATTERN = r"^\+?[0-9 ()\-.]+$"
+EMAIL_PATTERN = r"^[^@\s<>\"',;:()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+_PHONE_CHARS = re.compile(PHONE_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"zh": "请填写{label}", "en": "Enter {label}"},
@@ -98,7 +101,9 @@ def phone_digits(value: str) -> str:
 
 def _clean(value: str, multiline: bool) -> str:
     """Normalise Unicode, drop control characters (keeping newlines in long text), trim."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    for separator in ("\r", "\u2028", "\u2029"):  # every line break counts as one
+        value = value.replace(separator, "\n")
     kept = "".join(
         ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
     )
@@ -116,6 +121,9 @@ def _check_field(
         raw = ""
     if not isinstance(raw, str):
         return None, message("not_text", lang, label=label)
+    if form_field.max_length is not None and len(raw) > form_field.max_length:
+        # What was sent counts, not what is left after cleaning: the limit is the document's.
+        return None, message("too_long", lang, label=label, n=form_field.max_length)
     multiline = form_field.type == "textarea"
     value = _clean(raw, multiline)
     if not multiline and "\n" in value:

@@ -31,6 +31,14 @@ logger = Logger(service="lobby")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
+class MailFailed(Exception):
+    """SES did not take an e-mail; the record is reported for retry. Carries the error code only."""
+
+
+class MailUncertain(Exception):
+    """An e-mail of this event may or may not have left with a dead invocation; it is not sent again."""
+
+
 # Events after which a request is closed: its whole history starts its retention period.
 CLOSING_EVENTS = frozenset({"close", "cancel", "rated", "followed_up"})
 
@@ -59,19 +67,31 @@ def deliver_event(store: Store, image: dict[str, Any], now: datetime) -> int:
         raise LookupError(f"event for missing request {reference}")
     catalog, settings = load_catalog(), get_settings()
     sent = 0
+    uncertain: list[str] = []
     for mail in mails_for(catalog, settings, request, event, link_signer(settings, now)):
-        if not store.claim_mail(reference, event_sk, mail.role, now):
+        state = store.claim_mail_state(reference, event_sk, mail.role, now)
+        if state == "sent":
             logger.info("mail already sent", extra={"reference": reference, "role": mail.role})
+            continue
+        if state == "uncertain":
+            uncertain.append(mail.role)
             continue
         try:
             send(mail, settings.sender_email)
-        except Exception:
+        except Exception as error:
             store.mark_mail(reference, event_sk, mail.role, sent=False)
-            logger.exception("mail failed", extra={"reference": reference, "role": mail.role})
-            raise
+            # The error code only: SES's messages name the refused address.
+            code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+            logger.warning("mail failed", extra={"reference": reference, "role": mail.role, "error": code})
+            raise MailFailed(code) from None
         store.mark_mail(reference, event_sk, mail.role, sent=True)
         logger.info("mail sent", extra={"reference": reference, "role": mail.role, "event": event.type})
         sent += 1
+    if uncertain:
+        # An earlier invocation died while sending these: they may have left. Never send them twice;
+        # fail the record so it is retried and, in the end, parked in the dead-letter queue for a person.
+        logger.warning("mail may have been sent", extra={"reference": reference, "roles": uncertain})
+        raise MailUncertain(",".join(uncertain))
     if event.type in CLOSING_EVENTS and request.closed_at:
         store.expire_history(reference, request.closed_at + timedelta(days=catalog.property.retention_days))
     return sent

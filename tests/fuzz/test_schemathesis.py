@@ -2,7 +2,13 @@
 
 Every operation of /api/openapi.json gets schema-valid and schema-invalid requests, JSON and
 form-encoded. Expected: no 5xx; every answer is one the document lists, with its content type
-and body schema; anything the document calls invalid is refused (negative_data_rejection).
+and body schema; anything the document calls invalid is refused (negative_data_rejection); every
+answer carries the security headers.
+
+A second run uses the same document made as strict as the API's validation
+(tests/fuzz/precise_document.py): there, valid cases must also be accepted
+(positive_data_acceptance), and an invalid case is invalid in one known way, so a refusal
+cannot hide behind an unrelated bad field.
 
 Bounded and repeatable: a fixed number of examples per operation, derandomized, so CI always
 runs the same cases. Explore further locally with, e.g.:
@@ -12,7 +18,9 @@ runs the same cases. Explore further locally with, e.g.:
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -21,16 +29,34 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
+from lobby.catalog import load_catalog
 from tests.fuzz.lambda_asgi import LambdaAsgi
+from tests.fuzz.precise_document import precise_document, register_formats
 from tests.integration.conftest import TABLE, Aws
 
-EXAMPLES = int(os.environ.get("LOBBY_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("LOBBY_FUZZ_EXAMPLES", "50"))
 RANDOM = os.environ.get("LOBBY_FUZZ_RANDOM") == "1"
+
+
+@schemathesis.check
+def security_headers(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every answer is uncached and not sniffed; every HTML page loads nothing but the site's own
+    stylesheet and cannot be framed (api/http.py SECURITY_HEADERS, HTML_HEADERS)."""
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    assert headers.get("cache-control") == ["no-store"], headers.get("cache-control")
+    assert headers.get("x-content-type-options") == ["nosniff"]
+    assert headers.get("referrer-policy") == ["no-referrer"]
+    if (headers.get("content-type") or [""])[0].startswith("text/html"):
+        policy = (headers.get("content-security-policy") or [""])[0]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy, policy
+    return None
+
 
 CHECKS = [
     not_a_server_error,
@@ -39,6 +65,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    security_headers,
 ]
 
 
@@ -48,21 +75,10 @@ def lobby_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return lambda_handler(event, context)
 
 
-# Loaded at collection from the handler itself (GET /api/openapi.json needs no AWS). Not through
-# schemathesis.pytest.from_fixture: with pytest 9 it fails on ``request.node._nodeid``.
-app = LambdaAsgi(lobby_handler)
-api = schemathesis.openapi.from_asgi("/api/openapi.json", app)
-api.config.generation.update(
-    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=not RANDOM
-)
-api.config.phases.update(phases=["examples", "coverage", "fuzzing"])
 # The refusals the document declares: unreadable (400), unknown kind (404), too large (413), not
 # JSON or form (415), fields in error (422). Anything else for invalid input counts as accepting it.
-api.config.checks.negative_data_rejection.expected_statuses = ["400", "404", "405", "413", "415", "422"]
-
-
-@api.parametrize()
-@settings(
+REFUSALS = ["400", "404", "405", "413", "415", "422"]
+SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=not RANDOM,
     deadline=None,
@@ -72,8 +88,42 @@ api.config.checks.negative_data_rejection.expected_statuses = ["400", "404", "40
         HealthCheck.filter_too_much,
     ],
 )
+
+
+def configured(schema: Any) -> Any:
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=EXAMPLES,
+        deterministic=not RANDOM,
+    )
+    schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
+    schema.config.checks.negative_data_rejection.expected_statuses = REFUSALS
+    return schema
+
+
+# Loaded at collection from the handler itself (GET /api/openapi.json needs no AWS). Not through
+# schemathesis.pytest.from_fixture: with pytest 9 it fails on ``request.node._nodeid``.
+app = LambdaAsgi(lobby_handler)
+api = configured(schemathesis.openapi.from_asgi("/api/openapi.json", app))
+
+_catalog = load_catalog()
+register_formats(today=datetime.now(ZoneInfo(_catalog.property.time_zone)).date())
+precise_api = configured(schemathesis.openapi.from_dict(precise_document(api.raw_schema, _catalog)))
+precise_api.app = app
+precise_api.config.phases.update(phases=["examples", "fuzzing"])
+
+
+@api.parametrize()
+@SETTINGS
 def test_the_api_keeps_to_its_openapi_document(case: Any, aws: Aws) -> None:
     case.call_and_validate(checks=CHECKS)
+    forget_everything(aws)
+
+
+@precise_api.parametrize()
+@SETTINGS
+def test_the_api_accepts_exactly_what_a_precise_document_allows(case: Any, aws: Aws) -> None:
+    case.call_and_validate(checks=[*CHECKS, positive_data_acceptance])
     forget_everything(aws)
 
 
