@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.faults.aws_faults import Fault, always, error_answer, failing
 from tests.faults.stream import deliver, history_records, mails_to, sequence_of
 from tests.integration.conftest import OFFICE_EMAILS, Aws, post_json, repair_fields
