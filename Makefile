@@ -52,12 +52,18 @@ bench: $(BIN)/.installed chromium
 # Deployment (needs the AWS SAM CLI and credentials; see the administrators' handbook;
 # infra/environments/example.yaml lists the parameters `sam deploy --guided` asks for).
 # sam build needs python3.12 on PATH, or Docker: make build SAM_BUILD_FLAGS=--use-container
+# (the bytecode step still needs that Python: BUILD_PYTHON=/path/to/python3.12)
 # The compiled catalog goes into the build only: left in functions/, it would shadow
 # infra/catalog.yaml for every local run and test.
+# Then every package is compiled to hash-checked bytecode by the runtime's Python (/var/task is
+# read-only, so Lambda would otherwise compile every module on every cold start).
+RUNTIME := $(shell sed -n 's/^ *Runtime: *\(python3\.[0-9]*\).*/\1/p' template.yaml | head -n 1)
+BUILD_PYTHON ?= $(RUNTIME)
 build: $(BIN)/.installed
 	cd functions && ../$(BIN)/python -m lobby.catalog compile lobby/catalog.json
 	sam build --template template.yaml $(SAM_BUILD_FLAGS); status=$$?; \
 	  rm -f functions/lobby/catalog.json; exit $$status
+	$(BUILD_PYTHON) infra/precompile.py .aws-sam/build --runtime $(RUNTIME)
 
 deploy: build
 	sam deploy --guided --stack-name $(STACK)

@@ -30,7 +30,6 @@ import lambda_events as le
 
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 250 * 1024 * 1024
-SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 
 
 @dataclass(frozen=True)
@@ -65,18 +64,6 @@ def template_functions() -> list[Function]:
         architecture = str((properties.get("Architectures") or ["x86_64"])[0])
         found.append(Function(name, (le.REPO / code_uri).resolve(), runtime, architecture))
     return found
-
-
-def copy_code(code_dir: Path, target: Path) -> None:
-    """The CodeUri as SAM copies it: sources only, plus the compiled catalog of ``make build``."""
-    shutil.copytree(
-        code_dir,
-        target,
-        dirs_exist_ok=True,
-        ignore=lambda _, names: [n for n in names if n in SKIPPED_DIRS or n.endswith((".pyc", ".pyo"))],
-    )
-    if (target / "lobby" / "catalog.py").is_file():
-        le.compiled_catalog(target / "lobby")
 
 
 def pip_install(requirements: Path, target: Path, function: Function) -> None:
@@ -162,7 +149,7 @@ def measure(root: Path) -> Size:
 
 def build_package(function: Function, target: Path, installed: bool) -> str:
     """Lay out the package in ``target``; return how its dependencies were obtained."""
-    copy_code(function.code_dir, target)
+    le.copy_code(function.code_dir, target)
     requirements = function.code_dir / "requirements.txt"
     if not requirements.is_file():
         return "no requirements.txt"
@@ -207,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="lobby-package-") as tmp:
                 root = Path(tmp) / "package"
                 code_only = Path(tmp) / "code"
-                copy_code(function.code_dir, code_only)
+                le.copy_code(function.code_dir, code_only)
                 how = build_package(function, root, args.installed)
                 sizes[key] = (measure(root), how, measure(code_only), largest(root))
         size, how, code, biggest = sizes[key]

@@ -60,6 +60,23 @@ def compiled_catalog(directory: Path) -> Path:
     return target
 
 
+SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
+
+
+def copy_code(code_dir: Path, target: Path) -> None:
+    """The CodeUri as SAM copies it: sources only, plus the compiled catalog of ``make build``."""
+    import shutil
+
+    shutil.copytree(
+        code_dir,
+        target,
+        dirs_exist_ok=True,
+        ignore=lambda _, names: [n for n in names if n in SKIPPED_DIRS or n.endswith((".pyc", ".pyo"))],
+    )
+    if (target / "lobby" / "catalog.py").is_file():
+        compiled_catalog(target / "lobby")
+
+
 def function_environment(catalog_json: Path) -> dict[str, str]:
     """The variables template.yaml gives the functions, plus fake credentials."""
     return {

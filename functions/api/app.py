@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api.routes import configure, logger
 
-app = configure(APIGatewayHttpResolver(enable_validation=True))
+app = configure(APIGatewayHttpResolver())
 
 
 @logger.inject_lambda_context(clear_state=True)

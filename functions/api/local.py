@@ -8,6 +8,6 @@ from api.routes import configure
 
 
 def create_local_app() -> HttpResolverLocal:
-    resolver = configure(HttpResolverLocal(enable_validation=True))
+    resolver = configure(HttpResolverLocal())
     assert isinstance(resolver, HttpResolverLocal)
     return resolver

@@ -2,13 +2,11 @@
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import pages
 from api.http import (
@@ -23,7 +21,7 @@ from api.http import (
 )
 from api.openapi import openapi_document
 from lobby import texts
-from lobby.catalog import Catalog, load_catalog
+from lobby.catalog import LANGUAGES, Catalog, load_catalog
 from lobby.intake import receive
 from lobby.references import is_reference
 from lobby.requests import ServiceRequest, utc_iso
@@ -156,12 +154,24 @@ def lookup_status():  # no return annotation: Powertools would read it as a resp
     return json_response(200, status_json(catalog, request, lang))
 
 
+CONTACT_MAX_LENGTH = 120
+
+
 @router.get("/api/requests/<reference>", include_in_schema=False)
-def get_status(
-    reference: str,
-    contact: Annotated[str, Query(max_length=120)] = "",
-    lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
-):
+def get_status(reference: str):  # no return annotation: Powertools would read it as a response model
+    query = router.current_event.query_string_parameters or {}
+    contact, lang = query.get("contact", ""), query.get("lang", "zh")
+    invalid = [
+        name
+        for name, wrong in (("contact", len(contact) > CONTACT_MAX_LENGTH), ("lang", lang not in LANGUAGES))
+        if wrong
+    ]
+    if invalid:
+        # Checked here rather than by the resolver's enable_validation, which would import
+        # pydantic and the OpenAPI models on every cold start for two query parameters.
+        message = problem_message("invalid_query", negotiate_lang(router.current_event.headers))
+        errors = [{"field": name, "message": message} for name in invalid]
+        return json_response(422, {"message": message, "errors": errors})
     request = _lookup(reference, contact)
     if request is None:
         return _not_found_json(lang)
@@ -206,20 +216,6 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
         response = _problem_response(HttpProblem(503, "busy"), app.current_event)
         response.headers["Retry-After"] = "30"
         return response
-
-    @app.exception_handler(RequestValidationError)
-    def handle_invalid_query(error: RequestValidationError) -> Response:
-        lang = negotiate_lang(app.current_event.headers)
-        fields = [str(problem.get("loc", ("", ""))[-1]) for problem in error.errors()]
-        return json_response(
-            422,
-            {
-                "message": problem_message("invalid_query", lang),
-                "errors": [
-                    {"field": name, "message": problem_message("invalid_query", lang)} for name in fields
-                ],
-            },
-        )
 
     @app.not_found
     def handle_not_found(_: Exception) -> Response:

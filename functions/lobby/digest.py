@@ -290,7 +290,7 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
 
 
 def digest_mail(catalog: Catalog, settings: Settings, digest: OfficeDigest) -> Mail:
-    from lobby.notifications import render
+    from lobby.mailbody import render
 
     prop = catalog.property
     lang = prop.staff_language

@@ -1,20 +1,17 @@
-"""Which e-mails an event causes, and what they say. Templates escape every value a resident typed."""
+"""Which e-mails an event causes, and what they say. ``mailbody`` escapes every value a resident typed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from lobby import texts
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.mailbody import render
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from lobby.wording import describe_rule
-
-TEMPLATES = Path(__file__).with_name("templates")
 
 _L: dict[str, dict[str, str]] = {
     "office_heading": {"zh": "新{kind}：请当天联系住户", "en": "New {kind}: contact the resident today"},
@@ -112,24 +109,6 @@ _L: dict[str, dict[str, str]] = {
 
 def _l(key: str, lang: str, **values: Any) -> str:
     return _L[key]["en" if lang == "en" else "zh"].format(**values)
-
-
-@cache
-def _environments() -> tuple[Any, Any]:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    loader = FileSystemLoader(str(TEMPLATES))
-    html = Environment(loader=loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined)
-    text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined)  # noqa: S701 - plain text
-    return html, text
-
-
-def render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    html_env, text_env = _environments()
-    return (
-        text_env.get_template(f"{name}.txt.j2").render(context),
-        html_env.get_template(f"{name}.html.j2").render(context),
-    )
 
 
 def field_rows(catalog: Catalog, request: ServiceRequest, lang: str) -> list[tuple[str, str]]:

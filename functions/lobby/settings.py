@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    table_name: str = Field(min_length=1)
-    sender_email: str = Field(min_length=3)
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    table_name: str
+    sender_email: str
     office_emails: dict[str, str]
     site_url: str = ""
     signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
 
-    @field_validator("office_emails", mode="before")
-    @classmethod
-    def _json(cls, value: object) -> object:
-        return json.loads(value) if isinstance(value, str) else value
-
-    @field_validator("site_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def __post_init__(self) -> None:
+        # Frozen: the normalised values are set the way dataclasses set them.
+        object.__setattr__(self, "office_emails", _office_emails(self.office_emails))
+        object.__setattr__(self, "site_url", self.site_url.rstrip("/"))
+        problems = []
+        if not self.table_name:
+            problems.append("TABLE_NAME is empty: it names the DynamoDB table")
+        if len(self.sender_email) < 3:
+            problems.append("SENDER_EMAIL is not an e-mail address (it is shorter than 3 characters)")
+        if problems:
+            raise ValueError("invalid settings: " + "; ".join(problems))
 
     def office_email(self, office_id: str) -> str:
         try:
@@ -35,13 +35,29 @@ class Settings(BaseModel):
             raise LookupError(f"OFFICE_EMAILS has no address for office {office_id!r}") from None
 
 
+def _office_emails(value: object) -> dict[str, str]:
+    """OFFICE_EMAILS as a mapping of office id to address; the environment gives it as JSON."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"invalid settings: OFFICE_EMAILS is not valid JSON ({error})") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and isinstance(address, str) for key, address in value.items()
+    ):
+        raise ValueError(
+            'invalid settings: OFFICE_EMAILS must map office ids to addresses: {"office": "a@b"}'
+        )
+    return value
+
+
 @cache
 def get_settings() -> Settings:
     env = os.environ
     return Settings(
         table_name=env.get("TABLE_NAME", ""),
         sender_email=env.get("SENDER_EMAIL", ""),
-        office_emails=env.get("OFFICE_EMAILS", "{}"),
+        office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
     )

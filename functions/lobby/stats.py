@@ -881,7 +881,7 @@ def _local(moment: datetime, time_zone: str, lang: str) -> str:
 
 def monthly_mail(catalog: Catalog, settings: Settings, stats: MonthlyStatistics) -> tuple[Mail, Attachment]:
     """The director's e-mail (the director of the service office) and its CSV attachment."""
-    from lobby.notifications import render
+    from lobby.mailbody import render
 
     prop = catalog.property
     lang = prop.staff_language

@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,14 @@ def test_deploy_target_builds_then_deploys_the_named_stack(root: Path) -> None:
 def make_copy(root: Path, tmp_path: Path) -> Path:
     """The files `make build` reads, in a scratch directory: the real functions/ stays untouched."""
     copy = tmp_path / "repo"
-    for relative in ("Makefile", "template.yaml", "infra/catalog.yaml", "functions/lobby/catalog.py"):
+    files = (
+        "Makefile",
+        "template.yaml",
+        "infra/catalog.yaml",
+        "infra/precompile.py",
+        "functions/lobby/catalog.py",
+    )
+    for relative in files:
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / relative, copy / relative)
     (copy / "functions" / "lobby" / "__init__.py").touch()
@@ -112,13 +120,14 @@ def make_copy(root: Path, tmp_path: Path) -> Path:
 
 
 def fake_sam(directory: Path, exit_code: int) -> Path:
-    """A `sam` that records its arguments and the packaged catalog it finds."""
+    """A `sam` that records its arguments and the packaged catalog it finds, and builds one package."""
     directory.mkdir()
     script = directory / "sam"
     script.write_text(
         "#!/bin/sh\n"
         'echo "$@" > sam-args.txt\n'
         "cp functions/lobby/catalog.json sam-saw-catalog.json 2>/dev/null\n"
+        "mkdir -p .aws-sam/build/ApiFunction/api && echo 'VALUE = 1' > .aws-sam/build/ApiFunction/api/__init__.py\n"
         f"exit {exit_code}\n",
         encoding="utf-8",
     )
@@ -137,6 +146,9 @@ def run_build(make_copy: Path, sam_dir: Path) -> subprocess.CompletedProcess[str
             ".venv/bin/.installed",
             "build",
             "SAM_BUILD_FLAGS=--use-container",
+            # This machine's Python stands in for the runtime's (test_precompile checks the real pair).
+            f"RUNTIME=python{sys.version_info.major}.{sys.version_info.minor}",
+            f"BUILD_PYTHON={sys.executable}",
         ],
         cwd=make_copy,
         env=env,
@@ -166,6 +178,7 @@ def test_build_packages_the_compiled_catalog_and_leaves_no_copy_behind(
     packaged = json.loads((make_copy / "sam-saw-catalog.json").read_text(encoding="utf-8"))
     assert set(packaged["offices"]) == set(load_catalog(SOURCE_YAML).offices)
     assert not (make_copy / "functions" / "lobby" / "catalog.json").exists()
+    assert list((make_copy / ".aws-sam" / "build" / "ApiFunction" / "api" / "__pycache__").glob("*.pyc"))
 
 
 @pytest.mark.skipif(

@@ -108,6 +108,26 @@ def test_the_get_status_endpoint_matches_the_post_one(aws: Aws) -> None:
     assert missing.status == 404
 
 
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        pytest.param({"contact": "1" * 121}, ["contact"], id="a contact over 120 characters"),
+        pytest.param({"contact": "13800138000", "lang": "fr"}, ["lang"], id="an unknown language"),
+        pytest.param({"contact": "1" * 121, "lang": "de"}, ["contact", "lang"], id="both"),
+    ],
+)
+def test_the_get_status_endpoint_refuses_a_bad_query_in_the_residents_language(
+    aws: Aws, query: dict[str, str], fields: list[str]
+) -> None:
+    reference = post_json("/api/requests/repair", repair_fields()).json()["reference"]
+    answer = call_api(
+        http_event("GET", f"/api/requests/{reference}", query=query, headers={"accept-language": "en"})
+    )
+    assert answer.status == 422
+    assert answer.json()["message"] == "The request has invalid parameters."
+    assert [error["field"] for error in answer.json()["errors"]] == fields
+
+
 def test_the_status_lookup_without_javascript_is_an_html_page(aws: Aws) -> None:
     reference = post_json("/api/requests/repair", repair_fields()).json()["reference"]
     found = post_form("/api/status", {"reference": reference, "contact": "13800138000", "lang": "zh"})

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +16,9 @@ import pytest
 import yaml
 
 from lobby.catalog import SOURCE_YAML, CatalogError, compile_catalog, load_catalog, main, parse_catalog
+from lobby.settings import Settings
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 
 
 @pytest.fixture
@@ -35,7 +43,7 @@ def test_the_shipped_catalog_has_every_request_kind_of_the_seeds() -> None:
     assert catalog.kinds["consultation"].deadlines.resolve == "2wd"
     assert catalog.kinds["complaint"].follow_up.within == "3d"
     assert catalog.kinds["repair"].follow_up.within == "30d"
-    assert catalog.property.emergency_numbers.model_dump() == {
+    assert asdict(catalog.property.emergency_numbers) == {
         "medical": "120",
         "police": "110",
         "fire": "119",
@@ -117,3 +125,133 @@ def test_the_command_line_check_reports_errors_and_fails(
     assert "kinds.repair.office" in capsys.readouterr().err
     assert main([]) == 0
     assert "7 kinds" in capsys.readouterr().out
+
+
+def _report(document: dict[str, Any]) -> list[str]:
+    """The lines of the error an administrator reads, one per offending key."""
+    with pytest.raises(CatalogError) as error:
+        parse_catalog(document)
+    header, *lines = str(error.value).split("\n  ")
+    assert header == "invalid catalog:"
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "line"),
+    [
+        ("kinds.repair.deadlines.acknowledge", _DELETE, "kinds.repair.deadlines.acknowledge: required"),
+        (
+            "prices.aircon-clean.price",
+            "80 yuan",
+            "prices.aircon-clean.price: must be a number, got '80 yuan'",
+        ),
+        ("prices.aircon-clean.price", -5, "prices.aircon-clean.price: must be at least 0, got -5.0"),
+        (
+            "kinds.help.reminders.warn_at_percent",
+            True,
+            "kinds.help.reminders.warn_at_percent: must be a whole number, got True",
+        ),
+        ("kinds.repair.urgent", "yes", "kinds.repair.urgent: must be true or false, got 'yes'"),
+        (
+            "property.calendar.holidays.1",
+            "2026-02-30",
+            "property.calendar.holidays.1: must be a date written YYYY-MM-DD, got '2026-02-30'",
+        ),
+        (
+            "property.office_hours.close",
+            1050,  # what YAML makes of an unquoted 17:30
+            'property.office_hours.close: must be a time of day written "HH:MM", got 1050 (put the time in quotes)',
+        ),
+        (
+            "kinds.repair.deadlines.resolve.minor",
+            "8 hours",
+            "kinds.repair.deadlines.resolve.minor: '8 hours' is not a deadline rule"
+            " (use 8h, 3d, 2wd, 30m, same-day or none)",
+        ),
+        (
+            "kinds.consultation.deadlines.resolve",
+            ["2wd"],
+            "kinds.consultation.deadlines.resolve: ['2wd'] is not a deadline rule"
+            " (use 8h, 3d, 2wd, 30m, same-day or none)",
+        ),
+        (
+            "kinds.repair.follow_up.coverage",
+            "some",
+            "kinds.repair.follow_up.coverage: must be one of 'all', 'sampled', 'none'; got 'some'",
+        ),
+        ("kinds.repair.name", None, "kinds.repair.name: needs a value"),
+        ("kinds.repair.name.en", "", "kinds.repair.name.en: must not be empty"),
+        ("offices", ["engineering"], "offices: must be a mapping, got ['engineering']"),
+        ("version", 2026.11, "version: must be text, got 2026.11"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_reported_at_its_key(
+    document: dict[str, Any], path: str, value: Any, line: str
+) -> None:
+    assert _report(_break(document, path, value)) == [line]
+
+
+def test_an_unknown_key_is_reported_with_the_keys_that_belong_there(document: dict[str, Any]) -> None:
+    [line] = _report(_break(document, "kinds.repair.follow_up.whithin", "3d"))
+    assert line == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage)"
+
+
+def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
+    broken = _break(document, "property.retention_days", "two years")
+    broken = _break(broken, "kinds.help.unexpected", True)
+    broken = _break(broken, "kinds.repair.deadlines.resolve.minor", "8 hours")
+    del broken["property"]["phone_24h"]
+    assert sorted(_report(broken)) == [
+        "kinds.help.unexpected: unknown key (the keys here are id, name, summary, staff_procedure, office,"
+        " page, emergency_first, urgent, fields, deadlines, follow_up, reminders)",
+        "kinds.repair.deadlines.resolve.minor: '8 hours' is not a deadline rule"
+        " (use 8h, 3d, 2wd, 30m, same-day or none)",
+        "property.phone_24h: required",
+        "property.retention_days: must be a whole number, got 'two years'",
+    ]
+
+
+def test_dates_and_times_read_from_json_text_are_the_ones_yaml_gives(document: dict[str, Any]) -> None:
+    as_json = json.loads(json.dumps(document, default=str))
+    assert as_json["property"]["calendar"]["holidays"][0] == "2026-01-01"
+    calendar = parse_catalog(as_json).property.calendar
+    assert date(2026, 1, 1) in calendar.holidays
+    assert not calendar.is_working_day(date(2026, 1, 1))
+    assert parse_catalog(as_json).property.office_hours.close == time(17, 30)
+
+
+def test_settings_are_normalised_and_name_the_variable_to_fix() -> None:
+    settings = Settings(
+        table_name="lobby",
+        sender_email="desk@example.com",
+        office_emails='{"service": "service@example.com"}',  # type: ignore[arg-type]  # as the environment gives it
+        site_url="https://lobby.example.com/",
+    )
+    assert settings.office_email("service") == "service@example.com"
+    assert settings.site_url == "https://lobby.example.com"
+    with pytest.raises(ValueError, match="TABLE_NAME") as error:
+        Settings(table_name="", sender_email="", office_emails={})
+    assert "SENDER_EMAIL" in str(error.value)
+    with pytest.raises(ValueError, match="OFFICE_EMAILS"):
+        Settings(table_name="lobby", sender_email="desk@example.com", office_emails="[1]")  # type: ignore[arg-type]
+
+
+def test_a_cold_start_loads_the_catalog_and_settings_without_pydantic() -> None:
+    script = (
+        "import sys\n"
+        "from lobby.catalog import load_catalog\n"
+        "from lobby.settings import get_settings\n"
+        "load_catalog(); get_settings()\n"
+        "print(sorted(name for name in sys.modules if name.startswith('pydantic')))\n"
+    )
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "LOBBY_CATALOG"},
+        "PYTHONPATH": str(FUNCTIONS),
+        "TABLE_NAME": "lobby",
+        "SENDER_EMAIL": "desk@example.com",
+        "OFFICE_EMAILS": '{"service": "service@example.com"}',
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

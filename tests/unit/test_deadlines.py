@@ -6,6 +6,7 @@ Every local time carries its weekday so a mistyped date fails loudly instead of 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,12 +32,10 @@ CATALOG = load_catalog(SOURCE_YAML)
 # The real property: Asia/Shanghai, 08:30-17:30, Monday-Friday, the 2026 State Council holidays.
 HARBOUR = CATALOG.property
 # The same office in a DST zone, with a plain Monday-Friday calendar.
-NEW_YORK = HARBOUR.model_copy(
-    update={"time_zone": NEW_YORK_ZONE, "calendar": Calendar(working_weekdays=MON_TO_FRI)}
-)
+NEW_YORK = replace(HARBOUR, time_zone=NEW_YORK_ZONE, calendar=Calendar(working_weekdays=MON_TO_FRI))
 # A front desk that works weekends too, but still closes for the public holidays.
-EVERY_DAY_DESK = HARBOUR.model_copy(
-    update={"calendar": Calendar(working_weekdays=EVERY_DAY, holidays=HARBOUR.calendar.holidays)}
+EVERY_DAY_DESK = replace(
+    HARBOUR, calendar=Calendar(working_weekdays=EVERY_DAY, holidays=HARBOUR.calendar.holidays)
 )
 
 
@@ -340,7 +339,7 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_a_calendar_without_working_days_fails_instead_of_looping() -> None:
     mondays = frozenset(date(2026, 1, 5) + timedelta(weeks=w) for w in range(110))
-    closed = HARBOUR.model_copy(update={"calendar": Calendar(working_weekdays={1}, holidays=mondays)})
+    closed = replace(HARBOUR, calendar=Calendar(working_weekdays=frozenset({1}), holidays=mondays))
     received = at("Mon 2026-03-02 10:00")
     with pytest.raises(ValueError, match="no working day within 366 days"):
         deadline_for("same-day", received, closed)

@@ -241,23 +241,23 @@ def test_a_correctly_signed_but_malformed_payload_is_refused(payload: bytes) -> 
 # --- the secret ----------------------------------------------------------------------------------------
 
 
-class FakeParameters:
-    """Stands in for Powertools' get_parameter: returns a fixed value and remembers how it was asked."""
+class FakeSecretStore:
+    """Stands in for Powertools' SSM provider: returns a fixed value and remembers how it was asked."""
 
     def __init__(self, value: str | None) -> None:
         self.value = value
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def __call__(self, name: str, **options: Any) -> str | None:
+    def get(self, name: str, **options: Any) -> str | None:
         self.calls.append((name, options))
         return self.value
 
 
-def with_stored_secret(monkeypatch: pytest.MonkeyPatch, value: str | None) -> FakeParameters:
-    from aws_lambda_powertools.utilities import parameters
+def with_stored_secret(monkeypatch: pytest.MonkeyPatch, value: str | None) -> FakeSecretStore:
+    from lobby import links
 
-    fake = FakeParameters(value)
-    monkeypatch.setattr(parameters, "get_parameter", fake)
+    fake = FakeSecretStore(value)
+    monkeypatch.setattr(links, "secret_store", lambda: fake)
     return fake
 
 
