@@ -150,7 +150,7 @@ def template_functions(template: dict[str, Any], template_dir: Path, region: str
 def describe_failure(error: BaseException, debug: bool) -> str:
     """An error for the console: type and frames, without the message unless ``debug``.
 
-    Exception messages (pydantic's above all) can quote the input, which holds
+    Exception messages (a validator's above all) can quote the input, which holds
     residents' names and phone numbers; the console never shows personal data.
     """
     if debug:
