@@ -221,9 +221,15 @@ class CannedAws:
             self.server.server_close()
 
 
-def policy_clients(properties: dict[str, Any]) -> list[str]:
+def policy_clients(template: dict[str, Any], properties: dict[str, Any]) -> list[str]:
     """The AWS clients a function's policies let it use: the floor creates exactly these."""
-    text = json.dumps(properties.get("Policies") or [], default=str)
+    policies = []
+    for policy in properties.get("Policies") or []:
+        name = getattr(policy, "value", None) if getattr(policy, "name", None) == "Ref" else None
+        attached = template["Resources"].get(str(name)) if name else None
+        # A managed policy of the template stands for its document.
+        policies.append(attached["Properties"]["PolicyDocument"] if attached else policy)
+    text = json.dumps(policies, default=str)
     clients = []
     if "DynamoDB" in text or "dynamodb:" in text:
         clients.append("dynamodb")
@@ -263,7 +269,9 @@ def cold_paths(event_item: dict[str, Any]) -> list[ColdPath]:
             # A working day and office hours: a run on a day off may skip its work (the digest does).
             at = next_office_open(datetime.now(UTC) + timedelta(days=1), load_catalog().property)
             event = localstack_lambda.scheduler_event(found[logical_id], at)
-        paths.append(ColdPath(logical_id, function.handler, policy_clients(properties), event, expect))
+        paths.append(
+            ColdPath(logical_id, function.handler, policy_clients(template, properties), event, expect)
+        )
     return paths
 
 

@@ -74,7 +74,7 @@ def test_a_build_directory_without_packages_fails(tmp_path: Path, capsys: pytest
 
 def test_make_build_precompiles_with_the_templates_runtime() -> None:
     planned = subprocess.run(
-        ["make", "-n", "build"], cwd=REPO, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "build"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     template = (REPO / "template.yaml").read_text(encoding="utf-8")
     runtime = next(line.split(":")[1].strip() for line in template.splitlines() if "Runtime: python" in line)

@@ -99,6 +99,21 @@ def test_no_generated_role_grants_mail_or_everything(transformed: dict[str, Any]
                 assert not any(action.startswith("ses:") for action in actions), (role, statement)
 
 
+def test_every_generated_role_attaches_the_table_policy_and_no_broader_table_access(
+    transformed: dict[str, Any],
+) -> None:
+    functions = resources_of(transformed, "AWS::Lambda::Function")
+    assert len(functions) == 5
+    for name in functions:
+        role = f"{name}Role"
+        managed = transformed["Resources"][role]["Properties"]["ManagedPolicyArns"]
+        assert {"Ref": "TableAccessPolicy"} in managed, role
+    for role in resources_of(transformed, "AWS::IAM::Role"):  # the schedules' roles included
+        for statement in role_statements(transformed, role):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert not any(action.startswith("dynamodb:") for action in actions), (role, statement)
+
+
 def test_the_http_api_routes_api_paths_to_the_api_function_with_throttling(
     transformed: dict[str, Any],
 ) -> None:

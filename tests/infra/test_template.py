@@ -51,8 +51,12 @@ def environment(template: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def statements(template: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A function's statements: inline, and those of the template's managed policies it attaches."""
     found = []
-    for policy in resource(template, name)["Properties"].get("Policies", []):
+    for attached in resource(template, name)["Properties"].get("Policies", []):
+        policy = attached
+        if isinstance(attached, Tag) and attached.name == "Ref":
+            policy = resource(template, str(attached.value))["Properties"]["PolicyDocument"]
         if isinstance(policy, dict) and "Statement" in policy:
             found.extend(policy["Statement"])
     return found
@@ -300,13 +304,59 @@ def test_functions_read_only_the_signing_secret_parameter(template: dict[str, An
     assert template["Parameters"]["SigningSecretParameterName"]["Default"] == "/lobby/signing-secret"
 
 
-@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
-def test_functions_use_the_table_through_the_crud_policy_template(
-    template: dict[str, Any], name: str
-) -> None:
-    policies = resource(template, name)["Properties"]["Policies"]
+STORE = Path(__file__).resolve().parents[2] / "functions" / "lobby" / "storage.py"
+# The IAM action behind each client call and each kind of transaction item (a transaction needs
+# the item actions it is made of, and dynamodb:ConditionCheckItem for a condition check).
+CALL_ACTIONS = {
+    "get_item": "GetItem",
+    "put_item": "PutItem",
+    "update_item": "UpdateItem",
+    "delete_item": "DeleteItem",
+    "query": "Query",
+}
+TRANSACTION_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
 
-    assert {"DynamoDBCrudPolicy": {"TableName": Tag("Ref", "RequestsTable")}} in policies
+
+def table_actions_of_the_store() -> set[str]:
+    """The DynamoDB actions lobby/storage.py's calls need, read from its source."""
+    source = STORE.read_text(encoding="utf-8")
+    needed = set()
+    for call in set(re.findall(r"\.client\.([a-z_]+)\(", source)):
+        if call == "transact_write_items":
+            items = re.findall(r'"(Put|Update|Delete|ConditionCheck)": \{', source)
+            needed |= {TRANSACTION_ACTIONS[item] for item in items}
+        else:
+            assert call in CALL_ACTIONS, f"storage.py calls {call}: grant it in template.yaml and here"
+            needed.add(CALL_ACTIONS[call])
+    return {f"dynamodb:{action}" for action in needed}
+
+
+def test_only_the_store_talks_to_the_table() -> None:
+    code = Path(__file__).resolve().parents[2] / "functions"
+    clients = re.compile(r"""client\(\s*["']dynamodb["']|resource\(\s*["']dynamodb["']""")
+    callers = {path.name for path in code.rglob("*.py") if clients.search(path.read_text(encoding="utf-8"))}
+    assert callers == {"storage.py"}
+
+
+def test_functions_may_make_exactly_the_table_calls_the_store_makes(template: dict[str, Any]) -> None:
+    document = resource(template, "TableAccessPolicy")["Properties"]["PolicyDocument"]
+    (statement,) = document["Statement"]
+
+    assert statement["Effect"] == "Allow"
+    assert set(as_list(statement["Action"])) == table_actions_of_the_store()
+    assert "dynamodb:Scan" not in as_list(statement["Action"])
+    table, indexes = statement["Resource"]
+    assert table == Tag("GetAtt", "RequestsTable.Arn")
+    assert sub_text(indexes) == "${RequestsTable.Arn}/index/*"
+    for name in functions(template):
+        policies = resource(template, name)["Properties"]["Policies"]
+        assert Tag("Ref", "TableAccessPolicy") in policies, name
+        assert not any("DynamoDB" in str(policy) for policy in policies), name  # no broader SAM template
 
 
 def test_the_stack_creates_the_sender_identity_unless_it_exists(template: dict[str, Any]) -> None:
