@@ -286,7 +286,7 @@ class Dispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -311,7 +311,8 @@ class Dispatcher:
         log.info("%s %s %s", scope["method"], path, status[0] if status else "-")
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def lifespan(receive: Receive, send: Send) -> None:
+    """Answer an ASGI server's start-up and shut-down messages (nothing to set up or tear down)."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":

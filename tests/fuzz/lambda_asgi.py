@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from localstack_web import lifespan
+
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -100,7 +102,7 @@ class LambdaAsgi:
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
+            await lifespan(receive, send)
             return
         raw = b""
         while True:
@@ -120,13 +122,3 @@ class LambdaAsgi:
         headers += [(b"set-cookie", cookie.encode("latin-1")) for cookie in result.get("cookies") or []]
         await send({"type": "http.response.start", "status": int(result["statusCode"]), "headers": headers})
         await send({"type": "http.response.body", "body": payload})
-
-    @staticmethod
-    async def _lifespan(receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
