@@ -46,3 +46,32 @@ def _fresh_caches() -> Iterator[None]:
     reset_caches()
     yield
     reset_caches()
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless Chromium as root needs --no-sandbox; the rest keep it from reaching for the internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Debian Chromium, driven by one Playwright, for every browser test in this worker.
+
+    Playwright's sync API refuses to start inside a second one that is still open, so the site
+    tests and the end-to-end tests must share this fixture rather than each opening their own.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -44,14 +44,3 @@ def site_url(built_site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium (the modules using this skip when it or Playwright is missing)."""
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        yield launched
-        launched.close()

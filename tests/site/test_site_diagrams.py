@@ -6,15 +6,10 @@ diagram load the vendored copy first. Here every request a diagram page makes is
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 DIAGRAM_PAGES = ("/after-you-submit/", "/en/after-you-submit/", "/staff/complaints/", "/en/staff/complaints/")
 PLAIN_PAGES = ("/", "/repair/", "/en/staff/follow-up/")

@@ -19,10 +19,6 @@ from lobby_html import Element, parse
 from lobby import formhtml
 from lobby.catalog import Catalog
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-
 COUNT_FETCHES = """
 window.__lobbyFetches = 0;
 const realFetch = window.fetch.bind(window);
