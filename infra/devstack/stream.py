@@ -1,236 +1,83 @@
-"""The Lambda side of the local stack: the template's functions, their schedules and their stream.
+"""DynamoDB Streams → Lambda, locally: an event source mapping for the table's stream.
 
-- :func:`template_functions` reads every ``AWS::Serverless::Function`` of the
-  template and imports its handler the way Lambda does (``CodeUri`` is the
-  import root).
-- :class:`StreamPoller` is a local event source mapping: it reads the table's
-  stream from moto, applies the event's ``FilterCriteria``, cuts batches of
-  ``BatchSize``, honours partial batch responses and ``MaximumRetryAttempts``,
-  and keeps what would go to the on-failure destination.
-- :func:`scheduler_event` / :class:`ScheduleClock` invoke ``ScheduleV2``
-  functions as EventBridge Scheduler would.
+:class:`StreamPoller` reads the table's stream from moto, applies the event's
+``FilterCriteria`` (with moto's own EventBridge pattern matcher, the language
+Lambda's filters use), cuts batches of ``BatchSize``, honours partial batch
+responses, ``MaximumRetryAttempts`` and ``BisectBatchOnFunctionError``, and keeps
+what would go to the on-failure destination (:class:`FailureDestination`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import logging
-import re
-import sys
 import threading
 import time
-import traceback
 import uuid
 from base64 import b64encode
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import boto3
 from cfn import Tag
-from localstack_aws import FUNCTIONS_DIR, TABLE_RESOURCE, StackError, utc_now_iso, with_parameter_defaults
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodbstreams.models import dynamodbstreams_backends
+from moto.events.exceptions import InvalidEventPatternException
+from moto.events.models import EventPattern
+
+from devstack.aws import TABLE_RESOURCE, utc_now_iso
+from devstack.functions import ACCOUNT_ID, LocalFunction, describe_failure
 
 log = logging.getLogger("lobby.local")
 
-ACCOUNT_ID = DEFAULT_ACCOUNT_ID
-Handler = Callable[[dict[str, Any], Any], Any]
-
-
-# ---------------------------------------------------------------------------
-# Functions of the template
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of Lambda's context object that Powertools and handlers read."""
-
-    function_name: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int
-    timeout_seconds: int
-    function_version: str = "$LATEST"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = ""
-    log_stream_name: str = "local"
-    tenant_id: str | None = None
-    _started: float = field(default_factory=time.monotonic)
-
-    def get_remaining_time_in_millis(self) -> int:
-        elapsed = time.monotonic() - self._started
-        return max(0, int((self.timeout_seconds - elapsed) * 1000))
-
-
-@dataclass
-class LocalFunction:
-    """One ``AWS::Serverless::Function`` of the template."""
-
-    logical_id: str
-    handler: str
-    code_dir: Path
-    memory_mb: int
-    timeout_seconds: int
-    events: dict[str, Any]
-    region: str = "us-east-1"
-    # The handler once imported; a test may set it directly to skip the import.
-    implementation: Handler | None = field(default=None, repr=False)
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{self.logical_id}"
-
-    def context(self) -> LambdaContext:
-        return LambdaContext(
-            function_name=self.logical_id,
-            invoked_function_arn=self.arn,
-            memory_limit_in_mb=self.memory_mb,
-            timeout_seconds=self.timeout_seconds,
-            log_group_name=f"/aws/lambda/{self.logical_id}",
-        )
-
-    def load(self) -> Handler:
-        """Import the handler (once), with ``CodeUri`` as the import root as in Lambda."""
-        if self.implementation is None:
-            module_name, _, attribute = self.handler.rpartition(".")
-            code_dir = self.code_dir.resolve()
-            if code_dir == FUNCTIONS_DIR or FUNCTIONS_DIR in code_dir.parents:
-                # Under functions/ import by package path, so two functions' app.py never collide.
-                prefix = code_dir.relative_to(FUNCTIONS_DIR).parts
-                module_name = ".".join([*prefix, module_name])
-                root = FUNCTIONS_DIR
-            else:
-                root = code_dir
-            if str(root) not in sys.path:
-                sys.path.insert(0, str(root))
-            self.implementation = getattr(importlib.import_module(module_name), attribute)
-        return self.implementation
-
-    def invoke(self, event: dict[str, Any]) -> Any:
-        return self.load()(event, self.context())
-
-
-def template_functions(template: dict[str, Any], template_dir: Path, region: str) -> dict[str, LocalFunction]:
-    defaults = template.get("Globals", {}).get("Function", {}) or {}
-    functions = {}
-    for logical_id, resource in (template.get("Resources") or {}).items():
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
-        props = {**defaults, **(resource.get("Properties") or {})}
-        if not isinstance(props.get("CodeUri"), str) or not isinstance(props.get("Handler"), str):
-            log.warning("%s: CodeUri and Handler must be plain strings to run locally; skipped", logical_id)
-            continue
-        functions[logical_id] = LocalFunction(
-            logical_id=logical_id,
-            handler=props["Handler"],
-            code_dir=(template_dir / props["CodeUri"]),
-            memory_mb=int(props.get("MemorySize", 128)),
-            timeout_seconds=int(props.get("Timeout", 3)),
-            events={
-                name: {
-                    **event,
-                    "Properties": {
-                        key: with_parameter_defaults(template, value)
-                        for key, value in (event.get("Properties") or {}).items()
-                    },
-                }
-                for name, event in (props.get("Events") or {}).items()
-            },
-            region=region,
-        )
-    return functions
-
-
-def describe_failure(error: BaseException, debug: bool) -> str:
-    """An error for the console: type and frames, without the message unless ``debug``.
-
-    Exception messages (a validator's above all) can quote the input, which holds
-    residents' names and phone numbers; the console never shows personal data.
-    """
-    if debug:
-        return "".join(traceback.format_exception(error))
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    return f"{frames}{type(error).__name__} (message hidden: run with --debug to show it)"
-
-
-# ---------------------------------------------------------------------------
-# Event filtering (the subset of EventBridge patterns Lambda filters use here)
-# ---------------------------------------------------------------------------
-
-_OPERATORS = ("prefix", "suffix", "equals-ignore-case", "anything-but", "exists")
+# The comparison rules of EventBridge patterns that moto's matcher implements; it lets any other
+# name match everything, so a misspelt rule is refused at start-up instead.
+KNOWN_RULES = frozenset(
+    {"prefix", "suffix", "equals-ignore-case", "anything-but", "exists", "numeric", "cidr", "wildcard"}
+)
 
 
 class PatternError(ValueError):
-    """A filter pattern uses something the local stack does not implement."""
+    """A filter pattern that Lambda would refuse or that the matcher would misread."""
 
 
-def check_pattern(pattern: Any, where: str = "pattern") -> None:
-    """Refuse, at start-up, a pattern the matcher would misread."""
+def check_pattern(pattern: Any, where: str = "pattern") -> dict[str, Any]:
+    """The pattern, parsed and validated by moto (as ``PutRule`` would) and checked for unknown rules."""
+    if isinstance(pattern, str):
+        try:
+            pattern = json.loads(pattern)
+        except ValueError:
+            raise PatternError(f"{where}: not JSON") from None
     if not isinstance(pattern, Mapping):
         raise PatternError(f"{where}: must be an object")
+    try:
+        parsed = EventPattern.load(json.dumps(pattern)).get_pattern()
+    except InvalidEventPatternException as error:
+        raise PatternError(f"{where}: {error.message}") from None
+    _check_rules(parsed, where)
+    return parsed
+
+
+def _check_rules(pattern: Mapping[str, Any], where: str) -> None:
     for key, expected in pattern.items():
-        if isinstance(expected, Mapping):
-            check_pattern(expected, f"{where}.{key}")
-        elif isinstance(expected, list):
-            for rule in expected:
-                if isinstance(rule, Mapping) and (len(rule) != 1 or next(iter(rule)) not in _OPERATORS):
-                    raise PatternError(f"{where}.{key}: unsupported rule {rule!r}")
+        if key == "$or" and isinstance(expected, list):
+            for index, alternative in enumerate(expected):
+                if not isinstance(alternative, Mapping):
+                    raise PatternError(f"{where}.$or[{index}]: must be an object")
+                _check_rules(alternative, f"{where}.$or[{index}]")
+        elif isinstance(expected, Mapping):
+            _check_rules(expected, f"{where}.{key}")
         else:
-            raise PatternError(f"{where}.{key}: a value must be a list or an object")
+            for rule in expected:
+                if isinstance(rule, Mapping) and (len(rule) != 1 or next(iter(rule)) not in KNOWN_RULES):
+                    raise PatternError(f"{where}.{key}: unsupported rule {rule!r}")
 
 
 def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
-    """Whether ``event`` matches an event pattern (every key must match; lists are alternatives)."""
-    for key, expected in pattern.items():
-        present = key in event
-        value = event.get(key)
-        if isinstance(expected, Mapping):
-            if not isinstance(value, Mapping) or not matches(expected, value):
-                return False
-        elif not _matches_any(expected, value, present):
-            return False
-    return True
-
-
-def _matches_any(rules: list[Any], value: Any, present: bool) -> bool:
-    values = value if isinstance(value, list) else [value]
-    for rule in rules:
-        if isinstance(rule, Mapping):
-            if _operator_matches(rule, values, present):
-                return True
-        elif present and any(candidate == rule and type(candidate) is type(rule) for candidate in values):
-            return True
-    return False
-
-
-def _operator_matches(rule: Mapping[str, Any], values: list[Any], present: bool) -> bool:
-    ((operator, argument),) = rule.items()
-    if operator == "exists":
-        return present == bool(argument)
-    if not present:
-        return False
-    strings = [candidate for candidate in values if isinstance(candidate, str)]
-    if operator == "prefix":
-        return any(candidate.startswith(argument) for candidate in strings)
-    if operator == "suffix":
-        return any(candidate.endswith(argument) for candidate in strings)
-    if operator == "equals-ignore-case":
-        return any(candidate.casefold() == str(argument).casefold() for candidate in strings)
-    if operator == "anything-but":
-        excluded = argument if isinstance(argument, list) else [argument]
-        return all(candidate not in excluded for candidate in values)
-    raise PatternError(f"unsupported rule {operator!r}")
-
-
-# ---------------------------------------------------------------------------
-# DynamoDB stream → Lambda (a local event source mapping)
-# ---------------------------------------------------------------------------
+    """Whether ``event`` matches an event pattern, as Lambda's filtering decides (moto's matcher)."""
+    return EventPattern(None, dict(pattern)).matches_event(cast(Any, dict(event)))
 
 
 @dataclass(frozen=True)
@@ -269,10 +116,8 @@ def stream_subscriptions(functions: Mapping[str, LocalFunction]) -> list[StreamS
                 continue
             filters = []
             for index, entry in enumerate((props.get("FilterCriteria") or {}).get("Filters") or []):
-                pattern = entry["Pattern"]
-                pattern = json.loads(pattern) if isinstance(pattern, str) else pattern
-                check_pattern(pattern, f"{function.logical_id}.{event_name}.Filters[{index}]")
-                filters.append(pattern)
+                where = f"{function.logical_id}.{event_name}.Filters[{index}]"
+                filters.append(check_pattern(entry["Pattern"], where))
             found.append(
                 StreamSubscription(
                     event_name=event_name,
@@ -546,259 +391,3 @@ class StreamPoller:
 
 def _iso(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
-
-
-# ---------------------------------------------------------------------------
-# EventBridge Scheduler (ScheduleV2)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A function's ``Type: ScheduleV2`` event."""
-
-    event_name: str
-    function: LocalFunction
-    expression: str
-    time_zone: str = "UTC"
-    input: str | None = None
-    schedule_name: str | None = None
-    enabled: bool = True
-
-    @property
-    def arn(self) -> str:
-        name = self.schedule_name or f"{self.function.logical_id}-{self.event_name}"
-        return f"arn:aws:scheduler:{self.function.region}:{ACCOUNT_ID}:schedule/default/{name}"
-
-    def answers_to(self, name: str) -> bool:
-        return name in (self.event_name, self.schedule_name, self.function.logical_id)
-
-
-def schedules(functions: Mapping[str, LocalFunction]) -> list[Schedule]:
-    found = []
-    for function in functions.values():
-        for event_name, event in function.events.items():
-            if event.get("Type") != "ScheduleV2":
-                continue
-            props = event.get("Properties") or {}
-            name = props.get("Name")
-            found.append(
-                Schedule(
-                    event_name=event_name,
-                    function=function,
-                    expression=str(props.get("ScheduleExpression", "")),
-                    time_zone=_time_zone(function, event_name, props.get("ScheduleExpressionTimezone")),
-                    input=props.get("Input") if isinstance(props.get("Input"), str) else None,
-                    schedule_name=name if isinstance(name, str) else None,
-                    enabled=props.get("State", "ENABLED") != "DISABLED",
-                )
-            )
-    return found
-
-
-def _time_zone(function: LocalFunction, event_name: str, value: Any) -> str:
-    if value is None:
-        return "UTC"
-    try:
-        return ZoneInfo(str(value)).key
-    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
-        raise StackError(
-            f"{function.logical_id}.{event_name}: ScheduleExpressionTimezone {value!r} is not a time zone"
-        ) from None
-
-
-def find_schedule(found: list[Schedule], name: str) -> Schedule | None:
-    return next((schedule for schedule in found if schedule.answers_to(name)), None)
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO-8601 instant; a time without an offset is taken as UTC."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def scheduler_event(schedule: Schedule, at: datetime) -> dict[str, Any]:
-    """The event EventBridge Scheduler hands the function at ``at``, merged with the schedule's Input.
-
-    The Input's context attributes (``<aws.scheduler.scheduled-time>`` …) are
-    filled in, as Scheduler does for templated targets.
-    """
-    moment = at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    execution = str(uuid.uuid4())
-    event: dict[str, Any] = {
-        "version": "0",
-        "id": execution,
-        "detail-type": "Scheduled Event",
-        "source": "aws.scheduler",
-        "account": ACCOUNT_ID,
-        "time": moment,
-        "region": schedule.function.region,
-        "resources": [schedule.arn],
-        "detail": {},
-    }
-    if schedule.input:
-        attributes = {
-            "<aws.scheduler.scheduled-time>": moment,
-            "<aws.scheduler.execution-id>": execution,
-            "<aws.scheduler.schedule-arn>": schedule.arn,
-            "<aws.scheduler.attempt-number>": "1",
-        }
-        text = schedule.input
-        for placeholder, value in attributes.items():
-            text = text.replace(placeholder, value)
-        extra = json.loads(text)
-        if not isinstance(extra, dict):
-            raise ValueError(f"{schedule.event_name}: Input must be a JSON object")
-        event.update(extra)
-    return event
-
-
-def run_schedule(schedule: Schedule, at: datetime) -> Any:
-    return schedule.function.invoke(scheduler_event(schedule, at))
-
-
-_RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
-_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
-
-
-def rate_interval(expression: str) -> timedelta | None:
-    match = _RATE.match(expression.strip())
-    if not match:
-        return None
-    return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2].rstrip("s")])
-
-
-_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_MONTHS = {name: index for index, name in enumerate(_MONTH_NAMES, 1)}
-_WEEKDAYS = {name: index for index, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)}
-
-
-def _cron_field(text: str, low: int, high: int, names: Mapping[str, int]) -> set[int] | None:
-    """The values a cron field allows; ``None`` when it uses syntax the local clock skips (L, W, #)."""
-    values: set[int] = set()
-    for written in text.upper().split(","):
-        if written in ("*", "?"):
-            values.update(range(low, high + 1))
-            continue
-        part = written
-        for name, number in names.items():
-            part = part.replace(name, str(number))
-        if re.search(r"[^0-9*?/-]", part):
-            return None
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if base in ("*", "?"):
-            start, end = low, high
-        elif "-" in base:
-            first, last = base.split("-", 1)
-            start, end = int(first), int(last)
-        else:
-            start = int(base)
-            end = high if step_text else start
-        values.update(range(start, end + 1, step))
-    return values
-
-
-@dataclass(frozen=True)
-class Cron:
-    """AWS's six-field cron (minutes hours day-of-month month day-of-week year), common syntax only."""
-
-    minutes: set[int]
-    hours: set[int]
-    days: set[int]
-    months: set[int]
-    weekdays: set[int]  # 1 = Sunday, as AWS counts
-    years: set[int]
-    day_is_any: bool
-    weekday_is_any: bool
-
-    @classmethod
-    def parse(cls, expression: str) -> Cron | None:
-        match = re.match(r"^cron\((.*)\)$", expression.strip())
-        if not match or len(match[1].split()) != 6:
-            return None
-        minute, hour, day, month, weekday, year = match[1].split()
-        fields = (
-            _cron_field(minute, 0, 59, {}),
-            _cron_field(hour, 0, 23, {}),
-            _cron_field(day, 1, 31, {}),
-            _cron_field(month, 1, 12, _MONTHS),
-            _cron_field(weekday, 1, 7, _WEEKDAYS),
-            _cron_field(year, 1970, 2199, {}),
-        )
-        if any(values is None for values in fields):
-            return None
-        return cls(*fields, day_is_any=day in ("*", "?"), weekday_is_any=weekday in ("*", "?"))  # type: ignore[arg-type]
-
-    def fires_at(self, moment: datetime) -> bool:
-        weekday = moment.isoweekday() % 7 + 1
-        day_ok = moment.day in self.days if not self.day_is_any else True
-        weekday_ok = weekday in self.weekdays if not self.weekday_is_any else True
-        return (
-            moment.minute in self.minutes
-            and moment.hour in self.hours
-            and moment.month in self.months
-            and moment.year in self.years
-            and day_ok
-            and weekday_ok
-        )
-
-
-class ScheduleClock:
-    """Runs each enabled schedule on its own clock (``make dev`` only), checking once a minute."""
-
-    def __init__(self, found: list[Schedule], *, debug: bool = False) -> None:
-        self._debug = debug
-        self._stop = threading.Event()
-        self._rates: list[tuple[Schedule, timedelta]] = []
-        self._crons: list[tuple[Schedule, Cron]] = []
-        for schedule in found:
-            if not schedule.enabled:
-                continue
-            interval = rate_interval(schedule.expression)
-            cron = Cron.parse(schedule.expression)
-            if interval:
-                self._rates.append((schedule, interval))
-            elif cron:
-                self._crons.append((schedule, cron))
-            else:
-                log.info(
-                    "schedule %s (%s) is not run by the local clock; POST /_local/schedules/%s runs it",
-                    schedule.event_name,
-                    schedule.expression,
-                    schedule.event_name,
-                )
-        self._thread = threading.Thread(target=self._run, name="schedule-clock", daemon=True)
-
-    @property
-    def count(self) -> int:
-        return len(self._rates) + len(self._crons)
-
-    def start(self) -> None:
-        if self.count:
-            self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        started = datetime.now(UTC)
-        due = {schedule.event_name: started + interval for schedule, interval in self._rates}
-        while not self._stop.wait(60 - time.time() % 60 + 0.05):
-            now = datetime.now(UTC).replace(second=0, microsecond=0)
-            for schedule, interval in self._rates:
-                if now >= due[schedule.event_name].replace(second=0, microsecond=0):
-                    due[schedule.event_name] = now + interval
-                    self._fire(schedule, now)
-            for schedule, cron in self._crons:
-                if cron.fires_at(now.astimezone(ZoneInfo(schedule.time_zone))):
-                    self._fire(schedule, now)
-
-    def _fire(self, schedule: Schedule, now: datetime) -> None:
-        try:
-            run_schedule(schedule, now)
-            log.info("schedule %s ran at %s", schedule.event_name, now.isoformat())
-        except Exception as error:  # one failed run never stops the clock
-            log.warning("schedule %s failed:\n%s", schedule.event_name, describe_failure(error, self._debug))
