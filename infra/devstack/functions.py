@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import logging
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -98,6 +99,25 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         return self.load()(event, self.context())
+
+
+class Background:
+    """A daemon thread that invokes functions until :meth:`stop` (the stream pollers, the schedule clock)."""
+
+    def __init__(self, name: str) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
 
 def _import_from(code_dir: Path, module_name: str) -> ModuleType:

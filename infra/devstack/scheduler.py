@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from devstack.aws import StackError
-from devstack.functions import ACCOUNT_ID, LocalFunction, describe_failure
+from devstack.functions import ACCOUNT_ID, Background, LocalFunction, describe_failure
 
 log = logging.getLogger("lobby.local")
 
@@ -216,12 +215,12 @@ class Cron:
         )
 
 
-class ScheduleClock:
+class ScheduleClock(Background):
     """Runs each enabled schedule on its own clock (``make dev`` only), checking once a minute."""
 
     def __init__(self, found: list[Schedule], *, debug: bool = False) -> None:
+        super().__init__("schedule-clock")
         self._debug = debug
-        self._stop = threading.Event()
         self._rates: list[tuple[Schedule, timedelta]] = []
         self._crons: list[tuple[Schedule, Cron]] = []
         for schedule in found:
@@ -240,7 +239,6 @@ class ScheduleClock:
                     schedule.expression,
                     schedule.event_name,
                 )
-        self._thread = threading.Thread(target=self._run, name="schedule-clock", daemon=True)
 
     @property
     def count(self) -> int:
@@ -248,12 +246,7 @@ class ScheduleClock:
 
     def start(self) -> None:
         if self.count:
-            self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+            super().start()
 
     def _run(self) -> None:
         started = datetime.now(UTC)

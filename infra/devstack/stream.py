@@ -28,7 +28,7 @@ from moto.events.exceptions import InvalidEventPatternException
 from moto.events.models import EventPattern
 
 from devstack.aws import TABLE_RESOURCE, utc_now_iso
-from devstack.functions import ACCOUNT_ID, LocalFunction, describe_failure
+from devstack.functions import ACCOUNT_ID, Background, LocalFunction, describe_failure
 
 log = logging.getLogger("lobby.local")
 
@@ -212,7 +212,7 @@ class FailureDestination:
             return list(self._records)
 
 
-class StreamPoller:
+class StreamPoller(Background):
     """Reads the table's stream every ``interval`` seconds and invokes the subscribed function."""
 
     def __init__(
@@ -226,6 +226,7 @@ class StreamPoller:
         backoff: float = 0.2,
         debug: bool = False,
     ) -> None:
+        super().__init__(f"stream-{subscription.function.logical_id}")
         self.subscription = subscription
         self._stream_arn = stream_arn
         self._region = region
@@ -234,19 +235,7 @@ class StreamPoller:
         self._backoff = backoff
         self._debug = debug
         self._iterator: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"stream-{subscription.function.logical_id}", daemon=True
-        )
         self._client: Any = None
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stop.is_set():
