@@ -101,7 +101,9 @@ class _Server(uvicorn.Server):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--site-dir", type=Path, default=REPO / "site_build")
     parser.add_argument("--no-build", action="store_true", help="serve --site-dir as it is")
