@@ -209,7 +209,7 @@ class _SendDetails:
 
 
 class Outbox:
-    """Every e-mail moto's SES accepted, as ``{to, from, subject, text, html, sent_at}``.
+    """Every e-mail moto's SES accepted, as ``{channel, to, from, subject, text, html, sent_at}``.
 
     moto keeps a simple message's HTML body only (the text part is dropped) and
     no send time, so a thin wrapper around its SES v2 ``SendEmail`` notes both,
@@ -269,7 +269,7 @@ class Outbox:
             else:
                 continue  # templated sends carry no rendered body
             entry["sent_at"] = details.sent_at if details else first_seen
-            found.append(entry)
+            found.append({"channel": "email", **entry})  # the outbox item's channel (lobby/outbox.py)
         return found
 
 

@@ -255,6 +255,7 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
         )
         articles.append(
             f"<article><h2>{subject}</h2><dl>"
+            f"<dt>Channel</dt><dd>{escape(message.get('channel', 'email'))}</dd>"
             f"<dt>From</dt><dd>{escape(message['from'])}</dd>"
             f"<dt>To</dt><dd>{escape(', '.join(message['to']))}</dd>"
             f"<dt>Sent</dt><dd><time>{escape(message['sent_at'])}</time></dd></dl>"
