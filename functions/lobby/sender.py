@@ -67,6 +67,18 @@ class SendReport:
     busy: int = 0  # claimed by another sender, or already done
     skipped: int = 0  # nothing left to say
     errors: list[str] = field(default_factory=list)  # failure codes, never messages
+    outcomes: list[dict[str, str]] = field(default_factory=list)  # for the log: no address, no text
+
+    def note(self, outcome: str, item: OutboxItem) -> None:
+        body = item.body
+        self.outcomes.append(
+            {
+                "outcome": outcome,
+                "reference": body.reference or body.source,
+                "role": body.role,
+                "channel": body.channel,
+            }
+        )
 
 
 # rendering ----------------------------------------------------------------------------------------------
@@ -202,6 +214,7 @@ def deliver(
         if store.outbox_park(item, now, MAYBE_SENT):
             count_parked(settings, MAYBE_SENT)
             report.parked += 1
+            report.note("parked", item)
         return
     if item.state != PENDING:
         report.busy += 1
@@ -214,6 +227,7 @@ def deliver(
         if store.claim_outbox(item, now):
             store.outbox_sent(claimed, now)
             report.skipped += 1
+            report.note("skipped", item)
         return
     except Exception as error:
         if store.claim_outbox(item, now):
@@ -229,6 +243,7 @@ def deliver(
         return
     store.outbox_sent(claimed, now)
     report.sent += 1
+    report.note("sent", item)
 
 
 def failed(
@@ -243,9 +258,11 @@ def failed(
         store.outbox_park(claimed, now, code)
         count_parked(settings, code)
         report.parked += 1
+        report.note("parked", claimed)
     else:
         store.outbox_retry(claimed, next_at, give_up, code)
         report.retrying += 1
+        report.note("failed", claimed)
 
 
 def deliver_due(

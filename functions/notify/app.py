@@ -62,12 +62,28 @@ def stream_handler(records: list[dict[str, Any]]) -> dict[str, Any]:
     for record in records:
         try:
             record_handler(record, report)
+            log_outcomes(report)
         except Exception as error:  # any failure is reported, never raised
             # The exception type only: a message could carry an address or a resident's words.
             logger.warning("record failed", extra={"error": type(error).__name__})
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
-    logger.info("outbox delivered", extra=asdict(report))
+    log_report("outbox delivered", report)
     return {"batchItemFailures": failures}
+
+
+def log_outcomes(report: SendReport) -> None:
+    """One line per message sent, failed or parked since the last call (reference, role, channel only)."""
+    for outcome in report.outcomes:
+        logger.info(f"mail {outcome['outcome']}", extra=outcome)
+    report.outcomes.clear()
+
+
+def log_report(message: str, report: SendReport, **extra: Any) -> dict[str, Any]:
+    """The outcomes not yet logged, then a summary."""
+    log_outcomes(report)
+    summary = {key: value for key, value in asdict(report).items() if key != "outcomes"}
+    logger.info(message, extra={**extra, **summary})
+    return summary
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -82,5 +98,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         reference = event.get("reference")
         replayed = replay_parked(store, now, str(reference) if reference else None)
     report = deliver_due(store, catalog, settings, now)
-    logger.info("outbox run", extra={"at": now.isoformat(), "replayed": replayed, **asdict(report)})
-    return {"replayed": replayed, **asdict(report)}
+    summary = log_report("outbox run", report, at=now.isoformat(), replayed=replayed)
+    return {"replayed": replayed, **summary}

@@ -15,6 +15,7 @@ import cfn
 import pytest
 from moto import mock_aws
 
+from devstack.aws import copy_each_table_once_per_transaction
 from devstack.stream import lambda_record, matches
 from tests.conftest import reset_caches
 
@@ -153,6 +154,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     monkeypatch.setenv("SITE_URL", "https://lobby.example")
     monkeypatch.setenv("SIGNING_SECRET_PARAMETER", SIGNING_PARAMETER)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    copy_each_table_once_per_transaction()  # the local stack's speed-up of moto's transactions
     with mock_aws():
         reset_caches()
         template = cfn.load_template()
