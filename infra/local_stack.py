@@ -51,7 +51,7 @@ from localstack_lambda import (
 from localstack_web import AsgiApp, Dispatcher, LocalTools, StaticSite
 
 log = logging.getLogger("lobby.local")
-SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby")
+SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby", "functions/views")
 
 
 class StopRequested(BaseException):
