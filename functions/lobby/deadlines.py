@@ -1,14 +1,18 @@
 """Deadline arithmetic: when a request falls due, and when the office is open.
 
-Plain time-zone-aware date arithmetic over the property's calendar. Inputs may
+Plain time-zone-aware date arithmetic over an office's clock: the property's zone
+with the handling office's hours and working days (``Catalog.office_clock``). Inputs may
 be in any zone; every datetime returned is aware and in UTC. Naive datetimes
 are refused: guessing their zone is how deadlines drift by eight hours.
 
 Deadline rules (the catalog's ``Rule``):
 
-- ``Nm`` / ``Nh``: N minutes / hours of elapsed time; a DST change neither
-  stretches nor shrinks them.
-- ``Nd``: the same local wall-clock time N days later in the property's zone.
+- ``Nm`` / ``Nh``: N minutes / hours of the office's service time (the clock
+  stops while it is closed); when urgent, N minutes / hours of elapsed time,
+  which a DST change neither stretches nor shrinks.
+- ``Nd``: the same local wall-clock time N days later in the property's zone;
+  unless urgent, moved to the office's next closing time when that falls
+  outside its hours.
 - ``Nwd``: close of business on the Nth working day after the effective day.
 - ``same-day``: close of business on the effective day.
 - ``none``: no deadline (``None``).

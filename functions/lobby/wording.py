@@ -29,6 +29,23 @@ _PERIOD_UNITS: dict[str, tuple[str, str, str]] = {
     "wd": ("{n} 个工作日", "{n} working day", "{n} working days"),
 }
 
+# (unit, urgent) → (zh pattern, en singular, en plural): an hour or minute rule that says what it counts,
+# the handling office's service hours or every hour of the day
+_COUNTED_UNITS: dict[tuple[str, bool], tuple[str, str, str]] = {
+    ("h", False): ("服务时间内 {n} 小时", "within {n} service hour", "within {n} service hours"),
+    ("m", False): ("服务时间内 {n} 分钟", "within {n} service minute", "within {n} service minutes"),
+    ("h", True): (
+        "{n} 小时内（全天计时）",
+        "within {n} hour, around the clock",
+        "within {n} hours, around the clock",
+    ),
+    ("m", True): (
+        "{n} 分钟内（全天计时）",
+        "within {n} minute, around the clock",
+        "within {n} minutes, around the clock",
+    ),
+}
+
 _RULE_WORDS: dict[str, dict[str, str]] = {
     "same-day": {"zh": "当天（下班前）", "en": "the same working day"},
     "none": {"zh": "跟进至完成", "en": "followed through to completion, no fixed clock"},
@@ -54,8 +71,12 @@ def _lang(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
 
-def describe_rule(rule: str, lang: str) -> str:
-    """A deadline rule as a resident reads it: ``"8h"`` → "8 小时内" / "within 8 hours"."""
+def describe_rule(rule: str, lang: str, *, urgent: bool | None = None) -> str:
+    """A deadline rule as a resident reads it: ``"8h"`` → "8 小时内" / "within 8 hours".
+
+    Given ``urgent``, an hour or minute rule also says what it counts: "within 8 service hours" (the
+    handling office's hours) or "within 1 hour, around the clock" (urgent).
+    """
     lang = _lang(lang)
     if rule in _RULE_WORDS:
         return _RULE_WORDS[rule][lang]
@@ -63,7 +84,8 @@ def describe_rule(rule: str, lang: str) -> str:
     if not match:
         raise ValueError(f"{rule!r} is not a deadline rule")
     count = int(match["n"])
-    zh, en_one, en_many = _RULE_UNITS[match["unit"]]
+    counted = None if urgent is None else _COUNTED_UNITS.get((match["unit"], urgent))
+    zh, en_one, en_many = counted or _RULE_UNITS[match["unit"]]
     if lang == "zh":
         return zh.format(n=count)
     return (en_one if count == 1 else en_many).format(n=count)

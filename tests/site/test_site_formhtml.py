@@ -172,7 +172,7 @@ def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
     repair = parse(formhtml.render_deadlines(catalog, "repair", "en")).one(cls="lobby-deadlines")
     sizes = [item.text for item in repair.find_all("li")]
     assert sizes == [
-        "Minor (a blown bulb, a dripping tap): within 8 hours",
+        "Minor (a blown bulb, a dripping tap): within 8 service hours",
         "Medium (a pipe or a lock to replace): within 3 days",
         "Major (structure or large equipment): followed through to completion, no fixed clock",
     ]

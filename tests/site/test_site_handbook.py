@@ -18,6 +18,7 @@ from lobby_html import Element, parse
 from site_handbook import DOCS, LANGUAGES, REPO, all_slugs, article, load_page, page_path
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
+from lobby.formhtml import office_service_hours_text
 from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 CATALOG = load_catalog(SOURCE_YAML)
@@ -193,11 +194,20 @@ def test_the_deadline_table_is_the_catalog(built_site: Path, lang: str) -> None:
         kind = CATALOG.kinds[kind_id]
         cells = row.find_all("td")
         assert row.one("th").text == kind.name(lang)
-        assert cells[0].text.lower() == describe_rule(kind.deadlines.acknowledge, lang).lower()
+        # Each clock says what it counts: the office's service hours, or every hour when urgent.
+        acknowledge = describe_rule(kind.deadlines.acknowledge, lang, urgent=kind.urgent)
+        assert cells[0].text.lower() == acknowledge.lower()
         resolve = kind.deadlines.resolve
         for rule in resolve.values() if isinstance(resolve, dict) else [resolve]:
-            assert describe_rule(rule, lang).lower() in cells[1].text.lower()
-        assert cells[3].text == CATALOG.offices[kind.office].name(lang)
+            assert describe_rule(rule, lang, urgent=kind.urgent).lower() in cells[1].text.lower()
+        assert cells[3].text.startswith(CATALOG.offices[kind.office].name(lang))
+        assert office_service_hours_text(CATALOG, kind.office, lang) in cells[3].text
+    every_hour = {"zh": "全天计时", "en": "around the clock"}[lang]
+    service_hours = {"zh": "服务时间内 8 小时", "en": "within 8 service hours"}[lang]
+    assert every_hour in rows["help"].text and service_hours in rows["repair"].text
+    assert {"zh": "每天 08:00–18:00，节假日照常", "en": "Every day 08:00–18:00, public holidays included"}[
+        lang
+    ] in rows["repair"].text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
