@@ -17,7 +17,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from lobby import formhtml
+import handbook_blocks
+
 from lobby.catalog import Catalog
 from lobby.wording import status_text
 
@@ -86,7 +87,7 @@ def render_limit(_catalog: Catalog, key: str, lang: str) -> str:
     known = limits()
     if key not in known:
         raise ValueError(f"no limit {key!r} (known: {', '.join(known)})")
-    return formhtml.render_duration(known[key], lang)
+    return handbook_blocks.render_duration(known[key], lang)
 
 
 def render_red_flags(catalog: Catalog, lang: str) -> str:
