@@ -8,7 +8,7 @@ STACK ?= lobby
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dev test test-fast lint format bench site build deploy publish clean chromium
+.PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,12 @@ build: $(BIN)/.installed
 	  rm -f functions/lobby/catalog.json; exit $$status
 	$(BUILD_PYTHON) infra/precompile.py .aws-sam/build --runtime $(RUNTIME)
 
-deploy: build
+# Refused from 1 December while next year's public holidays are unknown to the catalog's calendar
+# (ALLOW_UNKNOWN_YEAR=1 make deploy goes on anyway).
+deploy-check: $(BIN)/.installed
+	cd functions && ../$(BIN)/python -m lobby.catalog deploy-check
+
+deploy: deploy-check build
 	sam deploy --guided --stack-name $(STACK)
 
 publish: site

@@ -331,6 +331,9 @@ class DigestRun:
     already: list[str] = field(default_factory=list)  # offices an earlier run had e-mailed today
     quiet: list[str] = field(default_factory=list)  # offices with nothing to say
     items_read: int = 0
+    # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
+    # not know: their days count by weekday alone until an administrator adds the arrangement.
+    unknown_years: list[int] = field(default_factory=list)
 
 
 def digest_marker(day: date) -> str:
@@ -351,7 +354,11 @@ def run_digest(
     send = sender or ses_send
     prop = catalog.property
     day = local_day(now, prop.time_zone)
-    run = DigestRun(day=day.isoformat(), working_day=prop.calendar.is_working_day(day))
+    run = DigestRun(
+        day=day.isoformat(),
+        working_day=prop.calendar.is_working_day(day),
+        unknown_years=prop.calendar.unknown_years(day),
+    )
     if not run.working_day:
         return run
     start_read = store.items_read

@@ -104,6 +104,8 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
 def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
     """One section of the catalog file as YAML: property, offices, fields, prices, or a kind."""
     document = read_document(_catalog_source())
+    # The excerpt shows what the administrator types: the official holidays are compiled in, not typed.
+    (document.get("property") or {}).get("calendar", {}).pop("official", None)
     sections = {name: document.get(name) for name in ("property", "offices", "fields", "prices")}
     sections.update({f"kinds.{kind}": {kind: value} for kind, value in (document.get("kinds") or {}).items()})
     section_key = key if key in sections else f"kinds.{key}"

@@ -23,8 +23,9 @@ FIRST_PARTY = {"lobby", "api", "notify", "schedules"}
 # What the python3.12 Lambda runtime provides: boto3 and the libraries it requires.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
 # Imported only off Lambda: the catalog's YAML source is read by tests, the site build and
-# `make build`; a package carries the compiled JSON instead (lobby/catalog.py, read_document).
-OFF_LAMBDA = {"yaml"}
+# `make build`; a package carries the compiled JSON instead (lobby/catalog.py, read_document), with
+# the official holiday arrangements chinese-calendar gives when it is built (lobby/official_calendar.py).
+OFF_LAMBDA = {"yaml", "chinese_calendar"}
 
 
 def normalized(name: str) -> str:
