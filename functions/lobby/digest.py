@@ -27,14 +27,14 @@ from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.policy import DIGEST_LIST_LIMIT
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import EN_MONTH_NAMES, Table, duration_text
 from lobby.storage import MARKER_LIFETIME, Store
-from lobby.wording import format_local
+from views.wording import format_local
 
 DIGEST_ROLE = "digest"
-EMAIL_LIST_LIMIT = 100  # rows of the "other open requests" list; the counts always cover them all
 
 
 def local_day(now: datetime, time_zone: str) -> date:
@@ -243,7 +243,7 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
             )
         )
     if digest.other_open:
-        shown = digest.other_open[:EMAIL_LIST_LIMIT]
+        shown = digest.other_open[:DIGEST_LIST_LIMIT]
         hidden = len(digest.other_open) - len(shown)
         tables.append(
             Table(

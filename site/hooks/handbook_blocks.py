@@ -13,7 +13,7 @@ from html import escape
 from lobby.catalog import Catalog, Kind, Rule
 from lobby.formhtml import page_url, price_text
 from lobby.sampling import sample_size
-from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
+from views.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 _T: dict[str, dict[str, str]] = {
     "emergency_title": {"zh": "紧急情况请立即打电话", "en": "In an emergency, phone now"},
@@ -110,7 +110,7 @@ _T: dict[str, dict[str, str]] = {
     "col_reports_to": {"zh": "上报给", "en": "Escalates to"},
     "reports_to_none": {"zh": "（最高一级）", "en": "(the last step)"},
     "and": {"zh": "、", "en": ", "},
-    # --- what each status means, for the handbook (names come from lobby.wording)
+    # --- what each status means, for the handbook (names come from views.wording)
     "status_received": {
         "zh": "请求已登记，等待负责部门与您联系。",
         "en": "Your request is registered and waiting for the office to contact you.",
