@@ -11,7 +11,8 @@ from typing import Any
 
 from lobby.catalog import Catalog
 from lobby.deadlines import deadline_for
-from lobby.validation import Submission, phone_digits
+from lobby.fields import phone_digits
+from lobby.validation import Submission
 
 RECEIVED = "received"
 OPEN_STATUSES = frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"})
