@@ -19,7 +19,7 @@ from html import escape
 
 from lobby.catalog import Catalog, FormField, Kind, Rule
 from lobby.fields import field_type
-from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
+from views.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 STYLESHEET_PATH = "/assets/stylesheets/lobby.css"
 SCRIPT_PATH = "/assets/javascripts/lobby.js"
@@ -168,7 +168,7 @@ _T: dict[str, dict[str, str]] = {
     "col_reports_to": {"zh": "上报给", "en": "Escalates to"},
     "reports_to_none": {"zh": "（最高一级）", "en": "(the last step)"},
     "and": {"zh": "、", "en": ", "},
-    # --- what each status means, for the handbook (names come from lobby.wording)
+    # --- what each status means, for the handbook (names come from views.wording)
     "status_received": {
         "zh": "请求已登记，等待负责部门与您联系。",
         "en": "Your request is registered and waiting for the office to contact you.",

@@ -15,6 +15,17 @@ from lobby.fields import phone_digits
 from lobby.validation import Submission
 
 RECEIVED = "received"
+# Every status a request can be in, in the order a request meets them (cancelled and reopened last).
+STATUSES = (
+    "received",
+    "acknowledged",
+    "in_progress",
+    "waiting",
+    "resolved",
+    "closed",
+    "cancelled",
+    "reopened",
+)
 OPEN_STATUSES = frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"})
 
 

@@ -23,7 +23,7 @@ For the staff and administrators' pages::
     <!-- lobby:staff-procedure repair --> what staff do with a kind, as the catalog words it
     <!-- lobby:offices -->              the offices and where each escalates
     <!-- lobby:limit rework -->         a fixed rule of the code (rework, link lifetimes …), inline
-    <!-- lobby:figure typhoon-1 -->     a figure quoted from the seeds (site/data/figures.yaml), inline
+    <!-- lobby:figure typhoon-blue -->     a figure quoted from the seeds (site/data/figures.yaml), inline
     <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
     <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
     <!-- lobby:cost-assumptions -->     the assumptions behind it
@@ -103,6 +103,8 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
 def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
     """One section of the catalog file as YAML: property, offices, fields, prices, or a kind."""
     document = read_document(_catalog_source())
+    # The excerpt shows what the administrator types: the official holidays are compiled in, not typed.
+    (document.get("property") or {}).get("calendar", {}).pop("official", None)
     sections = {name: document.get(name) for name in ("property", "offices", "fields", "prices")}
     sections.update({f"kinds.{kind}": {kind: value} for kind, value in (document.get("kinds") or {}).items()})
     section_key = key if key in sections else f"kinds.{key}"

@@ -18,7 +18,7 @@ from lobby_html import Element, parse
 from site_handbook import DOCS, LANGUAGES, REPO, all_slugs, article, load_page, page_path
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
-from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
+from views.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 CATALOG = load_catalog(SOURCE_YAML)
 AUDIENCES = {"住户指南": "Residents", "员工手册": "Staff", "系统管理": "Administrators"}
@@ -259,8 +259,7 @@ def test_each_kind_shows_its_staff_procedure_from_the_catalog(built_site: Path, 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_code_limits_are_the_codes(built_site: Path, lang: str) -> None:
-    from lobby.lifecycle import REWORK_WITHIN
-    from lobby.links import STAFF_LINK_LIFETIME
+    from lobby.policy import REWORK_WITHIN, STAFF_LINK_LIFETIME
 
     faq = article(load_page(built_site, lang, "faq")).text
     assert describe_timedelta(REWORK_WITHIN, lang) in faq
@@ -270,7 +269,7 @@ def test_code_limits_are_the_codes(built_site: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_red_flags_are_the_monthly_statistics_thresholds(built_site: Path, lang: str) -> None:
-    from lobby.stats import REPEAT_THRESHOLDS
+    from lobby.policy import REPEAT_THRESHOLDS
 
     flags = article(load_page(built_site, lang, "staff/statistics")).one("ul", cls="lobby-red-flags")
     shown = {item.get("data-kind"): item.text for item in flags.find_all("li")}
