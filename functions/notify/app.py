@@ -18,13 +18,13 @@ start (it brings in asyncio and the event data classes); the loop is ten lines.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lobby import keys
+from lobby import clock, keys
 from lobby.catalog import load_catalog
 from lobby.sender import SendReport, deliver, deliver_due, replay_parked
 from lobby.service import open_store
@@ -43,7 +43,7 @@ def record_handler(record: dict[str, Any], report: SendReport) -> None:
     sort_key = image.get("SK", {}).get("S", "")
     catalog, settings = load_catalog(), get_settings()
     store = open_store(catalog, settings)
-    now = datetime.now(UTC)
+    now = clock.now()
     if sort_key.startswith(keys.OUTBOX_SK_PREFIX):
         deliver(store, catalog, settings, Store.outbox_from_item(image), now, report)
     elif sort_key.startswith(keys.EVENT_SK_PREFIX) and image.get("event", {}).get("S") in CLOSING_EVENTS:

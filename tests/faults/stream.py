@@ -42,17 +42,10 @@ class Clock:
     """A simulated clock for the sender: its stream handler and its retry schedule read this time."""
 
     def __init__(self, monkeypatch: Any, start: datetime | None = None) -> None:
-        import notify.app
+        from lobby import clock
 
         self.now = (start or datetime.now(UTC)).replace(microsecond=0)  # the table keeps whole seconds
-        clock = self
-
-        class FrozenDatetime:
-            @staticmethod
-            def now(tz: Any = None) -> datetime:
-                return clock.now.astimezone(tz) if tz else clock.now
-
-        monkeypatch.setattr(notify.app, "datetime", FrozenDatetime)
+        monkeypatch.setattr(clock, "now", lambda: self.now)
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
