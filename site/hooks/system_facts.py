@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import cfn
+import handbook_blocks
 
-from lobby import formhtml
 from lobby.catalog import Catalog
 from views.wording import status_text
 
@@ -78,7 +78,7 @@ def render_limit(_catalog: Catalog, key: str, lang: str) -> str:
     known = limits()
     if key not in known:
         raise ValueError(f"no limit {key!r} (known: {', '.join(known)})")
-    return formhtml.render_duration(known[key], lang)
+    return handbook_blocks.render_duration(known[key], lang)
 
 
 def render_red_flags(catalog: Catalog, lang: str) -> str:
