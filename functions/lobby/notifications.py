@@ -30,9 +30,9 @@ def mails_for(
             mails.append(resident.received(catalog, settings, request))
         return mails
     if event.type == "reassign":
-        return [office.passed_on(catalog, settings, request, actions)]
+        return [office.again(catalog, settings, request, actions, event.type)]
     if event.type == "reopen":
-        mails.append(office.reopened(catalog, settings, request, actions))
+        mails.append(office.again(catalog, settings, request, actions, event.type))
         if event.data.get("via") in ("rate", "followup"):
             mails.append(director_alert.director_alert(catalog, settings, request))
     if request.contact_email:

@@ -101,31 +101,29 @@ def new_request(
     return office_mail(catalog, settings, request, actions)
 
 
-def passed_on(
-    catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
+# An event that sends the office the request again: (heading, flag in the subject, recipient role).
+_AGAIN = {
+    "reassign": ("mail.office_heading_reassigned", "mail.flag_reassigned", "office-{office}"),
+    "reopen": ("mail.office_heading_reopen", "mail.flag_reopened", "office-reopen"),
+}
+
+
+def again(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    actions: list[tuple[str, str]],
+    event_type: str,
 ) -> Mail:
-    """A request passed to another office, for that office."""
+    """The request once more, for the office that holds it now: passed to it, or reopened for rework."""
+    heading_key, flag_key, role = _AGAIN[event_type]
+    flag = translate(catalog.property.staff_language, flag_key)
     return office_mail(
         catalog,
         settings,
         request,
         actions,
-        heading_key="mail.office_heading_reassigned",
-        role=f"office-{request.office}",
-        flag=translate(catalog.property.staff_language, "mail.flag_reassigned"),
-    )
-
-
-def reopened(
-    catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
-) -> Mail:
-    """A reopened request, for its office: a visit and rework within the rework promise."""
-    return office_mail(
-        catalog,
-        settings,
-        request,
-        actions,
-        heading_key="mail.office_heading_reopen",
-        role="office-reopen",
-        flag=translate(catalog.property.staff_language, "mail.flag_reopened"),
+        heading_key=heading_key,
+        role=role.format(office=request.office),
+        flag=flag,
     )

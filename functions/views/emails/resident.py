@@ -59,16 +59,14 @@ def resident_mail(
 def received(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
     """The receipt: what the office promises, the reference to keep, what happens next."""
     lang = request.lang
-    status_link = f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
-    return resident_mail(
+    return _simple(
         catalog,
         settings,
         request,
-        heading=receipt.received_title(catalog, request, lang),
-        paragraphs=[receipt.promise(catalog, request, lang), translate(lang, "receipt.keep_reference")],
+        receipt.received_title(catalog, request, lang),
+        receipt.promise(catalog, request, lang),
+        translate(lang, "receipt.keep_reference"),
         steps=receipt.next_steps(catalog, request, lang)[1:],
-        link=status_link,
-        link_label=translate(lang, "status_page.link"),
     )
 
 
@@ -78,6 +76,7 @@ def _simple(
     request: ServiceRequest,
     heading: str,
     *paragraphs: str,
+    steps: list[str] | None = None,
     link: str | None = None,
     link_label: str = "",
 ) -> Mail:
@@ -89,7 +88,7 @@ def _simple(
         request,
         heading=heading,
         paragraphs=[p for p in paragraphs if p],
-        steps=[],
+        steps=steps or [],
         link=link or status_link,
         link_label=link_label or translate(lang, "status_page.link"),
     )
