@@ -14,6 +14,7 @@ from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
+from lobby.validation import message
 from views.labels import action_label
 from views.messages import translate
 from views.pages import signed_links
@@ -110,9 +111,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         return _problem(409, "problem_stale")
     except MissingInput as missing:
         opened = actions.open_link(store(), _secret(), token, now)
-        field = missing.field if missing.field in ("actor", "note", "size", "office") else "note"
-        label = translate(lang, f"link_page.{field}")
-        errors = {missing.field: translate(lang, "link_page.required", label=label)}
+        errors = {missing.field: _refusal(missing, lang)}
         page = signed_links.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
         )
@@ -122,6 +121,14 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         200,
         signed_links.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
     )
+
+
+def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str:
+    """The message for an input that was missing or refused (too long, not on one line)."""
+    if refused.code == "required":
+        field = refused.field if refused.field in ("actor", "note", "size", "office") else "note"
+        return translate(lang, "link_page.required", label=translate(lang, f"link_page.{field}"))
+    return message(refused.code, lang, label=translate(lang, f"link_page.{refused.field}"), n=refused.n)
 
 
 def _link_action(token: str) -> str | None:
@@ -140,10 +147,12 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
         return _link_problem(error)
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used")
-    except (actions.RatingIncomplete, MissingInput):
+    except (actions.RatingIncomplete, MissingInput) as refused:
         opened = actions.open_link(store(), _secret(), token, now)
+        # an unanswered question is told in one sentence; a refused answer in its own words
+        problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, signed_links.rate_page(catalog, opened.request, token, error=True, staff=True)
+            422, signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True)
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
@@ -178,8 +187,9 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         return _link_problem(error, "zh")
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used", "zh")
-    except actions.RatingIncomplete:
+    except actions.RatingIncomplete as refused:
         opened = actions.open_link(store(), _secret(), token, now)
-        return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=True))
+        problem = refused.code == "required" or _refusal(refused, opened.request.lang)
+        return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=problem))
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
     return html_response(200, signed_links.rated_page(catalog, change.request))
