@@ -66,11 +66,13 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import cfn
 import lambda_events as le
 
-SITE_HOOKS = le.REPO / "site" / "hooks"
-if str(SITE_HOOKS) not in sys.path:
-    sys.path.insert(0, str(SITE_HOOKS))
+from devstack import functions as lambdas
+from devstack import scheduler, stream
+
+HANDBOOK_DATA = le.REPO / "site" / "hooks" / "handbook_data.py"
 
 TARGET_DOLLARS = 2.00
 TARGET_VOLUME = 600  # requests a month from a property of 2,000 flats
@@ -486,8 +488,6 @@ class Account:
 
     def __init__(self, meter: Meter, imports: dict[str, float]) -> None:
         import boto3
-        import cfn
-        import localstack_lambda as ll
 
         self.meter = meter
         self.imports = imports
@@ -502,14 +502,14 @@ class Account:
         meter.describe(self.dynamodb)
         self.streams = boto3.client("dynamodbstreams", region_name=le.REGION)
         self.stream_arn = self.dynamodb.describe_table(TableName=le.TABLE)["Table"]["LatestStreamArn"]
-        self.functions = ll.template_functions(self.template, le.REPO, le.REGION)
+        self.functions = lambdas.template_functions(self.template, le.REPO, le.REGION)
         self.functions = {
             name: function
             for name, function in self.functions.items()
             if function.code_dir.resolve().is_relative_to(le.FUNCTIONS)
         }
-        self.subscriptions = ll.stream_subscriptions(self.functions)
-        self.schedules = [schedule for schedule in ll.schedules(self.functions) if schedule.enabled]
+        self.subscriptions = stream.stream_subscriptions(self.functions)
+        self.schedules = [schedule for schedule in scheduler.schedules(self.functions) if schedule.enabled]
         self.api = next(
             function
             for function in self.functions.values()
@@ -521,7 +521,6 @@ class Account:
 
     def renew_table(self) -> None:
         """An empty table again (and its new stream), as freshly deployed."""
-        import cfn
 
         self.dynamodb.delete_table(TableName=le.TABLE)
         cfn.create_table(self.dynamodb, self.template, "RequestsTable", le.TABLE)
@@ -556,7 +555,6 @@ class Account:
 
     def deliver_stream(self, now: datetime) -> None:
         """Hand new stream records to the subscribed functions until none are left (Lambda's polling is free)."""
-        import localstack_lambda as ll
 
         while True:
             writes = self.meter.writes
@@ -574,7 +572,7 @@ class Account:
                 response = self.streams.get_records(ShardIterator=iterator)
                 self.iterators[shard_id] = response["NextShardIterator"]
                 records.extend(
-                    ll.lambda_record(raw, le.REGION, self.stream_arn) for raw in response["Records"]
+                    stream.lambda_record(raw, le.REGION, self.stream_arn) for raw in response["Records"]
                 )
             if not records:
                 return
@@ -604,10 +602,9 @@ class Account:
         return str(text)
 
     def fire(self, schedule: Any, now: datetime, cold: bool) -> None:
-        import localstack_lambda as ll
 
         writes = self.meter.writes
-        self.invoke(schedule.function, ll.scheduler_event(schedule, now), now, cold=cold)
+        self.invoke(schedule.function, scheduler.scheduler_event(schedule, now), now, cold=cold)
         if self.meter.writes != writes:
             self.deliver_stream(now)
 
@@ -659,10 +656,9 @@ class Timing:
 
 
 def timing(schedule: Any) -> Timing:
-    import localstack_lambda as ll
 
-    interval = ll.rate_interval(schedule.expression)
-    cron = None if interval else ll.Cron.parse(schedule.expression)
+    interval = scheduler.rate_interval(schedule.expression)
+    cron = None if interval else scheduler.Cron.parse(schedule.expression)
     if interval is None and cron is None:
         raise UnmeteredCall(f"{schedule.event_name}: cannot simulate the schedule {schedule.expression}")
     return Timing(interval, cron, ZoneInfo(schedule.time_zone))
@@ -919,6 +915,17 @@ def fixed_month(empty: dict[str, dict[str, float]], timings: dict[str, Timing]) 
     return dict(month)
 
 
+def load_handbook_data() -> Any:
+    """The site's cost model (site/hooks/handbook_data.py), loaded from its file: one model for the page and here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("handbook_data", HANDBOOK_DATA)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="What one Lobby request costs on AWS, and the monthly bill.")
     parser.add_argument(
@@ -927,15 +934,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=LIFE_DAYS, help="how long the clock runs after filing")
     args = parser.parse_args(argv)
 
-    import cfn
-    import handbook_data
-    import localstack_lambda as ll
+    handbook_data = load_handbook_data()
 
-    functions = ll.template_functions(cfn.load_template(), le.REPO, le.REGION)
+    functions = lambdas.template_functions(cfn.load_template(), le.REPO, le.REGION)
     functions = {
         name: f for name, f in functions.items() if f.code_dir.resolve().is_relative_to(le.FUNCTIONS)
     }
-    timings = {s.event_name: timing(s) for s in ll.schedules(functions) if s.enabled}
+    timings = {s.event_name: timing(s) for s in scheduler.schedules(functions) if s.enabled}
     with tempfile.TemporaryDirectory(prefix="lobby-cost-") as tmp:
         catalog_json = le.compiled_catalog(Path(tmp))
         imports = import_seconds(

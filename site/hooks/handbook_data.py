@@ -74,7 +74,7 @@ _COST_TEXT: dict[str, dict[str, str]] = {
         "en": "Estimated monthly cost (US dollars, {region} list prices, no free tier)",
     },
     "service": {"zh": "服务", "en": "Service"},
-    "usage": {"zh": "每月 {volume} 件请求：用量", "en": "{volume} requests a month: usage"},
+    "usage": {"zh": "每月 {volume} 件诉求：用量", "en": "{volume} requests a month: usage"},
     "cost": {"zh": "费用", "en": "Cost"},
     "total": {"zh": "合计", "en": "Total"},
     "http_api": {"zh": "API Gateway HTTP API", "en": "API Gateway HTTP API"},
@@ -259,7 +259,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "per_request",
         1,
         {
-            "zh": "每件请求调用 API {n} 次（提交、查询进度、员工操作、评价或回访）",
+            "zh": "每件诉求调用 API {n} 次（提交、查询进度、员工操作、评价或回访）",
             "en": "{n} API calls per request (submit, a status look-up, staff actions, rating or follow-up)",
         },
     ),
@@ -267,7 +267,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "per_request",
         1,
         {
-            "zh": "每件请求触发函数 {n} 次",
+            "zh": "每件诉求触发函数 {n} 次",
             "en": "{n} function invocations per request",
         },
     ),
@@ -275,7 +275,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "per_request",
         1,
         {
-            "zh": "每件请求 {n} GB-秒（含冷启动）",
+            "zh": "每件诉求 {n} GB-秒（含冷启动）",
             "en": "{n} GB-seconds per request, cold starts included",
         },
     ),
@@ -283,21 +283,21 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "per_request",
         1,
         {
-            "zh": "每件请求 {n} 个写入单位（含事务与索引）",
+            "zh": "每件诉求 {n} 个写入单位（含事务与索引）",
             "en": "{n} write units per request (transactions and indexes included)",
         },
     ),
     "dynamodb_read_units": (
         "per_request",
         1,
-        {"zh": "每件请求 {n} 个读取单位", "en": "{n} read units per request"},
+        {"zh": "每件诉求 {n} 个读取单位", "en": "{n} read units per request"},
     ),
-    "emails": ("per_request", 1, {"zh": "每件请求发出 {n} 封邮件", "en": "{n} e-mails per request"}),
+    "emails": ("per_request", 1, {"zh": "每件诉求发出 {n} 封邮件", "en": "{n} e-mails per request"}),
     "table_gb_months": (
         "per_request",
         1e6,
         {
-            "zh": "每件请求在保存期内占用 {n} KB·月（表）",
+            "zh": "每件诉求在保存期内占用 {n} KB·月（表）",
             "en": "{n} KB-months stored per request while kept (table)",
         },
     ),
@@ -313,7 +313,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "fixed",
         1,
         {
-            "zh": "定时函数每月运行 {n} 次（与请求数量无关）",
+            "zh": "定时函数每月运行 {n} 次（与诉求数量无关）",
             "en": "{n} scheduled runs a month, whatever the volume",
         },
     ),
@@ -321,7 +321,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
         "site",
         1,
         {
-            "zh": "每件请求对应 {n} 次页面浏览（估计）",
+            "zh": "每件诉求对应 {n} 次页面浏览（估计）",
             "en": "{n} handbook page views per request (estimated)",
         },
     ),

@@ -23,7 +23,7 @@ For the staff and administrators' pages::
     <!-- lobby:staff-procedure repair --> what staff do with a kind, as the catalog words it
     <!-- lobby:offices -->              the offices and where each escalates
     <!-- lobby:limit rework -->         a fixed rule of the code (rework, link lifetimes …), inline
-    <!-- lobby:figure typhoon-1 -->     a figure quoted from the seeds (site/data/figures.yaml), inline
+    <!-- lobby:figure typhoon-blue -->     a figure quoted from the seeds (site/data/figures.yaml), inline
     <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
     <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
     <!-- lobby:cost-assumptions -->     the assumptions behind it
@@ -43,31 +43,22 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
+# MkDocs loads a hook with its directory on the path: the other hooks import as top-level modules.
+import handbook_data
+import system_facts
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-_FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-if str(_FUNCTIONS) not in sys.path:
-    sys.path.insert(0, str(_FUNCTIONS))
-
-_HOOKS = Path(__file__).resolve().parent
-if str(_HOOKS) not in sys.path:
-    sys.path.insert(0, str(_HOOKS))
-
-import handbook_data  # noqa: E402
-import system_facts  # noqa: E402
-import yaml  # noqa: E402
-
-from lobby import formhtml  # noqa: E402
-from lobby.catalog import (  # noqa: E402
+from lobby import formhtml
+from lobby.catalog import (
     PACKAGED_JSON,
     SOURCE_YAML,
     Catalog,
