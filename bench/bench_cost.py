@@ -26,7 +26,10 @@ as it changes (a new item per message, a new function or schedule, another index
 - Lambda invocations and GB-seconds: memory from template.yaml; duration = the handler's own CPU
   time here (AWS calls excluded) scaled to the function's share of a vCPU (1,769 MB = one vCPU),
   plus a typical in-region latency per AWS call, plus the init phase (the handler module's
-  import, measured in a fresh interpreter) when the invocation is cold (billed since 2025).
+  import, measured in a fresh interpreter) when the invocation is cold (billed since 2025). A
+  cold invocation also starts with the modules' caches empty, so it builds its clients and
+  fetches the signing secret again. An invocation is cold when its function was idle for more
+  than 5 minutes, and for every run of a schedule firing less often than that.
 - messages (one per recipient, as SES bills), KMS requests behind SSM SecureString reads, log
   bytes (what the functions print, plus Lambda's START/END/REPORT lines), custom metrics.
 
@@ -483,6 +486,20 @@ def import_seconds(handlers: set[str], env: dict[str, str]) -> dict[str, float]:
     return found
 
 
+CODE_PACKAGES = tuple(sorted(path.parent.name for path in le.FUNCTIONS.glob("*/__init__.py")))
+
+
+def fresh_environment() -> None:
+    """Forget what the functions' modules cache (clients, settings, the catalog, the signing secret), as a
+    new Lambda environment starts without it: its first calls are made again, and counted."""
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] not in CODE_PACKAGES:
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
 class Account:
     """moto with the template's table, SES identity and signing secret, the functions and their triggers."""
 
@@ -535,6 +552,8 @@ class Account:
         if cold is None:
             cold = last is None or now - last > WARM_FOR
         scale = VCPU_MB / function.memory_mb
+        if cold:
+            fresh_environment()
         meter.aws_cpu, meter.latency_ms = 0.0, 0.0
         with captured_output() as printed:
             started = time.process_time()
@@ -922,6 +941,7 @@ def load_handbook_data() -> Any:
     spec = importlib.util.spec_from_file_location("handbook_data", HANDBOOK_DATA)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
