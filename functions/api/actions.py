@@ -1,14 +1,14 @@
 """Signed-link routes. GET shows a confirmation page and changes nothing (mail scanners prefetch
 links); POST performs the action once."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.http import html_response, read_body
 from api.routes import logger, store
-from lobby import actions, links
+from lobby import actions, clock, links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
 from lobby.requests import ServiceRequest
@@ -58,7 +58,7 @@ def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
 
 @router.get("/api/actions/<token>", include_in_schema=False)
 def show_action(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         opened = actions.open_link(store(), _secret(), token, now)
     except LINK_ERRORS as error:
@@ -88,7 +88,7 @@ def _illegal(request: ServiceRequest, action: str) -> Response:
 
 @router.post("/api/actions/<token>", include_in_schema=False)
 def confirm_action(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     catalog = load_catalog()
     lang = catalog.property.staff_language
     inputs = {
@@ -133,7 +133,7 @@ def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str
 
 def _link_action(token: str) -> str | None:
     try:
-        return links.verify(_secret(), token, datetime.now(UTC)).action
+        return links.verify(_secret(), token, clock.now()).action
     except (links.LinkInvalid, links.LinkExpired):
         return None
 
@@ -162,7 +162,7 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
 
 @router.get("/api/rate/<token>", include_in_schema=False)
 def show_rating(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         opened = actions.open_link(store(), _secret(), token, now)
     except LINK_ERRORS as error:
@@ -176,7 +176,7 @@ def show_rating(token: str):  # no return annotation: Powertools would read it a
 
 @router.post("/api/rate/<token>", include_in_schema=False)
 def submit_rating(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     catalog = load_catalog()
     inputs = {
         key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
