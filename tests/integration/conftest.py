@@ -27,6 +27,7 @@ OFFICE_EMAILS = {
     "security": "security@harbour-view.example",
     "environment": "environment@harbour-view.example",
     "management": "director@harbour-view.example",
+    "general-manager": "gm-office@harbour-view.example",
     "quality": "quality@harbour-view.example",
 }
 REGION = "ap-southeast-1"

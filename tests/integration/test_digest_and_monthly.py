@@ -68,7 +68,8 @@ def submit(kind: str, at: datetime, **values: str) -> str:
             **data,
         }
     elif kind == "complaint":
-        data = {"category": "service", "description": f"服务不到位 {at.isoformat()}", **data}
+        # An equipment complaint: 3 days (a service-quality one is due the same day)
+        data = {"category": "equipment", "description": f"设施不到位 {at.isoformat()}", **data}
     elif kind == "suggestion":
         data = {"description": f"建议增加照明 {at.isoformat()}", **data}
     elif kind == "paid-service":
