@@ -6,13 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from lobby import links, texts
+from lobby import links
 from lobby.catalog import Catalog
-from lobby.lifecycle import Change, MissingInput, apply
+from lobby.fields import Invalid, clean_staff_input
+from lobby.lifecycle import Change, MissingInput, apply, clean_inputs
+from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
-
-RATING_SCALES = ("quality", "effect", "attitude")
+from views.messages import translate
 
 
 class LinkUsed(ValueError):
@@ -20,7 +21,13 @@ class LinkUsed(ValueError):
 
 
 class RatingIncomplete(ValueError):
-    """A follow-up question was left unanswered."""
+    """A follow-up question was left unanswered, or an answer was refused (``code``, ``n``: as MissingInput)."""
+
+    def __init__(self, field: str, code: str = "required", n: int | None = None) -> None:
+        super().__init__(f"{field} is required" if code == "required" else f"{field}: {code}")
+        self.field = field
+        self.code = code
+        self.n = n
 
 
 class LinkUnknown(ValueError):
@@ -60,14 +67,17 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     rating: dict[str, Any] = {}
     for scale in RATING_SCALES:
         value = inputs.get(scale, "")
-        if value not in {"1", "2", "3", "4", "5"}:
+        if value not in {str(score) for score in range(RATING_LOWEST, RATING_HIGHEST + 1)}:
             raise RatingIncomplete(scale)
         rating[scale] = int(value)
     satisfied = inputs.get("satisfied", "")
     if satisfied not in {"yes", "no"}:
         raise RatingIncomplete("satisfied")
     rating["satisfied"] = satisfied == "yes"
-    comments = " ".join(inputs.get("comments", "").split())[:1000]
+    comments = clean_staff_input("comments", inputs.get("comments", ""))
+    if isinstance(comments, Invalid):
+        raise RatingIncomplete("comments", comments.code, comments.n)
+    comments = " ".join(comments.split())
     if comments:
         rating["comments"] = comments
     return rating
@@ -88,7 +98,7 @@ def rate(
     action = opened.link.action
     if action not in FOLLOW_UP_ACTIONS:
         raise links.LinkInvalid("not a follow-up link")
-    actor = "resident" if action == "rate" else inputs.get("actor", "").strip()
+    actor = "resident" if action == "rate" else clean_inputs({"actor": inputs.get("actor", "")})["actor"]
     if not actor:
         raise MissingInput("actor")
     rating = parse_rating(inputs)
@@ -97,7 +107,7 @@ def rate(
         change = apply(catalog, request, "close", {"actor": actor}, now)
         event = replace(change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True})
     else:
-        note = rating.get("comments") or texts.text("unsatisfied_default", request.lang)
+        note = rating.get("comments") or translate(request.lang, "rating.unsatisfied_default")
         change = apply(catalog, request, "reopen", {"actor": actor, "note": note}, now)
         event = replace(change.event, data={**change.event.data, "satisfied": False, "via": action})
     store.save_change(opened.request, change.request, event, once=opened.link.nonce)

@@ -42,30 +42,34 @@ TABLE = "local-stack-test"
 NOTIFY_PATTERN = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}}}}
 
 
-def _stream_record(event_name: str, sort_key: str) -> dict[str, Any]:
-    return {"eventName": event_name, "dynamodb": {"Keys": {"PK": {"S": "P#x#R#1"}, "SK": {"S": sort_key}}}}
+def _stream_record(event_name: str, sort_key: str, history_event: str | None = None) -> dict[str, Any]:
+    keys = {"PK": {"S": "P#x#R#1"}, "SK": {"S": sort_key}}
+    image = {**keys, **({"event": {"S": history_event}} if history_event else {})}
+    return {"eventName": event_name, "dynamodb": {"Keys": keys, "NewImage": image}}
 
 
 # ---------------------------------------------------------------- filters
 
 
 @pytest.mark.parametrize(
-    ("event_name", "sort_key", "delivered"),
+    ("event_name", "sort_key", "history_event", "delivered"),
     [
-        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", True),
-        ("MODIFY", "EVENT#2026-11-22T01:30:00Z#1", False),
-        ("REMOVE", "EVENT#2026-11-22T01:30:00Z#1", False),
-        ("INSERT", "MAIL#EVENT#2026-11-22T01:30:00Z#1#office", False),
-        ("INSERT", "REQUEST", False),
+        ("INSERT", "OUTBOX#EVENT#2026-11-22T01:30:00Z#1#office", None, True),
+        ("MODIFY", "OUTBOX#EVENT#2026-11-22T01:30:00Z#1#office", None, False),  # a claim or a mark
+        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", "close", True),  # starts the retention period
+        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", "submitted", False),  # its messages have their items
+        ("MODIFY", "EVENT#2026-11-22T01:30:00Z#1", "close", False),
+        ("REMOVE", "EVENT#2026-11-22T01:30:00Z#1", "close", False),
+        ("INSERT", "REQUEST", None, False),
     ],
 )
-def test_notify_filter_passes_only_inserted_history_events(
-    event_name: str, sort_key: str, delivered: bool
+def test_the_sender_filter_passes_only_new_outbox_items_and_closing_events(
+    event_name: str, sort_key: str, history_event: str | None, delivered: bool
 ) -> None:
     template = cfn.load_template()
     subscriptions = stream_subscriptions(template_functions(template, REPO, REGION))
     notify = next(s for s in subscriptions if s.function.logical_id == "NotifyFunction")
-    assert notify.accepts(_stream_record(event_name, sort_key)) is delivered
+    assert notify.accepts(_stream_record(event_name, sort_key, history_event)) is delivered
 
 
 def test_filter_needs_the_key_it_names() -> None:
@@ -570,6 +574,34 @@ def test_schedule_can_be_named_by_its_function(stack: Stack) -> None:
     assert parse_time(answer.json()["time"]) > datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def test_the_local_clock_moves_the_schedules_and_returns_to_the_real_time(stack: Stack) -> None:
+    try:
+        moved = stack.post_json("/_local/clock", {"time": "2026-11-27T20:00:00+08:00"})
+        assert moved.status == 200, moved.text
+        assert moved.json()["set"] is True
+        assert abs(parse_time(moved.json()["time"]) - datetime(2026, 11, 27, 12, tzinfo=UTC)) < timedelta(
+            seconds=5
+        )
+        # A schedule run without a time runs at the stack's time, as the schedule clock does.
+        ran = stack.post_json("/_local/schedules/Tick").json()
+        assert abs(parse_time(ran["time"]) - datetime(2026, 11, 27, 12, tzinfo=UTC)) < timedelta(minutes=1)
+        assert parse_time(ran["result"]["event"]["time"]) == parse_time(ran["time"]).replace(microsecond=0)
+        shown = stack.get("/_local/clock").json()
+        assert shown["set"] is True and shown["time"].startswith("2026-11-27T12:0")
+    finally:
+        real = stack.post_json("/_local/clock", {"time": None})
+    assert real.status == 200 and real.json()["set"] is False
+    assert abs(parse_time(real.json()["time"]) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("body", [{}, {"time": "tomorrow"}, {"when": "2026-11-27T20:00:00+08:00"}, [1]])
+def test_a_bad_clock_setting_is_400_and_changes_nothing(stack: Stack, body: Any) -> None:
+    answer = stack.post_json("/_local/clock", body)
+    assert answer.status == 400
+    assert "time" in answer.json()["message"]
+    assert stack.get("/_local/clock").json()["set"] is False
+
+
 def test_unknown_schedule_is_404_and_a_bad_time_is_400(stack: Stack) -> None:
     unknown = stack.post_json("/_local/schedules/NoSuchSchedule")
     assert unknown.status == 404
@@ -594,7 +626,8 @@ def test_outbox_json_and_page(stack: Stack) -> None:
             },
         )
     mail = stack.wait_for_mail(_subject_is("outbox probe"))
-    assert set(mail) == {"to", "from", "subject", "text", "html", "sent_at"}
+    assert set(mail) == {"channel", "to", "from", "subject", "text", "html", "sent_at"}
+    assert mail["channel"] == "email"
     assert mail["to"] == ["engineering@lobby.local"]
     assert mail["from"] == "desk@lobby.local"
     assert (mail["text"], mail["html"]) == (

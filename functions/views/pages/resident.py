@@ -1,0 +1,109 @@
+"""The API's own HTML pages, for residents whose browser posts the form without JavaScript."""
+
+from __future__ import annotations
+
+from html import escape
+
+from lobby.catalog import Catalog, Kind
+from lobby.formhtml import render_form, render_page, render_status_form
+from lobby.requests import Event, ServiceRequest
+from lobby.validation import SubmissionInvalid
+from views import receipt
+from views.messages import translate
+from views.wording import event_text, local_time, status_text
+
+
+def page_url(kind: Kind, lang: str) -> str:
+    return f"/en/{kind.page}/" if lang == "en" else f"/{kind.page}/"
+
+
+def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool) -> str:
+    title = receipt.received_title(catalog, request, lang)
+    steps = "".join(f"<li>{escape(step)}</li>" for step in receipt.next_steps(catalog, request, lang))
+    notice = (
+        f'<p class="lobby-notice">{escape(translate(lang, "receipt.duplicate"))}</p>' if duplicate else ""
+    )
+    due = local_time(catalog, request.promised_due, lang)
+    due_row = f"<p>{escape(translate(lang, 'page.due'))}: <strong>{escape(due)}</strong></p>" if due else ""
+    body = f"""
+<div class="lobby-receipt" role="status">
+  <h1>{escape(title)}</h1>
+  <p>{escape(translate(lang, "receipt.reference_is"))}</p>
+  <p class="lobby-reference"><strong>{escape(request.reference)}</strong></p>
+  {due_row}
+</div>
+{notice}
+<h2>{escape(translate(lang, "page.what_next"))}</h2>
+<ul>{steps}</ul>
+<p>{escape(translate(lang, "receipt.keep_reference"))}</p>
+<p><a href="{escape(receipt.status_path(lang, request.reference))}">{escape(translate(lang, "status_page.link"))}</a></p>
+"""
+    return render_page(lang, title, body)
+
+
+def form_errors_page(
+    catalog: Catalog, kind: Kind, invalid: SubmissionInvalid, values: dict[str, object]
+) -> str:
+    lang = invalid.lang
+    kept = {name: value for name, value in values.items() if isinstance(value, str)}
+    form = render_form(catalog, kind.id, lang, values=kept, errors=invalid.errors)
+    body = f"""
+<h1>{escape(kind.name(lang))}</h1>
+<p>{escape(translate(lang, "page.fix"))}</p>
+{form}
+<p><a href="{escape(page_url(kind, lang))}">{escape(translate(lang, "page.back"))}</a></p>
+"""
+    return render_page(lang, kind.name(lang), body)
+
+
+def problem_page(lang: str, message: str, back: str | None = None) -> str:
+    home = "/en/" if lang == "en" else "/"
+    link = back or home
+    body = f"""
+<h1>{escape(translate(lang, "page.problem_title"))}</h1>
+<p>{escape(message)}</p>
+<p><a href="{escape(link)}">{escape(translate(lang, "page.back"))}</a></p>
+"""
+    return render_page(lang, translate(lang, "page.problem_title"), body)
+
+
+def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event], lang: str) -> str:
+    kind = catalog.kinds[request.kind]
+    rows = [
+        (translate(lang, "page.kind"), kind.name(lang)),
+        (translate(lang, "page.status"), status_text(request.status, lang)),
+        (translate(lang, "page.received"), local_time(catalog, request.received_at, lang)),
+    ]
+    due = local_time(catalog, request.promised_due, lang)
+    if due:
+        rows.append((translate(lang, "page.due"), due))
+    rows.append((translate(lang, "page.owner"), owner_name(catalog, request, lang)))
+    table = "".join(f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    timeline = "".join(
+        f"<li><time datetime='{escape(event.at.isoformat())}'>"
+        f"{escape(local_time(catalog, event.at, lang))}</time> {escape(event_text(event, lang, catalog))}</li>"
+        for event in history
+        if event.public
+    )
+    title = f"{translate(lang, 'page.status_title')} {request.reference}"
+    body = f"""
+<h1>{escape(title)}</h1>
+<table class="lobby-status">{table}</table>
+<h2>{escape(translate(lang, "page.history"))}</h2>
+<ol class="lobby-timeline">{timeline}</ol>
+"""
+    return render_page(lang, title, body)
+
+
+def status_not_found_page(lang: str) -> str:
+    body = f"""
+<h1>{escape(translate(lang, "page.not_found_title"))}</h1>
+<p>{escape(receipt.not_found(lang))}</p>
+{render_status_form(lang)}
+"""
+    return render_page(lang, translate(lang, "page.not_found_title"), body)
+
+
+def owner_name(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    office = catalog.offices[request.office].name(lang)
+    return f"{request.owner} ({office})" if request.owner else office
