@@ -8,7 +8,7 @@ STACK ?= lobby
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dev test test-fast lint format bench site build deploy publish clean chromium
+.PHONY: dev test test-fast lint format bench site build deploy publish clean chromium node
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(BIN)/.installed: requirements.lock
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The CloudFront function's JavaScript is tested under Node.js.
+node:
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+
 site_build/index.html: $(BIN)/.installed mkdocs.yml infra/catalog.yaml $(shell find site -type f 2>/dev/null) $(wildcard functions/lobby/*.py)
 	$(BIN)/mkdocs build --strict --quiet --site-dir site_build
 
@@ -28,11 +32,11 @@ site: site_build/index.html
 dev: $(BIN)/.installed
 	PORT=$(PORT) $(BIN)/python infra/local_stack.py
 
-test: $(BIN)/.installed chromium
+test: $(BIN)/.installed chromium node
 	cd functions && ../$(BIN)/python -m lobby.catalog
 	$(BIN)/python -m pytest -n 2 --timeout=300 $(PYTEST_ARGS)
 
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed node
 	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed

@@ -56,7 +56,15 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "We are busy and your request was not saved. Please try again in a minute; "
         "if it is urgent, call the 24-hour line.",
     },
-    "invalid_query": {"zh": "请求参数有误。", "en": "The request has invalid parameters."},
+    "unavailable": {
+        "zh": "系统暂时出现故障，本次操作没有保存任何内容。请稍后再试；如情况紧急，请拨打 24 小时服务电话。",
+        "en": "Something went wrong on our side and nothing was changed. Please try again in a minute; "
+        "if it is urgent, call the 24-hour line.",
+    },
+    "method_not_allowed": {
+        "zh": "这个地址不接受这种请求方式。",
+        "en": "This address does not accept that kind of request.",
+    },
 }
 
 
@@ -123,13 +131,7 @@ def read_body(event: Any) -> Incoming:
     except UnicodeDecodeError:
         raise HttpProblem(400, "malformed") from None
     if content_type == JSON:
-        try:
-            data = json.loads(text) if text.strip() else {}
-        except (json.JSONDecodeError, RecursionError):
-            raise HttpProblem(400, "malformed") from None
-        if not isinstance(data, dict):
-            raise HttpProblem(400, "not_object")
-        return Incoming(data=data, wants_html=False)
+        return Incoming(data=_json_object(text), wants_html=False)
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (UnicodeDecodeError, ValueError):
@@ -138,6 +140,35 @@ def read_body(event: Any) -> Incoming:
     if len(names) != len(set(names)):
         raise HttpProblem(400, "repeated")
     return Incoming(data=dict(pairs), wants_html=True)
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    if len(names) != len(set(names)):
+        raise _RepeatedKey
+    return dict(pairs)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object with each key once, numbers of sane size and text that is real Unicode."""
+    try:
+        # ValueError covers integers past Python's digit limit; RecursionError deep nesting.
+        data = json.loads(text, object_pairs_hook=_unique_keys) if text.strip() else {}
+    except _RepeatedKey:
+        raise HttpProblem(400, "repeated") from None
+    except (ValueError, RecursionError):
+        raise HttpProblem(400, "malformed") from None
+    if not isinstance(data, dict):
+        raise HttpProblem(400, "not_object")
+    try:  # "\ud800" escapes decode to lone surrogates, which no answer or table can hold
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise HttpProblem(400, "malformed") from None
+    return data
 
 
 def json_response(status: int, payload: dict[str, Any]) -> Response:

@@ -108,7 +108,10 @@ def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[s
     """The body of one kind. In JSON an optional field (and the honeypot) may also be null: "not given"."""
     properties = {form_field.id: field_schema(catalog, form_field) for form_field in kind.fields}
     properties[CONSENT_FIELD] = {"type": "string", "enum": ["yes"], "description": "privacy consent"}
-    properties[HONEYPOT_FIELD] = {"type": "string", "maxLength": 0, "description": "leave empty"}
+    properties[HONEYPOT_FIELD] = {
+        "type": "string",
+        "description": "hidden from people; a request that fills it is answered but never stored",
+    }
     properties[LANG_FIELD] = {"type": "string", "enum": ["zh", "en"]}
     required = [form_field.id for form_field in kind.fields if form_field.required] + [CONSENT_FIELD]
     if json_body:
@@ -206,22 +209,6 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                         "404": with_html(_json(_PROBLEM, "No request with that reference and contact")),
                         "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
                         "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
-                    },
-                }
-            },
-            "/api/requests/{reference}": {
-                "get": {
-                    "operationId": "getStatus",
-                    "summary": "The public status (same answer as for an unknown reference unless contact matches)",
-                    "parameters": [
-                        {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "contact", "in": "query", "schema": {"type": "string", "maxLength": 120}},
-                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["zh", "en"]}},
-                    ],
-                    "responses": {
-                        "200": _json({"$ref": "#/components/schemas/Status"}, "Found"),
-                        "404": _json(_PROBLEM, "No request with that reference and contact"),
-                        "422": _json(_FIELD_ERRORS, "Invalid query"),
                     },
                 }
             },
