@@ -10,10 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: dev test test-fast lint format bench site build deploy publish clean chromium node
 
-$(BIN)/.installed: requirements.lock
+$(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --editable .
 	touch $@
 
 chromium:
@@ -30,7 +31,7 @@ site: site_build/index.html
 
 # The stack builds the site itself (when stale), then serves it with the API and local tools.
 dev: $(BIN)/.installed
-	PORT=$(PORT) $(BIN)/python infra/local_stack.py
+	PORT=$(PORT) $(BIN)/python -m devstack
 
 test: $(BIN)/.installed chromium node
 	cd functions && ../$(BIN)/python -m lobby.catalog

@@ -245,14 +245,15 @@ def cold_paths(event_item: dict[str, Any]) -> list[ColdPath]:
     from datetime import UTC, datetime, timedelta
 
     import cfn
-    import localstack_lambda
 
+    from devstack.functions import template_functions
+    from devstack.scheduler import scheduler_event, schedules
     from lobby.catalog import load_catalog
     from lobby.deadlines import next_office_open
 
     template = cfn.load_template()
-    functions = localstack_lambda.template_functions(template, le.REPO, le.REGION)
-    found = {schedule.function.logical_id: schedule for schedule in localstack_lambda.schedules(functions)}
+    functions = template_functions(template, le.REPO, le.REGION)
+    found = {schedule.function.logical_id: schedule for schedule in schedules(functions)}
     paths = []
     for logical_id, function in functions.items():
         if not function.code_dir.resolve().is_relative_to(le.FUNCTIONS):
@@ -268,7 +269,7 @@ def cold_paths(event_item: dict[str, Any]) -> list[ColdPath]:
         elif logical_id in found:
             # A working day and office hours: a run on a day off may skip its work (the digest does).
             at = next_office_open(datetime.now(UTC) + timedelta(days=1), load_catalog().property)
-            event = localstack_lambda.scheduler_event(found[logical_id], at)
+            event = scheduler_event(found[logical_id], at)
         paths.append(
             ColdPath(logical_id, function.handler, policy_clients(template, properties), event, expect)
         )

@@ -9,7 +9,6 @@ import base64
 import contextlib
 import json
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +16,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 FUNCTIONS = REPO / "functions"
-INFRA = REPO / "infra"
-for _root in (FUNCTIONS, INFRA):
-    if str(_root) not in sys.path:
-        sys.path.insert(0, str(_root))
 
 REGION = "ap-southeast-1"
 TABLE = "lobby-bench"

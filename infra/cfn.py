@@ -38,16 +38,16 @@ def _construct(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Tag:
     return Tag(suffix, value)
 
 
-CfnLoader.add_multi_constructor("!", _construct)  # type: ignore[no-untyped-call]
+CfnLoader.add_multi_constructor("!", _construct)
 
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=CfnLoader)  # type: ignore[no-any-return]  # noqa: S506 - safe loader
+        return yaml.load(handle, Loader=CfnLoader)  # noqa: S506 - safe loader
 
 
 def resource(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
-    return template["Resources"][logical_id]  # type: ignore[no-any-return]
+    return template["Resources"][logical_id]
 
 
 def _plain(value: Any) -> Any:

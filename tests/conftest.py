@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+# The code under test is this checkout's, in this process and in those the tests start (the local
+# stack, site builds), even when the virtual environment has another checkout installed
+# (`pip install -e` from a sibling clone sharing the venv): its source roots come first.
+REPO = Path(__file__).resolve().parents[1]
+SOURCE_ROOTS = [str(REPO / "functions"), str(REPO / "infra")]
+sys.path[:0] = [root for root in SOURCE_ROOTS if root not in sys.path]
+os.environ["PYTHONPATH"] = os.pathsep.join([*SOURCE_ROOTS, *filter(None, [os.environ.get("PYTHONPATH")])])
 
 # Fails the run if any log line carries a phone number, e-mail address or text a resident typed.
 pytest_plugins = ["tests.pii_guard"]

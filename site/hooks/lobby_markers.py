@@ -43,31 +43,22 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
+# MkDocs loads a hook with its directory on the path: the other hooks import as top-level modules.
+import handbook_data
+import system_facts
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-_FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-if str(_FUNCTIONS) not in sys.path:
-    sys.path.insert(0, str(_FUNCTIONS))
-
-_HOOKS = Path(__file__).resolve().parent
-if str(_HOOKS) not in sys.path:
-    sys.path.insert(0, str(_HOOKS))
-
-import handbook_data  # noqa: E402
-import system_facts  # noqa: E402
-import yaml  # noqa: E402
-
-from lobby import formhtml  # noqa: E402
-from lobby.catalog import (  # noqa: E402
+from lobby import formhtml
+from lobby.catalog import (
     PACKAGED_JSON,
     SOURCE_YAML,
     Catalog,

@@ -11,22 +11,18 @@ at the next build; when one disappears, the build fails and says which.
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
+
+import cfn
 
 from lobby import formhtml
 from lobby.catalog import Catalog
 from lobby.wording import status_text
 
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO / "infra") not in sys.path:
-    sys.path.insert(0, str(REPO / "infra"))
-
-# Imported now: MkDocs puts sys.path back as it was once the hook is loaded.
-import cfn  # noqa: E402
 
 
 def _e(value: object) -> str:

@@ -1,4 +1,4 @@
-"""Start the local stack (infra/local_stack.py) as a subprocess for tests, and talk to it.
+"""Start the local stack (python -m devstack) as a subprocess for tests, and talk to it.
 
 Shared by tests/e2e (the browser tests) and tests/integration/test_local_stack.py.
 Import it as ``tests.e2e.stack`` (the repository root is on pytest's path).
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-LOCAL_STACK = REPO / "infra" / "local_stack.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROBE_TEMPLATE = FIXTURES / "probe_template.yaml"
 
@@ -184,7 +183,7 @@ def running_stack(
     """Run the stack on ``port`` (a free one by default) serving an already built ``site_dir``."""
     port = port or free_port()
     site = site_dir or built_site()
-    arguments = [str(LOCAL_STACK), "--port", str(port), "--site-dir", str(site), "--no-build"]
+    arguments = ["-m", "devstack", "--port", str(port), "--site-dir", str(site), "--no-build"]
     arguments += ["--no-schedule-clock", *(["--template", str(template)] if template else []), *extra_args]
     log_dir = Path(tempfile.mkdtemp(prefix="lobby-stack-"))
     log_path = log_dir / "console.log"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-import localstack_lambda
-
+from devstack.stream import matches
 from tests.integration.conftest import Aws, LambdaContext
 
 
@@ -20,7 +19,7 @@ def history_records(aws: Aws) -> list[dict[str, Any]]:
     patterns = [json.loads(item["Pattern"]) for item in stream["FilterCriteria"]["Filters"]]
     aws._shard_iterators.clear()
     records = aws.stream_records()
-    return [record for record in records if any(localstack_lambda.matches(p, record) for p in patterns)]
+    return [record for record in records if any(matches(p, record) for p in patterns)]
 
 
 def deliver(records: list[dict[str, Any]]) -> list[str]:

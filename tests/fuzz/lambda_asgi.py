@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from localstack_web import lifespan
+from devstack.web import lifespan
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]

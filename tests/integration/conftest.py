@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 import boto3
 import cfn
-import localstack_lambda
 import pytest
 from moto import mock_aws
 
+from devstack.stream import lambda_record, matches
 from tests.conftest import reset_caches
 
 TABLE = "lobby-test"
@@ -77,7 +77,7 @@ class Aws:
             )
             response = self.streams.get_records(ShardIterator=iterator)
             self._shard_iterators[shard_id] = response["NextShardIterator"]
-            records.extend(localstack_lambda.lambda_record(raw, REGION, arn) for raw in response["Records"])
+            records.extend(lambda_record(raw, REGION, arn) for raw in response["Records"])
         return records
 
     def notify_batch(self) -> dict[str, Any]:
@@ -87,7 +87,7 @@ class Aws:
         props = self.template["Resources"]["NotifyFunction"]["Properties"]
         stream = next(e for e in props["Events"].values() if e["Type"] == "DynamoDB")["Properties"]
         patterns = [json.loads(f["Pattern"]) for f in stream["FilterCriteria"]["Filters"]]
-        records = [r for r in self.stream_records() if any(localstack_lambda.matches(p, r) for p in patterns)]
+        records = [r for r in self.stream_records() if any(matches(p, r) for p in patterns)]
         if not records:
             return {"batchItemFailures": [], "delivered": 0}
         result = lambda_handler({"Records": records}, LambdaContext())

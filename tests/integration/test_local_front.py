@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from localstack_web import StaticSite
 
+from devstack.web import StaticSite
 from tests.integration.conftest import Aws
 
 

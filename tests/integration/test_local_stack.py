@@ -2,7 +2,7 @@
 
 The in-process tests drive the stream poller against moto directly, one poll at
 a time, so batching and retries are checked without waiting on a clock. The
-subprocess tests start infra/local_stack.py with a probe template
+subprocess tests start the stack (python -m devstack) with a probe template
 (tests/e2e/fixtures/probe_template.yaml) whose functions e-mail what they get,
 and read the results from /_local/outbox.json as a developer would.
 """
@@ -20,27 +20,21 @@ from typing import Any
 import boto3
 import cfn
 import pytest
-from localstack_aws import Outbox
-from localstack_lambda import (
-    Cron,
+from moto import mock_aws
+
+from devstack.functions import LocalFunction, template_functions
+from devstack.scheduler import Cron, Schedule, parse_time, rate_interval, scheduler_event, schedules
+from devstack.ses import Outbox
+from devstack.stream import (
     FailureDestination,
-    LocalFunction,
     PatternError,
-    Schedule,
     StreamPoller,
     StreamSubscription,
     check_pattern,
     first_failed_index,
     matches,
-    parse_time,
-    rate_interval,
-    scheduler_event,
-    schedules,
     stream_subscriptions,
-    template_functions,
 )
-from moto import mock_aws
-
 from tests.e2e.stack import PROBE_TEMPLATE, REPO, Stack, StackFailed, built_site, running_stack, wait_until
 
 REGION = "ap-southeast-1"
@@ -88,9 +82,29 @@ def test_filter_operators() -> None:
     assert matches({"a": ["x", "y"]}, {"a": ["z", "y"]})
 
 
-def test_unsupported_filter_rule_is_refused_at_start() -> None:
-    with pytest.raises(PatternError, match="numeric"):
-        check_pattern({"dynamodb": {"NewImage": {"n": {"N": [{"numeric": [">", 1]}]}}}})
+def test_filters_speak_eventbridges_pattern_language() -> None:
+    image = {"dynamodb": {"NewImage": {"n": 5, "kind": "repair"}}}
+    assert matches({"dynamodb": {"NewImage": {"n": [{"numeric": [">", 1, "<=", 5]}]}}}, image)
+    assert not matches({"dynamodb": {"NewImage": {"n": [{"numeric": [">", 5]}]}}}, image)
+    either = {
+        "$or": [{"dynamodb": {"NewImage": {"n": [9]}}}, {"dynamodb": {"NewImage": {"kind": ["repair"]}}}]
+    }
+    assert matches(either, image)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "complaint"),
+    [
+        ({"eventName": [{"prefx": "INS"}]}, "unsupported rule"),  # a misspelt rule would match everything
+        ({"eventName": "INSERT"}, "must be an object or an array"),
+        ({"eventName": []}, "Empty arrays are not allowed"),
+        ('{"eventName": ', "not JSON"),
+        ('["INSERT"]', "must be an object"),
+    ],
+)
+def test_a_pattern_lambda_would_refuse_is_refused_at_start(pattern: object, complaint: str) -> None:
+    with pytest.raises(PatternError, match=complaint):
+        check_pattern(pattern)
 
 
 # ---------------------------------------------------------------- partial batch responses
@@ -614,6 +628,31 @@ def test_port_in_use_refuses_to_start() -> None:
         with pytest.raises(StackFailed, match=f"port {port} is in use"):  # noqa: SIM117
             with running_stack(port=port, template=PROBE_TEMPLATE):
                 pass
+
+
+def _port_left_by_a_crash() -> int:
+    """A port nothing listens on, whose last connection the server's side closed first.
+
+    That end of the connection lingers in TIME_WAIT for about a minute, as a crashed stack's do.
+    """
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = int(server.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()
+            client.recv(1)  # the server's FIN: the client closes second
+    return port
+
+
+def test_the_stack_starts_on_a_port_a_crashed_stack_left_behind() -> None:
+    port = _port_left_by_a_crash()
+    with socket.socket() as plain, pytest.raises(OSError):  # the state that refused `make dev` after a crash
+        plain.bind(("127.0.0.1", port))
+    with running_stack(port=port, template=PROBE_TEMPLATE) as own:
+        assert own.get("/_local/health").json()["status"] == "ok"
 
 
 def test_ctrl_c_stops_the_stack_cleanly() -> None:

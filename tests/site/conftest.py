@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,11 @@ import pytest
 from site_handbook import mkdocs_build
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
+
+# The build hooks import one another with their directory on the path, as MkDocs loads them.
+HOOKS = str(Path(__file__).resolve().parents[2] / "site" / "hooks")
+if HOOKS not in sys.path:
+    sys.path.insert(0, HOOKS)
 
 
 @pytest.fixture(scope="session")

@@ -8,20 +8,17 @@ the template say.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
+import handbook_data
 import pytest
+import system_facts
 import yaml
 from lobby_html import Element, parse
 from site_handbook import DOCS, LANGUAGES, REPO, all_slugs, article, load_page, page_path
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
 from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
-
-sys.path.insert(0, str(REPO / "site" / "hooks"))
-import handbook_data
-import system_facts
 
 CATALOG = load_catalog(SOURCE_YAML)
 AUDIENCES = {"住户指南": "Residents", "员工手册": "Staff", "系统管理": "Administrators"}

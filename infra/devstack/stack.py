@@ -27,28 +27,23 @@ from typing import Any
 
 import uvicorn
 from cfn import load_template
-from localstack_aws import (
+
+from devstack.aws import (
     DEFAULT_ENVIRONMENT,
     REPO,
     EmbeddedAws,
     LocalSettings,
-    Outbox,
     StackError,
     check_office_emails,
     configure_process,
     load_settings,
     provision,
 )
-from localstack_lambda import (
-    FailureDestination,
-    ScheduleClock,
-    StreamPoller,
-    describe_failure,
-    schedules,
-    stream_subscriptions,
-    template_functions,
-)
-from localstack_web import AsgiApp, Dispatcher, LocalTools, StaticSite
+from devstack.functions import describe_failure, template_functions
+from devstack.scheduler import ScheduleClock, schedules
+from devstack.ses import Outbox
+from devstack.stream import FailureDestination, StreamPoller, stream_subscriptions
+from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite
 
 log = logging.getLogger("lobby.local")
 SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby")
@@ -106,7 +101,9 @@ class _Server(uvicorn.Server):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--site-dir", type=Path, default=REPO / "site_build")
     parser.add_argument("--no-build", action="store_true", help="serve --site-dir as it is")
@@ -121,12 +118,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def ensure_port_free(port: int) -> None:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            raise StackError(f"port {port} is in use; try: make dev PORT={port + 1}") from None
+def listening_socket(port: int) -> socket.socket:
+    """The stack's own socket on ``port``, bound before anything starts (the server listens on it).
+
+    With ``SO_REUSEADDR``, as servers set it: the connections of a stack that crashed linger in
+    TIME_WAIT for about a minute, and without it the port would look taken with nothing listening.
+    A socket that does listen there still refuses the bind.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise StackError(f"port {port} is in use; try: make dev PORT={port + 1}") from None
+    return sock
 
 
 def site_is_fresh(site_dir: Path) -> bool:
@@ -197,11 +203,11 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
     template_path = args.template.resolve()
     if not template_path.is_file():
         raise StackError(f"{template_path} not found")
-    ensure_port_free(args.port)
     template = load_template(template_path)
     settings = load_settings(args.environment, args.port, template)
     check_office_emails(settings)
 
+    listener = listening_socket(args.port)
     aws = EmbeddedAws()
     clock: ScheduleClock | None = None
     pollers: list[StreamPoller] = []
@@ -245,8 +251,9 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
         print_banner(args.port, endpoint, len(found), settings)
         server = _Server(config)
         shutdown.server = server  # from now on a signal asks the server to exit
-        server.run()
+        server.run(sockets=[listener])
     finally:
+        listener.close()
         if clock:
             clock.stop()
         for poller in pollers:
@@ -275,7 +282,3 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, original)
     print("Stopped.", flush=True)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,40 +1,28 @@
-"""The embedded AWS of the local stack: moto's server, the process environment, provisioning, the outbox.
+"""The embedded AWS: moto's server, the functions' environment, the table, sender and secret.
 
 Everything runs in this process. moto's server listens on a loopback port and
 boto3 is pointed at it through ``AWS_ENDPOINT_URL``, so the functions talk to
 "AWS" exactly as they do when deployed. Because the server shares this
-process, the outbox can read what SES "sent" straight from moto's backend.
+process, :mod:`devstack.ses` can read what SES "sent" straight from moto's backend.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import logging
 import os
-import re
 import secrets
-import sys
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import getaddresses
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 import boto3
 import yaml
 from cfn import Tag, create_table
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
-from moto.ses.models import ses_backends
-from moto.sesv2.responses import SESV2Response
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO / "functions"
 CATALOG_YAML = REPO / "infra" / "catalog.yaml"
 DEFAULT_ENVIRONMENT = REPO / "infra" / "environments" / "local.yaml"
@@ -173,8 +161,6 @@ def configure_process(settings: LocalSettings, endpoint: str, template: dict[str
             "SIGNING_SECRET_PARAMETER": settings.signing_secret_parameter,
         }
     )
-    if str(FUNCTIONS_DIR) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS_DIR))
 
 
 def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
@@ -194,116 +180,3 @@ def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-# ---------------------------------------------------------------------------
-# The outbox: what SES "sent".
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _SendDetails:
-    sent_at: str
-    text: str | None
-    has_html: bool
-
-
-class Outbox:
-    """Every e-mail moto's SES accepted, as ``{to, from, subject, text, html, sent_at}``.
-
-    moto keeps a simple message's HTML body only (the text part is dropped) and
-    no send time, so a thin wrapper around its SES v2 ``SendEmail`` notes both,
-    keyed by message id. Messages moto stored some other way still appear: their
-    time is when the outbox first saw them and their text is the HTML stripped.
-    """
-
-    def __init__(self, region: str) -> None:
-        self._region = region
-        self._details: dict[str, _SendDetails] = {}
-        self._first_seen: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def install(self) -> Callable[[], None]:
-        """Start noting sends; return the function that stops it."""
-        original = SESV2Response.send_email
-        outbox = self
-
-        def send_email(response: SESV2Response) -> str:
-            result: str = original(response)
-            outbox._note(response.body, result)
-            return result
-
-        def uninstall() -> None:
-            SESV2Response.send_email = original  # type: ignore[method-assign]
-
-        SESV2Response.send_email = send_email  # type: ignore[method-assign,assignment]
-        return uninstall
-
-    def _note(self, request_body: Any, result: str) -> None:
-        try:
-            message_id = json.loads(result)["MessageId"]
-            simple = json.loads(request_body).get("Content", {}).get("Simple") or {}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return  # the message still shows, with the fallbacks described above
-        body = simple.get("Body") or {}
-        details = _SendDetails(
-            sent_at=utc_now_iso(), text=(body.get("Text") or {}).get("Data"), has_html="Html" in body
-        )
-        with self._lock:
-            self._details[message_id] = details
-
-    def _backend_messages(self) -> list[Any]:
-        return list(ses_backends[DEFAULT_ACCOUNT_ID][self._region].sent_messages)
-
-    def messages(self) -> list[dict[str, Any]]:
-        """Sent messages, oldest first."""
-        found = []
-        for message in self._backend_messages():
-            with self._lock:
-                details = self._details.get(message.id)
-                first_seen = self._first_seen.setdefault(message.id, utc_now_iso())
-            if hasattr(message, "raw_data"):
-                entry = _raw_entry(message.source, message.raw_data)
-            elif hasattr(message, "body"):
-                entry = _simple_entry(message, details)
-            else:
-                continue  # templated sends carry no rendered body
-            entry["sent_at"] = details.sent_at if details else first_seen
-            found.append(entry)
-        return found
-
-
-def _simple_entry(message: Any, details: _SendDetails | None) -> dict[str, Any]:
-    body = str(message.body)
-    has_html = details.has_html if details else bool(re.search(r"<[a-zA-Z][^>]*>", body))
-    if has_html:
-        html = body
-        text = details.text if details and details.text is not None else _strip_tags(body)
-    else:
-        html, text = "", body
-    return {
-        "to": list(message.destinations.get("ToAddresses", [])),
-        "from": message.source,
-        "subject": message.subject,
-        "text": text,
-        "html": html,
-    }
-
-
-def _raw_entry(source: str, raw: str) -> dict[str, Any]:
-    parsed = email.message_from_string(raw, policy=email.policy.default)
-    assert isinstance(parsed, EmailMessage)
-    text_part = parsed.get_body(("plain",))
-    html_part = parsed.get_body(("html",))
-    return {
-        "to": [address for _, address in getaddresses(parsed.get_all("To", []))],
-        "from": str(parsed.get("From") or source),
-        "subject": str(parsed.get("Subject", "")),
-        "text": text_part.get_content() if isinstance(text_part, EmailMessage) else "",
-        "html": html_part.get_content() if isinstance(html_part, EmailMessage) else "",
-    }
-
-
-def _strip_tags(html: str) -> str:
-    without_blocks = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html)
-    return unescape(re.sub(r"<[^>]+>", "", without_blocks)).strip()

@@ -13,20 +13,14 @@ import logging
 import mimetypes
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from localstack_aws import Outbox
-from localstack_lambda import (
-    FailureDestination,
-    Schedule,
-    describe_failure,
-    find_schedule,
-    parse_time,
-    run_schedule,
-)
+from devstack.functions import describe_failure
+from devstack.scheduler import Schedule, find_schedule, parse_time, run_schedule
+from devstack.ses import Outbox, outbox_page
+from devstack.stream import FailureDestination
 
 log = logging.getLogger("lobby.local")
 
@@ -246,40 +240,6 @@ class LocalTools:
                 "result": result,
             },
         )
-
-
-def outbox_page(messages: list[dict[str, Any]]) -> str:
-    """Every e-mail, newest first; each HTML body in a sandboxed frame so it cannot run anything."""
-    articles = []
-    for message in reversed(messages):
-        subject = escape(message["subject"])
-        html_frame = (
-            f'<iframe sandbox="" referrerpolicy="no-referrer" title="HTML body: {subject}" '
-            f'srcdoc="{escape(message["html"], quote=True)}"></iframe>'
-            if message["html"]
-            else "<p><em>No HTML part.</em></p>"
-        )
-        articles.append(
-            f"<article><h2>{subject}</h2><dl>"
-            f"<dt>From</dt><dd>{escape(message['from'])}</dd>"
-            f"<dt>To</dt><dd>{escape(', '.join(message['to']))}</dd>"
-            f"<dt>Sent</dt><dd><time>{escape(message['sent_at'])}</time></dd></dl>"
-            f"{html_frame}<details><summary>Text part</summary><pre>{escape(message['text'])}</pre>"
-            f"</details></article>"
-        )
-    count = len(messages)
-    summary = f"{count} e-mail{'s' if count != 1 else ''} sent since the stack started, newest first."
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Outbox · Lobby local stack</title><style>"
-        "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
-        "article{border-top:1px solid #ccc;padding:1rem 0}dl{display:grid;grid-template-columns:5rem 1fr;"
-        "margin:0}dt{font-weight:600}iframe{width:100%;height:24rem;border:1px solid #ccc}"
-        "pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}</style></head><body>"
-        f'<h1>Outbox</h1><p>{summary} <a href="/_local/outbox.json">JSON</a> · '
-        '<a href="/_local/outbox">Refresh</a></p>' + "".join(articles) + "</body></html>"
-    )
 
 
 class Dispatcher:
