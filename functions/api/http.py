@@ -61,6 +61,16 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "Something went wrong on our side and nothing was changed. Please try again in a minute; "
         "if it is urgent, call the 24-hour line.",
     },
+    "limit_client": {
+        "zh": "您在短时间内提交得太多了，这次没有保存。请稍后再试；如情况紧急，请拨打 24 小时服务电话。",
+        "en": "You have sent too many requests in a short time, and this one was not saved. Please try again "
+        "later; if it is urgent, call the 24-hour line.",
+    },
+    "limit_recipient": {
+        "zh": "这个电子邮箱今天已收到太多回执，这次没有保存。请明天再试，或直接致电客户服务中心。",
+        "en": "This e-mail address has had too many receipts today, and this request was not saved. Please "
+        "try again tomorrow, or call the service centre.",
+    },
     "method_not_allowed": {
         "zh": "这个地址不接受这种请求方式。",
         "en": "This address does not accept that kind of request.",
@@ -71,10 +81,14 @@ PROBLEMS: dict[str, dict[str, str]] = {
 class HttpProblem(Exception):
     """A client error with a localized message; nothing was stored."""
 
-    def __init__(self, status: int, key: str) -> None:
+    def __init__(
+        self, status: int, key: str, *, lang: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(key)
         self.status = status
         self.key = key
+        self.lang = lang  # the resident's language when known (a form's lang field), else the browser's
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -90,6 +104,18 @@ def header(headers: dict[str, str] | None, name: str) -> str:
         if key.lower() == name:
             return value or ""
     return ""
+
+
+def client_address(event: Any) -> str:
+    """The address the request came from. Behind CloudFront that is the last X-Forwarded-For entry
+    (CloudFront appends the viewer's own address to whatever the client sent); else the source."""
+    forwarded = [part.strip() for part in header(event.headers, "x-forwarded-for").split(",") if part.strip()]
+    if forwarded:
+        return forwarded[-1]
+    context = event.raw_event.get("requestContext") or {}
+    return str(
+        (context.get("http") or {}).get("sourceIp") or context.get("identity", {}).get("sourceIp") or ""
+    )
 
 
 def negotiate_lang(headers: dict[str, str] | None) -> str:

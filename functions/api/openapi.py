@@ -133,6 +133,86 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "type": ["string", "null"]}
 
 
+def _retry(response: dict[str, Any]) -> dict[str, Any]:
+    """A refusal that says when to try again."""
+    seconds = {"description": "Seconds to wait", "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+    return {**response, "headers": {"Retry-After": {**seconds, "required": True}}}
+
+
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "a signed link from an e-mail; any other value is answered 404",
+    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$", "maxLength": 1000},
+}
+_PAGE = {"text/html": {"schema": {"type": "string"}}}
+# What staff and residents send from the pages behind their links (api/action_pages.py).
+_LINK_FORM = {
+    "type": "object",
+    "properties": {
+        "actor": {"type": "string", "maxLength": 80},
+        "note": {"type": "string", "maxLength": 1000},
+        "visibility": {"type": "string", "enum": ["internal", "public"]},
+        "size": {"type": "string"},
+        "office": {"type": "string"},
+        "quality": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "effect": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "attitude": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "satisfied": {"type": "string", "enum": ["yes", "no"]},
+        "comments": {"type": "string", "maxLength": 1000},
+    },
+}
+
+
+def _page(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _PAGE}
+
+
+def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, Any]:
+    responses = {
+        "200": _page("The page: confirm, rate, or what was done"),
+        "404": _page("Not a genuine link for this route"),
+        "409": _page("The request's state does not allow it, or it changed meanwhile"),
+        "410": _page("The link expired or was used"),
+        "503": {**_retry(_page("Failing; nothing changed; try again"))},
+    }
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["signed-link"],
+        "parameters": [_TOKEN],
+        "responses": responses,
+    }
+    if post:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": _LINK_FORM}},
+        }
+        responses.update(
+            {
+                "400": _page("Unreadable body"),
+                "413": _page("Body over 16 KB"),
+                "415": _page("Not form-encoded"),
+                "422": _page("A question left unanswered: the form again"),
+            }
+        )
+    return operation
+
+
+def _link_paths() -> dict[str, Any]:
+    return {
+        "/api/actions/{token}": {
+            "get": _link_operation("showAction", "Staff: the confirmation page (changes nothing)", False),
+            "post": _link_operation("takeAction", "Staff: take the link's action, once", True),
+        },
+        "/api/rate/{token}": {
+            "get": _link_operation("showRating", "Resident: the rating questions", False),
+            "post": _link_operation("sendRating", "Resident: send the rating, once", True),
+        },
+    }
+
+
 def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
     return {
         "operationId": f"submit-{kind_id}",
@@ -153,7 +233,12 @@ def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
             "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
             "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
             "422": with_html(_json(_FIELD_ERRORS, "Fields in error, one message each")),
-            "503": with_html(_json(_PROBLEM, "Busy; nothing stored; try again")),
+            "429": with_html(
+                _retry(
+                    _json(_PROBLEM, "Too many requests from this client, or receipts to this address today")
+                )
+            ),
+            "503": with_html(_retry(_json(_PROBLEM, "Busy or failing; nothing stored; try again"))),
         },
     }
 
@@ -209,9 +294,11 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                         "404": with_html(_json(_PROBLEM, "No request with that reference and contact")),
                         "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
                         "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
+                        "503": with_html(_retry(_json(_PROBLEM, "Failing; try again"))),
                     },
                 }
             },
+            **_link_paths(),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -7,13 +7,23 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api import pages
-from api.http import HttpProblem, Incoming, html_response, json_response, negotiate_lang, read_body
+from api.http import (
+    HttpProblem,
+    Incoming,
+    client_address,
+    html_response,
+    json_response,
+    negotiate_lang,
+    read_body,
+)
 from api.shared import logger, now, store
-from lobby import texts
+from lobby import links, texts
 from lobby.catalog import Catalog, Kind, load_catalog
 from lobby.intake import receive
+from lobby.limits import LimitReached, Limits
 from lobby.references import is_reference
 from lobby.requests import Event, ServiceRequest, utc_iso
+from lobby.settings import get_settings
 from lobby.validation import CONTROL_FIELDS, LANG_FIELD, SubmissionInvalid, choose_lang
 from lobby.wording import status_text
 
@@ -69,7 +79,12 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     data = {LANG_FIELD: negotiate_lang(event.headers), **incoming.data}
     lang = choose_lang(data[LANG_FIELD])
     try:
-        receipt = receive(store(), catalog, kind_spec, data, now())
+        receipt = receive(store(), catalog, kind_spec, data, now(), limits(event))
+    except LimitReached as limit:
+        # Logged for the operators' alarm; the first refusal of a counter is recorded in the table
+        # (Store.mark_tripped) for the office's notice. Neither the address nor the client is logged.
+        logger.warning("limit reached", extra={"kind": kind, "limit": limit.which, "first": limit.first})
+        raise HttpProblem(429, f"limit_{limit.which}", lang=lang, retry_after=limit.retry_after) from None
     except SubmissionInvalid as invalid:
         logger.info("submission refused", extra={"kind": kind, **fields_in_error(kind_spec, invalid)})
         if incoming.wants_html:
@@ -86,6 +101,17 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     if incoming.wants_html:
         return html_response(status, pages.receipt_page(catalog, request, lang, duplicate))
     return json_response(status, receipt_json(catalog, request, lang, duplicate))
+
+
+def limits(event: Any) -> Limits:
+    settings = get_settings()
+    return Limits(
+        secret=links.keying_secret(settings.signing_secret_parameter),
+        client=client_address(event),
+        per_client=settings.submissions_per_client,
+        per_recipient=settings.receipts_per_recipient,
+        time_zone=load_catalog().property.time_zone,
+    )
 
 
 def fields_in_error(kind: Kind, invalid: SubmissionInvalid) -> dict[str, Any]:

@@ -27,18 +27,20 @@ FUNCTIONS = Path(__file__).resolve().parents[1]
 
 
 def problem_response(problem: HttpProblem, event: Any) -> Response:
-    lang = negotiate_lang(event.headers)
+    lang = problem.lang or negotiate_lang(event.headers)
     message = problem_message(problem.key, lang)
     if prefers_html(event.headers):
-        return html_response(problem.status, pages.problem_page(lang, message))
-    return json_response(problem.status, {"message": message})
+        response = html_response(problem.status, pages.problem_page(lang, message))
+    else:
+        response = json_response(problem.status, {"message": message})
+    if problem.retry_after is not None:
+        response.headers["Retry-After"] = str(problem.retry_after)
+    return response
 
 
 def try_again(key: str, event: Any) -> Response:
     """503 with Retry-After, in the resident's language: nothing was stored or changed."""
-    response = problem_response(HttpProblem(503, key), event)
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return problem_response(HttpProblem(503, key, retry_after=RETRY_AFTER_SECONDS), event)
 
 
 def route_name(path: str) -> str:

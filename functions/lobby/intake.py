@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog, Kind
+from lobby.limits import Limits
 from lobby.references import format_reference
 from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
@@ -24,10 +25,17 @@ class Receipt:
     created: bool  # False when an identical submission was already stored
 
 
-def receive(store: Store, catalog: Catalog, kind: Kind, data: dict[str, Any], now: datetime) -> Receipt:
+def receive(
+    store: Store,
+    catalog: Catalog,
+    kind: Kind,
+    data: dict[str, Any],
+    now: datetime,
+    limits: Limits | None = None,
+) -> Receipt:
     """Store a resident's submission and return its receipt.
 
-    Raises ``SubmissionInvalid`` (nothing stored) or ``StoreUnavailable`` (nothing stored).
+    Raises ``SubmissionInvalid``, ``LimitReached`` or ``StoreUnavailable`` (each: nothing stored).
     """
     submission = validate_submission(catalog, kind, data, now)
     local_day = now.astimezone(ZoneInfo(catalog.property.time_zone)).date()
@@ -40,6 +48,8 @@ def receive(store: Store, catalog: Catalog, kind: Kind, data: dict[str, Any], no
     earlier = store.find_duplicate(fingerprint, now)
     if earlier:
         return _earlier(store, earlier)
+    if limits is not None:  # a repeat above costs nothing: it stores nothing and sends no receipt
+        limits.take(store, submission.values.get("email"), now)
 
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)

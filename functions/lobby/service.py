@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from lobby import links
 from lobby.catalog import Catalog
+from lobby.limits import keyed
 from lobby.schedule import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
+from lobby.validation import phone_digits
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
+    def contact_key(phone: str) -> str:
+        secret = links.keying_secret(settings.signing_secret_parameter)  # cached for 5 minutes
+        return keyed(secret, "contact", phone_digits(phone))
+
     return Store(
         settings.table_name,
         catalog.property.id,
         retention_days=catalog.property.retention_days,
         planner=lambda request: next_action_at(catalog, request),
+        contact_keyer=contact_key,
     )

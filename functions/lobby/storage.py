@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from lobby.references import format_reference
-from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_iso
+from lobby.requests import Event, ServiceRequest, parse_iso, utc_iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -125,10 +125,14 @@ class Store:
         client: DynamoDBClient | None = None,
         retention_days: int = 730,
         planner: Callable[[ServiceRequest], datetime | None] | None = None,
+        contact_keyer: Callable[[str], str] | None = None,
     ) -> None:
         self.table_name = table_name
         # When the scheduler must next look at a request (the Agenda index); see lobby.schedule.
         self.planner = planner or (lambda request: request.current_due)
+        # The ByContact index key of a phone number: a keyed hash (lobby.limits.keyed). Without a
+        # keyer a request has no ByContact entry: a bare hash of a phone number is never stored.
+        self.contact_keyer = contact_keyer
         self.items_read = 0  # items returned by queries, for the scheduler's benchmark
         self.property_id = property_id
         self.retention_days = retention_days
@@ -177,11 +181,13 @@ class Store:
             "follow_up_selected": request.follow_up_selected,
             "GSI3PK": f"{prefix}#UNIT#{_unit_key(request)}",
             "GSI3SK": f"{request.kind}#{received}",
-            "GSI4PK": f"{prefix}#CONTACT#{contact_key(request.fields.get('phone', ''))}",
-            "GSI4SK": received,
             "GSI5PK": f"{prefix}#MONTH#{request.received_month}",
             "GSI5SK": f"{received}#{request.reference}",
         }
+        phone = request.fields.get("phone", "")
+        if self.contact_keyer is not None and phone:
+            data["GSI4PK"] = f"{prefix}#CONTACT#{self.contact_keyer(phone)}"
+            data["GSI4SK"] = received
         if request.closed_at and self.retention_days:
             data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))
         if request.is_open:
@@ -418,6 +424,54 @@ class Store:
             if _is_throttle(error):
                 raise StoreUnavailable(code or "throttled") from error
             raise
+
+    # limits ---------------------------------------------------------------
+    def _limit_key(self, counter: str) -> dict[str, Any]:
+        return {"PK": {"S": f"{self._prefix()}#LIMIT#{counter}"}, "SK": {"S": "LIMIT"}}
+
+    @translating_outages
+    def take(self, counter: str, limit: int, expires_at: int) -> bool:
+        """Count one use of ``counter`` unless it already reached ``limit``; False when it had.
+        TTL removes the counter at ``expires_at`` (epoch seconds)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=self._limit_key(counter),
+                UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
+                ConditionExpression="attribute_not_exists(n) OR n < :limit",
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires": {"N": str(expires_at)},
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    @translating_outages
+    def mark_tripped(self, counter: str, now: datetime) -> bool:
+        """Note when a counter first refused; True only the first time (so the office hears once).
+        The item (``tripped_at``) is what a notice to the office is made from."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=self._limit_key(counter),
+                UpdateExpression="SET tripped_at = :now",
+                ConditionExpression="attribute_exists(n) AND attribute_not_exists(tripped_at)",
+                ExpressionAttributeValues={":now": {"S": utc_iso(now)}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:

@@ -286,7 +286,7 @@ def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -
     )
 
 
-@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction", "RemindersFunction"])
 def test_functions_read_only_the_signing_secret_parameter(template: dict[str, Any], name: str) -> None:
     by_sid = {statement.get("Sid"): statement for statement in statements(template, name)}
     parameter_arn = (

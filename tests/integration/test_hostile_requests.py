@@ -220,3 +220,19 @@ def test_a_status_lookup_does_the_same_work_for_known_and_unknown_references(aws
         work[name] = list(calls)
     assert len({tuple(calls) for calls in work.values()}) == 1, work
     assert work["unknown"] == ["GetItem", "Query"]
+
+
+def test_the_contact_index_is_keyed_by_an_hmac_under_a_secret_never_a_bare_hash(aws: Aws) -> None:
+    """A bare SHA-256 of a phone number is reversed by hashing every number (there are only ~10^11)."""
+    import hashlib
+    import hmac
+
+    post_json("/api/requests/repair", repair_fields(phone="138-0013-8000"))
+    [request] = aws.requests()
+    key = request["GSI4PK"]["S"].rsplit("#", 1)[-1]
+    assert key != hashlib.sha256(b"13800138000").hexdigest()[:32]
+    derived = hmac.new(SIGNING_SECRET.encode(), b"lobby keyed hashes", hashlib.sha256).digest()
+    assert key == hmac.new(derived, b"contact\x0013800138000", hashlib.sha256).hexdigest()[:32]
+    assert "13800138000" not in json.dumps(
+        {name: value for name, value in request.items() if name != "fields"}
+    )
