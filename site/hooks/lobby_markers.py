@@ -23,7 +23,7 @@ For the staff and administrators' pages::
     <!-- lobby:staff-procedure repair --> what staff do with a kind, as the catalog words it
     <!-- lobby:offices -->              the offices and where each escalates
     <!-- lobby:limit rework -->         a fixed rule of the code (rework, link lifetimes …), inline
-    <!-- lobby:figure typhoon-1 -->     a figure quoted from the seeds (site/data/figures.yaml), inline
+    <!-- lobby:figure typhoon-blue -->     a figure quoted from the seeds (site/data/figures.yaml), inline
     <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
     <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
     <!-- lobby:cost-assumptions -->     the assumptions behind it
