@@ -169,13 +169,18 @@ def _page(description: str) -> dict[str, Any]:
     return {"description": description, "content": _PAGE}
 
 
+def _refusal(description: str) -> dict[str, Any]:
+    """A refusal: a page for a browser, JSON for any other client (as every route answers them)."""
+    return {"description": description, "content": {**_PAGE, "application/json": {"schema": _PROBLEM}}}
+
+
 def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, Any]:
     responses = {
         "200": _page("The page: confirm, rate, or what was done"),
-        "404": _page("Not a genuine link for this route"),
-        "409": _page("The request's state does not allow it, or it changed meanwhile"),
-        "410": _page("The link expired or was used"),
-        "503": {**_retry(_page("Failing; nothing changed; try again"))},
+        "404": _refusal("Not a genuine link for this route"),
+        "409": _refusal("The request's state does not allow it, or it changed meanwhile"),
+        "410": _refusal("The link expired or was used"),
+        "503": _retry(_refusal("Failing; nothing changed; try again")),
     }
     operation: dict[str, Any] = {
         "operationId": operation_id,
@@ -191,9 +196,9 @@ def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, An
         }
         responses.update(
             {
-                "400": _page("Unreadable body"),
-                "413": _page("Body over 16 KB"),
-                "415": _page("Not form-encoded"),
+                "400": _refusal("Unreadable body"),
+                "413": _refusal("Body over 16 KB"),
+                "415": _refusal("Not form-encoded"),
                 "422": _page("A question left unanswered: the form again"),
             }
         )

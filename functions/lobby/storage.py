@@ -429,49 +429,43 @@ class Store:
     def _limit_key(self, counter: str) -> dict[str, Any]:
         return {"PK": {"S": f"{self._prefix()}#LIMIT#{counter}"}, "SK": {"S": "LIMIT"}}
 
-    @translating_outages
-    def take(self, counter: str, limit: int, expires_at: int) -> bool:
-        """Count one use of ``counter`` unless it already reached ``limit``; False when it had.
-        TTL removes the counter at ``expires_at`` (epoch seconds)."""
+    def _update_if(self, counter: str, **update: Any) -> bool:
+        """One conditional update of a limit counter; False when its condition did not hold."""
         from botocore.exceptions import ClientError
 
         try:
-            self.client.update_item(
-                TableName=self.table_name,
-                Key=self._limit_key(counter),
-                UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
-                ConditionExpression="attribute_not_exists(n) OR n < :limit",
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":expires": {"N": str(expires_at)},
-                },
-            )
+            self.client.update_item(TableName=self.table_name, Key=self._limit_key(counter), **update)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
             raise
         return True
+
+    @translating_outages
+    def take(self, counter: str, limit: int, expires_at: int) -> bool:
+        """Count one use of ``counter`` unless it already reached ``limit``; False when it had.
+        TTL removes the counter at ``expires_at`` (epoch seconds)."""
+        return self._update_if(
+            counter,
+            UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
+            ConditionExpression="attribute_not_exists(n) OR n < :limit",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":expires": {"N": str(expires_at)},
+            },
+        )
 
     @translating_outages
     def mark_tripped(self, counter: str, now: datetime) -> bool:
         """Note when a counter first refused; True only the first time (so the office hears once).
         The item (``tripped_at``) is what a notice to the office is made from."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self.client.update_item(
-                TableName=self.table_name,
-                Key=self._limit_key(counter),
-                UpdateExpression="SET tripped_at = :now",
-                ConditionExpression="attribute_exists(n) AND attribute_not_exists(tripped_at)",
-                ExpressionAttributeValues={":now": {"S": utc_iso(now)}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._update_if(
+            counter,
+            UpdateExpression="SET tripped_at = :now",
+            ConditionExpression="attribute_exists(n) AND attribute_not_exists(tripped_at)",
+            ExpressionAttributeValues={":now": {"S": utc_iso(now)}},
+        )
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:
