@@ -16,7 +16,7 @@ from lobby.notifications import action_label
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
-from lobby.wording import status_text
+from views.wording import status_text
 
 router = Router()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -112,8 +113,10 @@ def _weekday_numbers(value: frozenset[int]) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Calendar(_Model):
-    working_weekdays: frozenset[int] = field(metadata=_rules(check=_weekday_numbers))
+class YearArrangement(_Model):
+    """One year's public holidays and make-up working days (调休上班), as the State Council publishes them."""
+
+    year: int = field(metadata=_rules(ge=2000, le=2200))
     holidays: frozenset[date] = frozenset()
     make_up_working_days: frozenset[date] = frozenset()
 
@@ -121,13 +124,79 @@ class Calendar(_Model):
         both = self.holidays & self.make_up_working_days
         if both:
             raise ValueError(f"dates both holiday and make-up working day: {sorted(map(str, both))}")
+        strays = sorted(
+            str(day) for day in self.holidays | self.make_up_working_days if day.year != self.year
+        )
+        if strays:
+            raise ValueError(f"dates outside {self.year}: {strays}")
+
+
+# The next year's arrangement is wanted from 1 October (the State Council usually publishes it in the
+# autumn); a deployment is refused from 1 December while it is unknown, unless told to go on.
+NEXT_YEAR_WARNING = (10, 1)
+NEXT_YEAR_DEPLOY_REFUSAL = (12, 1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calendar(_Model):
+    """Working weekdays, the official holiday arrangement of each known year, and the administrator's additions.
+
+    ``official`` is compiled in from the ``chinese-calendar`` package (never typed by hand, never imported
+    by a function at run time). ``years`` holds an arrangement the administrator typed from the State
+    Council's notice before the package knew the year; it takes the place of the package's for that year.
+    ``holidays`` and ``make_up_working_days`` are single days on top of both: a typhoon day off, say. A
+    year known to neither counts weekends only (see ``unknown_years``).
+    """
+
+    working_weekdays: frozenset[int] = field(metadata=_rules(check=_weekday_numbers))
+    holidays: frozenset[date] = frozenset()
+    make_up_working_days: frozenset[date] = frozenset()
+    years: tuple[YearArrangement, ...] = ()
+    official: tuple[YearArrangement, ...] = ()
+
+    def _check(self) -> None:
+        both = self.holidays & self.make_up_working_days
+        if both:
+            raise ValueError(f"dates both holiday and make-up working day: {sorted(map(str, both))}")
+        typed = [arrangement.year for arrangement in self.years]
+        twice = sorted({year for year in typed if typed.count(year) > 1})
+        if twice:
+            raise ValueError(f"years arranged twice: {twice}")
+
+    @functools.cached_property
+    def _arrangements(self) -> dict[int, YearArrangement]:
+        by_year = {arrangement.year: arrangement for arrangement in self.official}
+        by_year.update({arrangement.year: arrangement for arrangement in self.years})
+        return by_year
+
+    @builtins.property
+    def known_years(self) -> frozenset[int]:
+        """The years whose holiday arrangement is known (from the package or typed by the administrator)."""
+        return frozenset(self._arrangements)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.make_up_working_days:
             return True
         if day in self.holidays:
             return False
+        arrangement = self._arrangements.get(day.year)
+        if arrangement is not None:
+            if day in arrangement.make_up_working_days:
+                return True
+            if day in arrangement.holidays:
+                return False
         return day.isoweekday() in self.working_weekdays
+
+    def unknown_years(self, today: date) -> list[int]:
+        """The years the office is working in, or about to, whose arrangement nobody knows.
+
+        This year always counts; next year counts from 1 October. Days of an unknown year are counted by
+        their weekday alone (no holidays, no make-up days), so each year listed here must be reported.
+        """
+        wanted = [today.year]
+        if (today.month, today.day) >= NEXT_YEAR_WARNING:
+            wanted.append(today.year + 1)
+        return [year for year in wanted if year not in self._arrangements]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -630,7 +699,9 @@ def read_document(path: Path) -> dict[str, Any]:
         return json.loads(text)
     import yaml
 
-    return yaml.safe_load(text)
+    from lobby.official_calendar import with_official_calendar
+
+    return with_official_calendar(yaml.safe_load(text))
 
 
 def catalog_path() -> Path:
@@ -654,8 +725,36 @@ def compile_catalog(source: Path, target: Path) -> Catalog:
     return catalog
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m lobby.catalog [check|compile TARGET]``: validate (and compile) the catalog."""
+def calendar_notice(calendar: Calendar, today: date, *, deploying: bool = False) -> tuple[list[str], bool]:
+    """What the catalog check says about years whose holiday arrangement is unknown, and whether to refuse.
+
+    A check warns while this year, or from 1 October next year, is unknown; a deployment is refused while
+    this year is unknown, or next year from 1 December (``ALLOW_UNKNOWN_YEAR=1`` goes on anyway, and says so).
+    """
+    unknown = calendar.unknown_years(today)
+    lines = [
+        f"warning: the calendar does not know the public holidays of {year}: its days count by weekday alone. "
+        f"Upgrade chinese-calendar, or type the State Council's arrangement into property.calendar.years."
+        for year in unknown
+    ]
+    december = (today.month, today.day) >= NEXT_YEAR_DEPLOY_REFUSAL
+    refuse = deploying and (today.year in unknown or (december and today.year + 1 in unknown))
+    if refuse and os.environ.get("ALLOW_UNKNOWN_YEAR") == "1":
+        lines.append("ALLOW_UNKNOWN_YEAR=1: deploying with an unknown year, as told.")
+        refuse = False
+    elif refuse:
+        lines.append(
+            "refusing to deploy with an unknown year from 1 December (ALLOW_UNKNOWN_YEAR=1 goes on)."
+        )
+    return lines, refuse
+
+
+def main(argv: list[str] | None = None, today: date | None = None) -> int:
+    """``python -m lobby.catalog [check [PATH] | compile TARGET | deploy-check]``: validate (and compile) the catalog.
+
+    Each also reports years whose holiday arrangement is unknown (``calendar_notice``); ``deploy-check``
+    fails from 1 December while next year is unknown. ``today`` is the property's local date by default.
+    """
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -663,9 +762,19 @@ def main(argv: list[str] | None = None) -> int:
         if args[:1] == ["compile"] and len(args) == 2:
             catalog = compile_catalog(SOURCE_YAML, Path(args[1]))
         else:
-            catalog = parse_catalog(read_document(Path(args[1]) if len(args) > 1 else SOURCE_YAML))
+            source = Path(args[1]) if args[:1] == ["check"] and len(args) > 1 else SOURCE_YAML
+            catalog = parse_catalog(read_document(source))
     except CatalogError as error:
         print(error, file=sys.stderr)
+        return 1
+    if today is None:
+        from zoneinfo import ZoneInfo
+
+        today = datetime.now(ZoneInfo(catalog.property.time_zone)).date()
+    lines, refuse = calendar_notice(catalog.property.calendar, today, deploying=args[:1] == ["deploy-check"])
+    for line in lines:
+        print(line, file=sys.stderr)
+    if refuse:
         return 1
     print(f"catalog {catalog.catalog_version}: {len(catalog.kinds)} kinds, {len(catalog.offices)} offices")
     return 0

@@ -27,14 +27,14 @@ from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.policy import DIGEST_LIST_LIMIT
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import EN_MONTH_NAMES, Table, duration_text
 from lobby.storage import MARKER_LIFETIME, Store
-from lobby.wording import format_local
+from views.wording import format_local
 
 DIGEST_ROLE = "digest"
-EMAIL_LIST_LIMIT = 100  # rows of the "other open requests" list; the counts always cover them all
 
 
 def local_day(now: datetime, time_zone: str) -> date:
@@ -243,7 +243,7 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
             )
         )
     if digest.other_open:
-        shown = digest.other_open[:EMAIL_LIST_LIMIT]
+        shown = digest.other_open[:DIGEST_LIST_LIMIT]
         hidden = len(digest.other_open) - len(shown)
         tables.append(
             Table(
@@ -331,6 +331,9 @@ class DigestRun:
     already: list[str] = field(default_factory=list)  # offices an earlier run had e-mailed today
     quiet: list[str] = field(default_factory=list)  # offices with nothing to say
     items_read: int = 0
+    # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
+    # not know: their days count by weekday alone until an administrator adds the arrangement.
+    unknown_years: list[int] = field(default_factory=list)
 
 
 def digest_marker(day: date) -> str:
@@ -351,7 +354,11 @@ def run_digest(
     send = sender or ses_send
     prop = catalog.property
     day = local_day(now, prop.time_zone)
-    run = DigestRun(day=day.isoformat(), working_day=prop.calendar.is_working_day(day))
+    run = DigestRun(
+        day=day.isoformat(),
+        working_day=prop.calendar.is_working_day(day),
+        unknown_years=prop.calendar.unknown_years(day),
+    )
     if not run.working_day:
         return run
     start_read = store.items_read

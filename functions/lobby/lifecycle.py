@@ -13,9 +13,8 @@ from typing import Any
 
 from lobby.catalog import Catalog
 from lobby.deadlines import deadline_for
+from lobby.policy import REWORK_WITHIN
 from lobby.requests import Event, ServiceRequest
-
-REWORK_WITHIN = timedelta(hours=24)
 
 # action → the states it may be taken in
 ALLOWED: dict[str, frozenset[str]] = {

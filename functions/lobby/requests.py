@@ -14,6 +14,17 @@ from lobby.deadlines import deadline_for
 from lobby.validation import Submission, phone_digits
 
 RECEIVED = "received"
+# Every status a request can be in, in the order a request meets them (cancelled and reopened last).
+STATUSES = (
+    "received",
+    "acknowledged",
+    "in_progress",
+    "waiting",
+    "resolved",
+    "closed",
+    "cancelled",
+    "reopened",
+)
 OPEN_STATUSES = frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened"})
 
 

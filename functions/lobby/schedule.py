@@ -21,10 +21,9 @@ from datetime import datetime, timedelta
 
 from lobby.catalog import Catalog, Kind, Rule
 from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
+from lobby.policy import AUTOCLOSE_AFTER, CLOSING_GRACE, FOLLOW_UP_REPEAT, REWORK_WITHIN
 from lobby.requests import ServiceRequest, utc_iso
 
-FOLLOW_UP_REPEAT = timedelta(days=1)
-AUTOCLOSE_AFTER = timedelta(days=7)  # a resolved request nobody follows up closes after the rating window
 REPEAT_HORIZON = 400  # repeats looked at beyond the deadline: enough for a year of hourly repeats
 
 STAGES = ("warn", "due", "repeat", "director", "quality")
@@ -51,12 +50,9 @@ def _phase(request: ServiceRequest) -> tuple[str, datetime, datetime] | None:
     if request.status in ("acknowledged", "in_progress", "reopened") and request.resolve_due:
         start = request.acknowledged_at or request.received_at
         if request.status == "reopened":
-            start = request.resolve_due - timedelta(hours=24)
+            start = request.resolve_due - REWORK_WITHIN
         return "resolve", min(start, request.resolve_due), request.resolve_due
     return None
-
-
-CLOSING_GRACE = timedelta(minutes=1)
 
 
 def _deliver(kind: Kind, catalog: Catalog, at: datetime) -> datetime:

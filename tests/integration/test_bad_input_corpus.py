@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from lobby import links, texts
+from lobby import links
 from tests.integration.conftest import (
     SIGNING_SECRET,
     Aws,
@@ -28,6 +28,7 @@ from tests.integration.conftest import (
     moto_account,
     repair_fields,
 )
+from views import receipt
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 JSON = "application/json"
@@ -213,7 +214,7 @@ def _cases() -> Iterator[Case]:
                 lambda t, b=body, lg=lang: _call("POST", "/api/status", json.dumps(b(t)), JSON, lg),
                 404,
                 lang,
-                texts.text("not_found", lang),
+                receipt.not_found(lang),
             )
     for method in ("TRACE", "PUT", "DELETE", "PATCH"):
         for path in (

@@ -422,3 +422,20 @@ def test_a_follow_up_due_today_is_listed_even_when_the_reminders_ran_first(aws: 
     [service] = [mail for mail in aws.sent() if mail.subject.startswith("【客户服务中心】")]
     assert "回访到期（1 项）" in service.html
     assert refs["follow_up_today"] in service.html
+
+
+def test_a_morning_in_a_year_the_calendar_does_not_know_reports_it(
+    aws: Aws, caplog: pytest.LogCaptureFixture
+) -> None:
+    september = run_digest(local(2026, 9, 30, 8, 30))
+    assert september["unknown_years"] == []
+    october = run_digest(local(2026, 10, 8, 8, 30))  # next year's arrangement is wanted from 1 October
+    assert october["unknown_years"] == [2027]
+    # 10 February 2027 is in the Spring Festival, but the calendar does not know 2027: it counts the
+    # Wednesday as a working day, and says so every morning.
+    festival = run_digest(local(2027, 2, 10, 8, 30))
+    assert festival["working_day"] is True
+    assert festival["unknown_years"] == [2027]
+    alarms = [record for record in caplog.records if record.getMessage() == "calendar year unknown"]
+    assert [record.levelname for record in alarms] == ["ERROR", "ERROR"]
+    assert alarms[-1].unknown_years == [2027]

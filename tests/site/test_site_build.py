@@ -381,3 +381,14 @@ def test_build_fails_on_a_marker_it_does_not_know(tmp_path: Path, marker: str, c
     assert result.returncode != 0
     assert complaint in result.stdout + result.stderr
     assert "repair.en.md" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_catalog_page_shows_the_calendar_the_administrator_types(built_site: Path, lang: str) -> None:
+    page = (built_site / ("" if lang == "zh" else "en") / "admin" / "catalog" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    [excerpt] = re.findall(r'<pre class="lobby-catalog-excerpt">.*?</pre>', page, re.S)[:1]
+    assert "make_up_working_days:" in excerpt and "years:" in excerpt
+    # The official arrangements are compiled in from chinese-calendar, never shown as if typed.
+    assert "official:" not in excerpt and "2026-02-17" not in page

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from lobby.wording import (
+from views.wording import (
     STATUSES,
     describe_period,
     describe_rule,
