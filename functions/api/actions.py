@@ -16,6 +16,7 @@ from lobby.notifications import action_label
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
+from lobby.validation import message
 from views.wording import status_text
 
 router = Router()
@@ -109,10 +110,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         return _problem(409, "problem_stale")
     except MissingInput as missing:
         opened = actions.open_link(store(), _secret(), token, now, actions.STAFF_LINKS)
-        label = action_pages.s(
-            missing.field if missing.field in ("actor", "note", "size", "office") else "note", lang
-        )
-        errors = {missing.field: action_pages.s("required", lang, label=label)}
+        errors = {missing.field: _refusal(missing, lang)}
         page = action_pages.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
         )
@@ -122,6 +120,16 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         200,
         action_pages.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
     )
+
+
+def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str:
+    """The message for an input that was missing or refused (too long, not on one line)."""
+    if refused.code == "required":
+        label = action_pages.s(
+            refused.field if refused.field in ("actor", "note", "size", "office") else "note", lang
+        )
+        return action_pages.s("required", lang, label=label)
+    return message(refused.code, lang, label=action_pages.s(refused.field, lang), n=refused.n)
 
 
 def _link_action(token: str) -> str | None:
@@ -140,10 +148,12 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
         return _link_problem(error)
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used")
-    except (actions.RatingIncomplete, MissingInput):
+    except (actions.RatingIncomplete, MissingInput) as refused:
         opened = actions.open_link(store(), _secret(), token, now, ["followup"])
+        # an unanswered question is told in one sentence; a refused answer in its own words
+        problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, action_pages.rate_page(catalog, opened.request, token, error=True, staff=True)
+            422, action_pages.rate_page(catalog, opened.request, token, error=problem, staff=True)
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
@@ -176,8 +186,9 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         return _link_problem(error, "zh")
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used", "zh")
-    except actions.RatingIncomplete:
+    except actions.RatingIncomplete as refused:
         opened = actions.open_link(store(), _secret(), token, now, actions.RESIDENT_LINKS)
-        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=True))
+        problem = refused.code == "required" or _refusal(refused, opened.request.lang)
+        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=problem))
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
     return html_response(200, action_pages.rated_page(catalog, change.request))

@@ -9,7 +9,8 @@ from typing import Any
 
 from lobby import links
 from lobby.catalog import Catalog
-from lobby.lifecycle import ALLOWED, Change, MissingInput, apply
+from lobby.fields import Invalid, clean_staff_input
+from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
 from views.messages import translate
@@ -25,7 +26,13 @@ class LinkUsed(ValueError):
 
 
 class RatingIncomplete(ValueError):
-    """A follow-up question was left unanswered."""
+    """A follow-up question was left unanswered, or an answer was refused (``code``, ``n``: as MissingInput)."""
+
+    def __init__(self, field: str, code: str = "required", n: int | None = None) -> None:
+        super().__init__(f"{field} is required" if code == "required" else f"{field}: {code}")
+        self.field = field
+        self.code = code
+        self.n = n
 
 
 class LinkUnknown(ValueError):
@@ -80,7 +87,10 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     if satisfied not in {"yes", "no"}:
         raise RatingIncomplete("satisfied")
     rating["satisfied"] = satisfied == "yes"
-    comments = " ".join(inputs.get("comments", "").split())[:1000]
+    comments = clean_staff_input("comments", inputs.get("comments", ""))
+    if isinstance(comments, Invalid):
+        raise RatingIncomplete("comments", comments.code, comments.n)
+    comments = " ".join(comments.split())
     if comments:
         rating["comments"] = comments
     return rating
@@ -105,7 +115,7 @@ def rate(
     """
     opened = open_link(store, secret, token, now, set(accepts) & FOLLOW_UP_ACTIONS.keys())
     action = opened.link.action
-    actor = "resident" if action == "rate" else inputs.get("actor", "").strip()
+    actor = "resident" if action == "rate" else clean_inputs({"actor": inputs.get("actor", "")})["actor"]
     if not actor:
         raise MissingInput("actor")
     rating = parse_rating(inputs)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from lobby import links
 from lobby.catalog import Catalog
+from lobby.fields import phone_digits
 from lobby.limits import keyed
 from lobby.schedule import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
-from lobby.validation import phone_digits
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
