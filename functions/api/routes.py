@@ -6,7 +6,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from api import pages
 from api.http import (
     HttpProblem,
     Incoming,
@@ -26,6 +25,7 @@ from lobby.requests import Event, ServiceRequest, utc_iso
 from lobby.settings import get_settings
 from lobby.validation import CONTROL_FIELDS, LANG_FIELD, SubmissionInvalid, choose_lang
 from views import receipt
+from views.pages import resident as pages
 from views.wording import event_text, local_time, status_text
 
 router = Router()

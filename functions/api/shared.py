@@ -1,10 +1,11 @@
 """What every route of the API shares: the logger, the store and the clock."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 
 from aws_lambda_powertools import Logger
 
+from lobby import clock
 from lobby.catalog import load_catalog
 from lobby.service import open_store
 from lobby.settings import get_settings
@@ -19,4 +20,4 @@ def store() -> Store:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
