@@ -61,7 +61,7 @@ class LocalApi(HttpResolverLocal):
         }
         message = problem_message("malformed", negotiate_lang(headers))
         if header(headers, "content-type").split(";")[0].strip().lower() == FORM:
-            from api.pages import problem_page
+            from views.pages.resident import problem_page
 
             payload, media, extra = (
                 problem_page(negotiate_lang(headers), message),

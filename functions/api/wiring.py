@@ -13,12 +13,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
-from api import actions, pages, routes
+from api import actions, routes
 from api.http import HttpProblem, html_response, json_response, negotiate_lang, prefers_html, problem_message
 from api.openapi import openapi_document
 from api.shared import logger
 from lobby.catalog import load_catalog
 from lobby.storage import StoreUnavailable
+from views.pages import resident as pages
 
 RETRY_AFTER_SECONDS = 30
 # The one log message of an unexpected failure; template.yaml's UnexpectedFailureMetric counts it.
