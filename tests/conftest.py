@@ -36,6 +36,13 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the message catalog (the .mo files are generated, not committed), as make does."""
+    import compile_messages  # infra/, one of the source roots above
+
+    compile_messages.compile_all()
+
+
 def reset_caches() -> None:
     """Forget clients, settings and the catalog so each test sees its own environment."""
     from lobby import catalog, mail, settings, storage

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from lobby import texts
 from lobby.catalog import Catalog
 from lobby.fields import STAFF_INPUTS
 from lobby.formhtml import render_page
 from lobby.lifecycle import NEEDS
 from lobby.notifications import action_label, field_rows
 from lobby.requests import Event, ServiceRequest
-from lobby.wording import status_text
+from views import receipt
+from views.messages import translate
+from views.wording import event_text, local_time, status_text
 
 _S: dict[str, dict[str, str]] = {
     "confirm_title": {"zh": "确认操作：{action}", "en": "Confirm: {action}"},
@@ -97,7 +98,7 @@ def _summary(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
         (s("reference", lang), request.reference),
         (s("status", lang), status_text(request.status, lang)),
         (s("location", lang), request.location),
-        (s("due", lang), texts.local_time(catalog, request.current_due, lang) or "—"),
+        (s("due", lang), local_time(catalog, request.current_due, lang) or "—"),
         (s("owner", lang), request.owner or "—"),
         *field_rows(catalog, request, lang),
     ]
@@ -107,8 +108,8 @@ def _summary(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
 
 def _history(catalog: Catalog, history: list[Event], lang: str) -> str:
     items = "".join(
-        f"<li><time>{escape(texts.local_time(catalog, event.at, lang))}</time> "
-        f"{escape(event.actor)}: {escape(texts.event_text(event, lang, catalog))}"
+        f"<li><time>{escape(local_time(catalog, event.at, lang))}</time> "
+        f"{escape(event.actor)}: {escape(event_text(event, lang, catalog))}"
         f"{'' if event.public else ' 🔒'}</li>"
         for event in history
     )
@@ -273,12 +274,12 @@ def rate_page(
 def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
     lang = request.lang
     if request.status == "reopened":
-        detail = s("thanks_reopened", lang, due=texts.local_time(catalog, request.resolve_due, lang))
+        detail = s("thanks_reopened", lang, due=local_time(catalog, request.resolve_due, lang))
     else:
         detail = s("thanks_closed", lang)
-    link = texts.status_path(lang, request.reference)
+    link = receipt.status_path(lang, request.reference)
     body = (
         f"<div class='lobby-receipt' role='status'><h1>{escape(s('thanks', lang))}</h1><p>{escape(detail)}</p></div>"
-        f"<p><a href='{escape(link)}'>{escape(texts.text('check_status', lang))}</a></p>"
+        f"<p><a href='{escape(link)}'>{escape(translate(lang, 'status_page.link'))}</a></p>"
     )
     return render_page(lang, s("thanks", lang), body)

@@ -17,7 +17,7 @@ from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
 from lobby.validation import message
-from lobby.wording import status_text
+from views.wording import status_text
 
 router = Router()
 

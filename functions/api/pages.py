@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from html import escape
 
-from lobby import texts
 from lobby.catalog import Catalog, Kind
 from lobby.formhtml import render_form, render_page, render_status_form
 from lobby.requests import Event, ServiceRequest
 from lobby.validation import SubmissionInvalid
-from lobby.wording import status_text
+from views import receipt
+from views.messages import translate
+from views.wording import event_text, local_time, status_text
 
 _LABELS = {
     "status": {"zh": "状态", "en": "Status"},
@@ -36,23 +37,25 @@ def page_url(kind: Kind, lang: str) -> str:
 
 
 def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool) -> str:
-    title = texts.received_title(catalog, request, lang)
-    steps = "".join(f"<li>{escape(step)}</li>" for step in texts.next_steps(catalog, request, lang))
-    notice = f'<p class="lobby-notice">{escape(texts.text("duplicate", lang))}</p>' if duplicate else ""
-    due = texts.local_time(catalog, request.promised_due, lang)
+    title = receipt.received_title(catalog, request, lang)
+    steps = "".join(f"<li>{escape(step)}</li>" for step in receipt.next_steps(catalog, request, lang))
+    notice = (
+        f'<p class="lobby-notice">{escape(translate(lang, "receipt.duplicate"))}</p>' if duplicate else ""
+    )
+    due = local_time(catalog, request.promised_due, lang)
     due_row = f"<p>{escape(_label('due', lang))}: <strong>{escape(due)}</strong></p>" if due else ""
     body = f"""
 <div class="lobby-receipt" role="status">
   <h1>{escape(title)}</h1>
-  <p>{escape(texts.text("reference_is", lang))}</p>
+  <p>{escape(translate(lang, "receipt.reference_is"))}</p>
   <p class="lobby-reference"><strong>{escape(request.reference)}</strong></p>
   {due_row}
 </div>
 {notice}
 <h2>{escape(_label("what_next", lang))}</h2>
 <ul>{steps}</ul>
-<p>{escape(texts.text("keep_reference", lang))}</p>
-<p><a href="{escape(texts.status_path(lang, request.reference))}">{escape(texts.text("check_status", lang))}</a></p>
+<p>{escape(translate(lang, "receipt.keep_reference"))}</p>
+<p><a href="{escape(receipt.status_path(lang, request.reference))}">{escape(translate(lang, "status_page.link"))}</a></p>
 """
     return render_page(lang, title, body)
 
@@ -88,16 +91,16 @@ def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event],
     rows = [
         (_label("kind", lang), kind.name(lang)),
         (_label("status", lang), status_text(request.status, lang)),
-        (_label("received", lang), texts.local_time(catalog, request.received_at, lang)),
+        (_label("received", lang), local_time(catalog, request.received_at, lang)),
     ]
-    due = texts.local_time(catalog, request.promised_due, lang)
+    due = local_time(catalog, request.promised_due, lang)
     if due:
         rows.append((_label("due", lang), due))
     rows.append((_label("owner", lang), owner_name(catalog, request, lang)))
     table = "".join(f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     timeline = "".join(
         f"<li><time datetime='{escape(event.at.isoformat())}'>"
-        f"{escape(texts.local_time(catalog, event.at, lang))}</time> {escape(texts.event_text(event, lang, catalog))}</li>"
+        f"{escape(local_time(catalog, event.at, lang))}</time> {escape(event_text(event, lang, catalog))}</li>"
         for event in history
         if event.public
     )
@@ -114,7 +117,7 @@ def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event],
 def status_not_found_page(lang: str) -> str:
     body = f"""
 <h1>{escape(_label("not_found_title", lang))}</h1>
-<p>{escape(texts.text("not_found", lang))}</p>
+<p>{escape(receipt.not_found(lang))}</p>
 {render_status_form(lang)}
 """
     return render_page(lang, _label("not_found_title", lang), body)

@@ -20,7 +20,6 @@ from api.http import (
     read_body,
 )
 from api.openapi import openapi_document
-from lobby import texts
 from lobby.catalog import LANGUAGES, Catalog, load_catalog
 from lobby.intake import receive
 from lobby.references import is_reference
@@ -29,7 +28,8 @@ from lobby.service import open_store
 from lobby.settings import get_settings
 from lobby.storage import Store, StoreUnavailable
 from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
-from lobby.wording import status_text
+from views import receipt
+from views.wording import event_text, local_time, status_text
 
 logger = Logger(service="lobby")
 router = Router()
@@ -57,10 +57,10 @@ def receipt_json(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
         "due_at": _iso(request.promised_due),
         "acknowledge_by": _iso(request.acknowledge_due),
         "resolve_by": _iso(request.resolve_due),
-        "due_text": texts.local_time(catalog, request.promised_due, lang),
-        "status_url": texts.status_path(lang, request.reference),
-        "message": texts.promise(catalog, request, lang),
-        "next_steps": texts.next_steps(catalog, request, lang),
+        "due_text": local_time(catalog, request.promised_due, lang),
+        "status_url": receipt.status_path(lang, request.reference),
+        "message": receipt.promise(catalog, request, lang),
+        "next_steps": receipt.next_steps(catalog, request, lang),
         "duplicate": duplicate,
     }
 
@@ -118,13 +118,13 @@ def status_json(catalog: Catalog, request: ServiceRequest, lang: str) -> dict[st
         "status_text": status_text(request.status, lang),
         "received_at": _iso(request.received_at),
         "due_at": _iso(request.promised_due),
-        "due_text": texts.local_time(catalog, request.promised_due, lang),
+        "due_text": local_time(catalog, request.promised_due, lang),
         "owner": pages.owner_name(catalog, request, lang),
         "history": [
             {
                 "at": _iso(event.at),
-                "at_text": texts.local_time(catalog, event.at, lang),
-                "text": texts.event_text(event, lang, catalog),
+                "at_text": local_time(catalog, event.at, lang),
+                "text": event_text(event, lang, catalog),
             }
             for event in history
         ],
@@ -132,7 +132,7 @@ def status_json(catalog: Catalog, request: ServiceRequest, lang: str) -> dict[st
 
 
 def _not_found_json(lang: str) -> Response:
-    return json_response(404, {"message": texts.text("not_found", lang)})
+    return json_response(404, {"message": receipt.not_found(lang)})
 
 
 @router.post("/api/status", include_in_schema=False)

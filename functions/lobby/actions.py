@@ -6,12 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from lobby import links, texts
+from lobby import links
 from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import Change, MissingInput, apply, clean_inputs
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
+from views.messages import translate
 
 RATING_SCALES = ("quality", "effect", "attitude")
 
@@ -107,7 +108,7 @@ def rate(
         change = apply(catalog, request, "close", {"actor": actor}, now)
         event = replace(change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True})
     else:
-        note = rating.get("comments") or texts.text("unsatisfied_default", request.lang)
+        note = rating.get("comments") or translate(request.lang, "rating.unsatisfied_default")
         change = apply(catalog, request, "reopen", {"actor": actor, "note": note}, now)
         event = replace(change.event, data={**change.event.data, "satisfied": False, "via": action})
     store.save_change(opened.request, change.request, event, once=opened.link.nonce)

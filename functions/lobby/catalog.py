@@ -7,26 +7,25 @@ checks the source once, with the cross-references between sections, and writes t
 Lambda package carries; a cold start decodes that JSON straight into the models (no YAML parser,
 no second pass).
 
-When msgspec refuses a document, ``lobby.catalog_errors`` names every offending key in an
+When msgspec refuses a document, ``lobby.catalog_check`` names every offending key in an
 administrator's words, so the catalog can be fixed in one pass.
 """
 
 from __future__ import annotations
 
 import builtins
-import hashlib
+import functools
 import json
 import os
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from msgspec import Meta, Struct
-from msgspec.structs import force_setattr
+from msgspec.structs import force_setattr, replace
 
 from lobby.fields import FIELD_TYPES
 
@@ -66,12 +65,15 @@ def parse_rule(value: Any) -> Rule:
     return Rule(value)
 
 
+CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$"
 NonEmpty = Annotated[str, Meta(min_length=1)]
 Weekday = Annotated[int, Meta(ge=1, le=7)]
 if TYPE_CHECKING:
     RuleText = Rule
-else:  # msgspec checks the text; the model's __post_init__ makes it a Rule
+    Clock = time
+else:  # msgspec checks the text; the model's __post_init__ makes it a Rule or a time of day
     RuleText = Annotated[str, Meta(pattern=RULE_PATTERN)]
+    Clock = Annotated[str, Meta(pattern=CLOCK_PATTERN)]  # "08:30", as YAML and JSON both carry it
 
 
 class _Model(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -85,6 +87,15 @@ def _as_rules(model: _Model, *names: str) -> None:
         force_setattr(model, name, rules)
 
 
+def _as_hours(model: Any) -> None:
+    """Read ``open`` and ``close`` as times of day, and check that the one comes before the other."""
+    for name in ("open", "close"):
+        if isinstance(value := getattr(model, name), str):
+            force_setattr(model, name, time.fromisoformat(value))
+    if model.close <= model.open:
+        raise ValueError("close must be later than open")
+
+
 class Text(_Model, frozen=True, kw_only=True):
     """A text in both languages."""
 
@@ -96,30 +107,98 @@ class Text(_Model, frozen=True, kw_only=True):
 
 
 class OfficeHours(_Model, frozen=True, kw_only=True):
-    open: time
-    close: time
+    open: Clock
+    close: Clock
 
     def __post_init__(self) -> None:
-        if self.close <= self.open:
-            raise ValueError("close must be later than open")
+        _as_hours(self)
 
 
-class Calendar(_Model, frozen=True, kw_only=True):
-    working_weekdays: Annotated[frozenset[Weekday], Meta(min_length=1)]
+class YearArrangement(_Model, frozen=True, kw_only=True):
+    """One year's public holidays and make-up working days (调休上班), as the State Council publishes them."""
+
+    year: Annotated[int, Meta(ge=2000, le=2200)]
     holidays: frozenset[date] = frozenset()
     make_up_working_days: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
-        both = self.holidays & self.make_up_working_days
-        if both:
-            raise ValueError(f"dates both holiday and make-up working day: {sorted(map(str, both))}")
+        _not_both(self.holidays, self.make_up_working_days)
+        strays = sorted(
+            str(day) for day in self.holidays | self.make_up_working_days if day.year != self.year
+        )
+        if strays:
+            raise ValueError(f"dates outside {self.year}: {strays}")
+
+
+def _not_both(holidays: frozenset[date], make_up: frozenset[date]) -> None:
+    both = holidays & make_up
+    if both:
+        raise ValueError(f"dates both holiday and make-up working day: {sorted(map(str, both))}")
+
+
+# The next year's arrangement is wanted from 1 October (the State Council usually publishes it in the
+# autumn); a deployment is refused from 1 December while it is unknown, unless told to go on.
+NEXT_YEAR_WARNING = (10, 1)
+NEXT_YEAR_DEPLOY_REFUSAL = (12, 1)
+
+
+class Calendar(_Model, frozen=True, kw_only=True, dict=True):
+    """Working weekdays, the official holiday arrangement of each known year, and the administrator's additions.
+
+    ``official`` is compiled in from the ``chinese-calendar`` package (never typed by hand, never imported
+    by a function at run time). ``years`` holds an arrangement the administrator typed from the State
+    Council's notice before the package knew the year; it takes the place of the package's for that year.
+    ``holidays`` and ``make_up_working_days`` are single days on top of both: a typhoon day off, say. A
+    year known to neither counts weekends only (see ``unknown_years``).
+    """
+
+    working_weekdays: Annotated[frozenset[Weekday], Meta(min_length=1)]
+    holidays: frozenset[date] = frozenset()
+    make_up_working_days: frozenset[date] = frozenset()
+    years: tuple[YearArrangement, ...] = ()
+    official: tuple[YearArrangement, ...] = ()
+
+    def __post_init__(self) -> None:
+        _not_both(self.holidays, self.make_up_working_days)
+        typed = [arrangement.year for arrangement in self.years]
+        twice = sorted({year for year in typed if typed.count(year) > 1})
+        if twice:
+            raise ValueError(f"years arranged twice: {twice}")
+
+    @functools.cached_property
+    def _arrangements(self) -> dict[int, YearArrangement]:
+        by_year = {arrangement.year: arrangement for arrangement in self.official}
+        by_year.update({arrangement.year: arrangement for arrangement in self.years})
+        return by_year
+
+    @builtins.property
+    def known_years(self) -> frozenset[int]:
+        """The years whose holiday arrangement is known (from the package or typed by the administrator)."""
+        return frozenset(self._arrangements)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.make_up_working_days:
             return True
         if day in self.holidays:
             return False
+        arrangement = self._arrangements.get(day.year)
+        if arrangement is not None:
+            if day in arrangement.make_up_working_days:
+                return True
+            if day in arrangement.holidays:
+                return False
         return day.isoweekday() in self.working_weekdays
+
+    def unknown_years(self, today: date) -> list[int]:
+        """The years the office is working in, or about to, whose arrangement nobody knows.
+
+        This year always counts; next year counts from 1 October. Days of an unknown year are counted by
+        their weekday alone (no holidays, no make-up days), so each year listed here must be reported.
+        """
+        wanted = [today.year]
+        if (today.month, today.day) >= NEXT_YEAR_WARNING:
+            wanted.append(today.year + 1)
+        return [year for year in wanted if year not in self._arrangements]
 
 
 class EmergencyNumbers(_Model, frozen=True, kw_only=True):
@@ -142,9 +221,29 @@ class Property(_Model, frozen=True, kw_only=True):
     retention_days: Annotated[int, Meta(ge=1)] = 730
 
 
+class ServiceHours(_Model, frozen=True, kw_only=True):
+    """When an office serves: its days, its hours, whether it closes for public holidays, its duty line.
+
+    An office closed on public holidays keeps the property calendar (its holidays and make-up working
+    days); one open on them works its ``days`` every week of the year. A 24-hour duty line takes
+    urgent matters outside these hours.
+    """
+
+    days: Annotated[frozenset[Weekday], Meta(min_length=1)]
+    open: Clock
+    close: Clock
+    public_holidays: Literal["closed", "open"] = "closed"
+    duty_line: str | None = None
+
+    def __post_init__(self) -> None:
+        _as_hours(self)
+
+
 class Office(_Model, frozen=True, kw_only=True):
     name: Text
     director: str | None = None
+    # Without hours, the office keeps the property's office hours and calendar.
+    hours: ServiceHours | None = None
 
 
 FieldType = Literal["text", "textarea", "tel", "email", "choice", "date"]
@@ -240,7 +339,7 @@ class Price(_Model, frozen=True, kw_only=True):
     unit: Text
 
 
-class Catalog(_Model, frozen=True, kw_only=True):
+class Catalog(_Model, frozen=True, kw_only=True, dict=True):
     version: str
     digest: str
     property: Property
@@ -261,6 +360,32 @@ class Catalog(_Model, frozen=True, kw_only=True):
     def kind_for_page(self, page: str) -> Kind | None:
         return next((kind for kind in self.kinds.values() if kind.page == page), None)
 
+    @functools.cached_property
+    def _office_clocks(self) -> dict[str, Property]:
+        return {
+            office_id: _office_clock(self.property, office.hours)
+            for office_id, office in self.offices.items()
+        }
+
+    def office_clock(self, office_id: str) -> Property:
+        """The property as an office's clock sees it: the office's hours and working days.
+
+        Deadlines, quiet hours, reminders and digests of a request count in its handling office's
+        clock; an unknown office (a request of a catalog since edited) keeps the property's.
+        """
+        return self._office_clocks.get(office_id, self.property)
+
+
+def _office_clock(prop: Property, hours: ServiceHours | None) -> Property:
+    if hours is None:
+        return prop
+    calendar = prop.calendar
+    if hours.public_holidays == "closed":
+        calendar = replace(calendar, working_weekdays=hours.days)
+    else:
+        calendar = Calendar(working_weekdays=hours.days)
+    return replace(prop, office_hours=OfficeHours(open=hours.open, close=hours.close), calendar=calendar)
+
 
 def quote(value: Any) -> str:
     """A value as an error message quotes it: its repr, cut short."""
@@ -268,118 +393,11 @@ def quote(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _invalid(lines: list[str]) -> CatalogError:
-    return CatalogError("invalid catalog:\n  " + "\n  ".join(lines))
-
-
-def _clock(value: Any) -> Any:
-    """An office hour as YAML gives it ("08:30") as a time; anything else as it is, to be refused."""
-    if isinstance(value, str) and re.fullmatch(r"\d{2}:\d{2}(?::\d{2})?", value):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:  # 25:00
-            return value
-    return value
-
-
-def _expand(document: dict[str, Any]) -> dict[str, Any]:
-    """Resolve shared field references, give every kind its id, read office hours as times."""
-    shared = document.get("fields") or {}
-    if not isinstance(shared, dict):
-        raise CatalogError("fields: must be a mapping of field id to definition")
-    kinds = document.get("kinds")
-    if not isinstance(kinds, dict) or not kinds:
-        raise CatalogError("kinds: at least one request kind is required")
-    expanded: dict[str, Any] = {}
-    for kind_id, kind in kinds.items():
-        if not isinstance(kind, dict):
-            raise CatalogError(f"kinds.{kind_id}: must be a mapping")
-        fields = []
-        for index, item in enumerate(kind.get("fields") or []):
-            if isinstance(item, str):
-                if item not in shared:
-                    raise CatalogError(f"kinds.{kind_id}.fields.{index}: no shared field named {item!r}")
-                if not isinstance(shared[item], dict):
-                    raise CatalogError(f"fields.{item}: must be a mapping of the field's settings")
-                fields.append({"id": item, **shared[item]})
-            else:
-                fields.append(item)
-        expanded[kind_id] = {**kind, "id": kind_id, "fields": fields}
-    rest = {key: value for key, value in document.items() if key != "fields"}
-    prop = rest.get("property")
-    if isinstance(prop, dict) and isinstance(prop.get("office_hours"), dict):
-        hours = {key: _clock(value) for key, value in prop["office_hours"].items()}
-        rest["property"] = {**prop, "office_hours": hours}
-    return {**rest, "kinds": expanded}
-
-
-def _cross_check(catalog: Catalog) -> list[str]:
-    errors = []
-    try:
-        ZoneInfo(catalog.property.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        errors.append(f"property.time_zone: unknown time zone {catalog.property.time_zone!r}")
-    offices = catalog.offices
-    for office_id, office in offices.items():
-        if office.director is not None and office.director not in offices:
-            errors.append(f"offices.{office_id}.director: no office named {office.director!r}")
-    for key in ("service_office", "quality_office"):
-        if getattr(catalog.property, key) not in offices:
-            errors.append(f"property.{key}: no office named {getattr(catalog.property, key)!r}")
-    pages: dict[str, str] = {}
-    for kind_id, kind in catalog.kinds.items():
-        where = f"kinds.{kind_id}"
-        if kind.office not in offices:
-            errors.append(f"{where}.office: no office named {kind.office!r}")
-        if kind.page in pages:
-            errors.append(f"{where}.page: page {kind.page!r} already carries {pages[kind.page]}")
-        pages[kind.page] = kind_id
-        ids = [f.id for f in kind.fields]
-        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-            errors.append(f"{where}.fields: field {duplicate!r} appears twice")
-        for required in ("name", "phone", "building", "unit"):
-            if required not in ids:
-                errors.append(f"{where}.fields: every kind needs the {required!r} field")
-        for form_field in kind.fields:
-            if form_field.choices_from == "prices" and not catalog.prices:
-                errors.append(f"{where}.fields.{form_field.id}.choices_from: the catalog has no prices")
-        deadlines = kind.deadlines
-        if isinstance(deadlines.resolve, dict):
-            by = deadlines.resolve_by
-            if by not in ids:
-                errors.append(f"{where}.deadlines.resolve_by: no field named {by!r}")
-            else:
-                selector = kind.field(by)
-                choices = set(catalog.choices(selector))
-                if not selector.required or choices != set(deadlines.resolve):
-                    errors.append(
-                        f"{where}.deadlines.resolve: needs one rule for each choice of the required "
-                        f"field {by!r} ({', '.join(sorted(choices))})"
-                    )
-    return errors
-
-
-def _digest(document: dict[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
-
-
 def parse_catalog(document: Any) -> Catalog:
     """Check a catalog document (as read from YAML or JSON): every type, constraint and cross-reference."""
-    if not isinstance(document, dict):
-        raise CatalogError("the catalog must be a mapping")
-    document = {key: value for key, value in document.items() if key != "digest"}
-    prepared = {**_expand(document), "digest": _digest(document)}
-    try:
-        catalog = msgspec.convert(prepared, Catalog)
-    except msgspec.ValidationError as error:
-        from lobby.catalog_errors import explain
+    from lobby.catalog_check import check
 
-        raise _invalid(explain(Catalog, prepared) or [str(error)]) from None
-    problems = _cross_check(catalog)
-    if problems:
-        raise _invalid(problems)
-    return catalog
+    return check(document)
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -389,7 +407,9 @@ def read_document(path: Path) -> dict[str, Any]:
         return json.loads(text)
     import yaml
 
-    return yaml.safe_load(text)
+    from lobby.official_calendar import with_official_calendar
+
+    return with_official_calendar(yaml.safe_load(text))
 
 
 def catalog_path() -> Path:
@@ -417,8 +437,36 @@ def compile_catalog(source: Path, target: Path) -> Catalog:
     return catalog
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m lobby.catalog [check [SOURCE] | compile TARGET]``: check (and compile) the catalog."""
+def calendar_notice(calendar: Calendar, today: date, *, deploying: bool = False) -> tuple[list[str], bool]:
+    """What the catalog check says about years whose holiday arrangement is unknown, and whether to refuse.
+
+    A check warns while this year, or from 1 October next year, is unknown; a deployment is refused while
+    this year is unknown, or next year from 1 December (``ALLOW_UNKNOWN_YEAR=1`` goes on anyway, and says so).
+    """
+    unknown = calendar.unknown_years(today)
+    lines = [
+        f"warning: the calendar does not know the public holidays of {year}: its days count by weekday alone. "
+        f"Upgrade chinese-calendar, or type the State Council's arrangement into property.calendar.years."
+        for year in unknown
+    ]
+    december = (today.month, today.day) >= NEXT_YEAR_DEPLOY_REFUSAL
+    refuse = deploying and (today.year in unknown or (december and today.year + 1 in unknown))
+    if refuse and os.environ.get("ALLOW_UNKNOWN_YEAR") == "1":
+        lines.append("ALLOW_UNKNOWN_YEAR=1: deploying with an unknown year, as told.")
+        refuse = False
+    elif refuse:
+        lines.append(
+            "refusing to deploy with an unknown year from 1 December (ALLOW_UNKNOWN_YEAR=1 goes on)."
+        )
+    return lines, refuse
+
+
+def main(argv: list[str] | None = None, today: date | None = None) -> int:
+    """``python -m lobby.catalog [check [PATH] | compile TARGET | deploy-check]``: validate (and compile) the catalog.
+
+    Each also reports years whose holiday arrangement is unknown (``calendar_notice``); ``deploy-check``
+    fails from 1 December while next year is unknown. ``today`` is the property's local date by default.
+    """
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -426,9 +474,19 @@ def main(argv: list[str] | None = None) -> int:
         if args[:1] == ["compile"] and len(args) == 2:
             catalog = compile_catalog(SOURCE_YAML, Path(args[1]))
         else:
-            catalog = parse_catalog(read_document(Path(args[1]) if len(args) > 1 else SOURCE_YAML))
+            source = Path(args[1]) if args[:1] == ["check"] and len(args) > 1 else SOURCE_YAML
+            catalog = parse_catalog(read_document(source))
     except CatalogError as error:
         print(error, file=sys.stderr)
+        return 1
+    if today is None:
+        from zoneinfo import ZoneInfo
+
+        today = datetime.now(ZoneInfo(catalog.property.time_zone)).date()
+    lines, refuse = calendar_notice(catalog.property.calendar, today, deploying=args[:1] == ["deploy-check"])
+    for line in lines:
+        print(line, file=sys.stderr)
+    if refuse:
         return 1
     print(f"catalog {catalog.catalog_version}: {len(catalog.kinds)} kinds, {len(catalog.offices)} offices")
     return 0

@@ -2,8 +2,9 @@
 
 The service office's digest also lists the follow-up visits (回访) due today or already late.
 
-- **Working mornings only**: nothing on a day the office calendar marks as not worked (weekends,
-  holidays); make-up working Saturdays (调休) get a digest like any working day.
+- **Working mornings only**: an office gets nothing on a day its own calendar marks as not worked
+  (weekends, holidays, unless it serves on them); make-up working Saturdays (调休) get a digest like any
+  working day.
 - **Nothing to say, no e-mail**: an office with no open request (and, for the service office, no
   follow-up due) gets none.
 - **Once per office per day**: a sent-marker is claimed with a conditional write before sending, so an
@@ -27,14 +28,14 @@ from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.policy import DIGEST_LIST_LIMIT
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import EN_MONTH_NAMES, Table, duration_text
 from lobby.storage import MARKER_LIFETIME, Store
-from lobby.wording import format_local
+from views.wording import format_local
 
 DIGEST_ROLE = "digest"
-EMAIL_LIST_LIMIT = 100  # rows of the "other open requests" list; the counts always cover them all
 
 
 def local_day(now: datetime, time_zone: str) -> date:
@@ -55,7 +56,8 @@ def follow_up_owed(catalog: Catalog, request: ServiceRequest) -> bool:
 
 
 def next_working_day(day: date, catalog: Catalog) -> date:
-    calendar = catalog.property.calendar
+    """The service office's next working day (its follow-ups are read up to the end of it)."""
+    calendar = catalog.office_clock(catalog.property.service_office).calendar
     for offset in range(1, 367):
         candidate = day + timedelta(days=offset)
         if calendar.is_working_day(candidate):
@@ -243,7 +245,7 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
             )
         )
     if digest.other_open:
-        shown = digest.other_open[:EMAIL_LIST_LIMIT]
+        shown = digest.other_open[:DIGEST_LIST_LIMIT]
         hidden = len(digest.other_open) - len(shown)
         tables.append(
             Table(
@@ -331,6 +333,9 @@ class DigestRun:
     already: list[str] = field(default_factory=list)  # offices an earlier run had e-mailed today
     quiet: list[str] = field(default_factory=list)  # offices with nothing to say
     items_read: int = 0
+    # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
+    # not know: their days count by weekday alone until an administrator adds the arrangement.
+    unknown_years: list[int] = field(default_factory=list)
 
 
 def digest_marker(day: date) -> str:
@@ -351,7 +356,15 @@ def run_digest(
     send = sender or ses_send
     prop = catalog.property
     day = local_day(now, prop.time_zone)
-    run = DigestRun(day=day.isoformat(), working_day=prop.calendar.is_working_day(day))
+    # Each office gets its digest on its own working days: a seven-day service centre on Sundays too.
+    working = [
+        office for office in catalog.offices if catalog.office_clock(office).calendar.is_working_day(day)
+    ]
+    run = DigestRun(
+        day=day.isoformat(),
+        working_day=bool(working),
+        unknown_years=prop.calendar.unknown_years(day),
+    )
     if not run.working_day:
         return run
     start_read = store.items_read
@@ -361,7 +374,7 @@ def run_digest(
         until=end_of_day(day, prop.time_zone),
         horizon=end_of_day(next_working_day(day, catalog), prop.time_zone),
     )
-    for office in catalog.offices:
+    for office in working:
         digest = office_digest(
             office,
             store.open_for_office(office),

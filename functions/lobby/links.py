@@ -18,12 +18,11 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
+# The lifetimes are the office's decision (lobby.policy); callers sign with links.<NAME>_LIFETIME.
+from lobby.policy import RESIDENT_LINK_LIFETIME, SECRET_CACHE_SECONDS, STAFF_LINK_LIFETIME  # noqa: F401
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider
-
-STAFF_LINK_LIFETIME = timedelta(days=14)
-RESIDENT_LINK_LIFETIME = timedelta(days=30)
-SECRET_CACHE_SECONDS = 300
 
 
 class LinkInvalid(ValueError):

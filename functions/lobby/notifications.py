@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lobby import texts
 from lobby.catalog import Catalog
 from lobby.mail import Mail
 from lobby.mailbody import render
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from lobby.wording import describe_rule
+from views import receipt
+from views.messages import translate
+from views.wording import describe_rule, local_time
 
 _L: dict[str, dict[str, str]] = {
     "office_heading": {"zh": "新{kind}：请当天联系住户", "en": "New {kind}: contact the resident today"},
@@ -174,21 +175,21 @@ def office_submitted(
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
     due = request.current_due
-    due_text = texts.local_time(catalog, due, lang)
+    due_text = local_time(catalog, due, lang)
     when = _l("subject_due", lang, due=due_text) if due else _l("subject_tracked", lang)
     flagged = f"{flag} · " if flag else ""
     subject = f"[{request.reference}] {flagged}{kind_name} · {request.location} · {when}"
     summary = [
         (_l("kind", lang), kind_name),
         (_l("office", lang), catalog.offices[request.office].name(lang)),
-        (_l("received", lang), texts.local_time(catalog, request.received_at, lang)),
+        (_l("received", lang), local_time(catalog, request.received_at, lang)),
     ]
     if request.acknowledge_due:
-        summary.append((_l("acknowledge_by", lang), texts.local_time(catalog, request.acknowledge_due, lang)))
+        summary.append((_l("acknowledge_by", lang), local_time(catalog, request.acknowledge_due, lang)))
     rule = kind.resolve_rule(request.fields)
     summary.append((_l("resolve_rule", lang), describe_rule(rule, lang)))
     if request.resolve_due:
-        summary.append((_l("resolve_by", lang), texts.local_time(catalog, request.resolve_due, lang)))
+        summary.append((_l("resolve_by", lang), local_time(catalog, request.resolve_due, lang)))
     summary.append((_l("language", lang), _l(f"lang_{request.lang}", lang)))
     summary.append((_l("catalog", lang), request.catalog_version))
     summary.extend(extra or [])
@@ -256,16 +257,16 @@ def resident_mail(
 
 def resident_submitted(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
     lang = request.lang
-    status_link = f"{settings.site_url}{texts.status_path(lang, request.reference)}"
+    status_link = f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
     return resident_mail(
         catalog,
         settings,
         request,
-        heading=texts.received_title(catalog, request, lang),
-        paragraphs=[texts.promise(catalog, request, lang), texts.text("keep_reference", lang)],
-        steps=texts.next_steps(catalog, request, lang)[1:],
+        heading=receipt.received_title(catalog, request, lang),
+        paragraphs=[receipt.promise(catalog, request, lang), translate(lang, "receipt.keep_reference")],
+        steps=receipt.next_steps(catalog, request, lang)[1:],
         link=status_link,
-        link_label=texts.text("check_status", lang),
+        link_label=translate(lang, "status_page.link"),
     )
 
 
@@ -279,7 +280,7 @@ def _simple(
     link_label: str = "",
 ) -> Mail:
     lang = request.lang
-    status_link = f"{settings.site_url}{texts.status_path(lang, request.reference)}"
+    status_link = f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
     return resident_mail(
         catalog,
         settings,
@@ -288,7 +289,7 @@ def _simple(
         paragraphs=[p for p in paragraphs if p],
         steps=[],
         link=link or status_link,
-        link_label=link_label or texts.text("check_status", lang),
+        link_label=link_label or translate(lang, "status_page.link"),
     )
 
 
@@ -306,7 +307,7 @@ def _resident_update(
                 request,
                 _l("acked_heading", lang),
                 _l("acked_text", lang, owner=event.actor, office=office),
-                texts.promise(catalog, request, lang),
+                receipt.promise(catalog, request, lang),
             )
         case "note" if event.public:
             return _simple(catalog, settings, request, _l("note_heading", lang), note)
@@ -334,7 +335,7 @@ def _resident_update(
         case "cancel":
             return _simple(catalog, settings, request, _l("cancelled_heading", lang), note)
         case "reopen":
-            due = texts.local_time(catalog, request.resolve_due, lang)
+            due = local_time(catalog, request.resolve_due, lang)
             return _simple(
                 catalog, settings, request, _l("reopened_heading", lang), _l("reopened_text", lang, due=due)
             )
@@ -344,7 +345,7 @@ def _resident_update(
                 settings,
                 request,
                 _l("retriaged_heading", lang),
-                texts.promise(catalog, request, lang),
+                receipt.promise(catalog, request, lang),
             )
     return None
 
@@ -395,7 +396,7 @@ def _reminder(
     heading = _l("reminder_heading", lang, stage=flag, kind=catalog.kinds[request.kind].name(lang))
     if stage == "followup":
         rows = [
-            (_l("followup_due", lang), texts.local_time(catalog, request.follow_up_due, lang)),
+            (_l("followup_due", lang), local_time(catalog, request.follow_up_due, lang)),
             (_l("reminder_deadline", lang), _l("followup_hint", lang)),
         ]
         actions = [(_l("record_followup", lang), signer(request, "followup"))] if signer else []

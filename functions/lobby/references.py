@@ -28,3 +28,7 @@ def counter_day(reference: str) -> str:
     if not match:
         raise ValueError(f"not a reference: {reference!r}")
     return match["day"]
+
+
+# The reference pages show as an example of what to type.
+EXAMPLE = format_reference(date(2026, 11, 22), 7)

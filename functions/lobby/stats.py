@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Attachment, Mail
+from lobby.policy import MONTHLY_LIST_LIMIT, REPEAT_THRESHOLDS, WINDOW_MONTHS
 from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.sampling import (
     FIXED_LARGE,
@@ -60,9 +61,6 @@ from lobby.storage import MARKER_LIFETIME, StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
 CANCELLED = "cancelled"
-WINDOW_MONTHS = 3  # the report month and the two before it: repeats and late ratings are looked for here
-# seed 002: 连续就同一事项投诉两次以上 / 同一种维修 3 次以上
-REPEAT_THRESHOLDS = {"complaint": 2, "repair": 3}
 SCALES = ("quality", "effect", "attitude")
 MONTHLY_MARKER_EVENT = "statistics"
 MONTHLY_MARKER_ROLE = "director"
@@ -651,8 +649,6 @@ _L: dict[str, dict[str, str]] = {
     },
 }
 
-EMAIL_LIST_LIMIT = 30  # rows of a list shown in the e-mail; the CSV always has them all
-
 
 def _l(key: str, lang: str, **values: Any) -> str:
     return _L[key]["en" if lang == "en" else "zh"].format(**values)
@@ -719,9 +715,9 @@ def _office_name(catalog: Catalog, office: str, lang: str) -> str:
 
 
 def _limited(rows: list[list[str]], lang: str) -> tuple[list[list[str]], str]:
-    if len(rows) <= EMAIL_LIST_LIMIT:
+    if len(rows) <= MONTHLY_LIST_LIMIT:
         return rows, ""
-    return rows[:EMAIL_LIST_LIMIT], _l("more_in_csv", lang, n=len(rows) - EMAIL_LIST_LIMIT)
+    return rows[:MONTHLY_LIST_LIMIT], _l("more_in_csv", lang, n=len(rows) - MONTHLY_LIST_LIMIT)
 
 
 def report_tables(catalog: Catalog, stats: MonthlyStatistics, lang: str) -> list[Table]:
@@ -874,7 +870,7 @@ def report_tables(catalog: Catalog, stats: MonthlyStatistics, lang: str) -> list
 
 
 def _local(moment: datetime, time_zone: str, lang: str) -> str:
-    from lobby.wording import format_local
+    from views.wording import format_local
 
     return format_local(moment, lang, time_zone)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from lobby.policy import DEDUPE_WINDOW_SECONDS
 from lobby.references import format_reference
 from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_iso
 
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-DEDUPE_WINDOW_SECONDS = 600
 NO_DEADLINE = "9999-12-31T23:59:59Z"
 # Markers of digests and monthly reports belong to no request; TTL removes them after this long.
 MARKER_LIFETIME = timedelta(days=400)

@@ -26,4 +26,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     now = scheduled_time(event)
     report = run_digest(open_store(catalog, settings), catalog, settings, now)
     logger.info("digest run", extra={"at": now.isoformat(), **asdict(report)})
+    if report.unknown_years:
+        # Every morning until an administrator adds the arrangement (see the administrators' handbook).
+        logger.error("calendar year unknown", extra={"unknown_years": report.unknown_years})
     return asdict(report)

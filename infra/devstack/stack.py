@@ -46,7 +46,7 @@ from devstack.stream import FailureDestination, StreamPoller, stream_subscriptio
 from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite
 
 log = logging.getLogger("lobby.local")
-SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby")
+SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby", "functions/views")
 
 
 class StopRequested(BaseException):

@@ -23,7 +23,7 @@ For the staff and administrators' pages::
     <!-- lobby:staff-procedure repair --> what staff do with a kind, as the catalog words it
     <!-- lobby:offices -->              the offices and where each escalates
     <!-- lobby:limit rework -->         a fixed rule of the code (rework, link lifetimes …), inline
-    <!-- lobby:figure typhoon-1 -->     a figure quoted from the seeds (site/data/figures.yaml), inline
+    <!-- lobby:figure typhoon-blue -->     a figure quoted from the seeds (site/data/figures.yaml), inline
     <!-- lobby:catalog-excerpt repair --> a section of the catalog as YAML
     <!-- lobby:costs -->                the monthly cost estimate (site/data/costs.yaml)
     <!-- lobby:cost-assumptions -->     the assumptions behind it
@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 # MkDocs loads a hook with its directory on the path: the other hooks import as top-level modules.
+import handbook_blocks
 import handbook_data
 import system_facts
 import yaml
@@ -74,24 +75,24 @@ _MARKER = re.compile(r"(?P<name>[a-z-]+)(?:\s+(?P<argument>[a-z0-9-]+))?")
 
 _BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
     "form": formhtml.render_form,
-    "deadlines": formhtml.render_deadlines,
-    "staff-procedure": formhtml.render_staff_procedure,
+    "deadlines": handbook_blocks.render_deadlines,
+    "staff-procedure": handbook_blocks.render_staff_procedure,
 }
 _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
-    "emergency": formhtml.render_emergency,
-    "prices": formhtml.render_prices,
-    "office-hours": formhtml.render_office_hours,
+    "emergency": handbook_blocks.render_emergency,
+    "prices": handbook_blocks.render_prices,
+    "office-hours": handbook_blocks.render_office_hours,
     "status": lambda _catalog, lang: formhtml.render_status_form(lang),
-    "kinds": formhtml.render_kinds,
-    "retention": formhtml.render_retention,
-    "deadline-table": formhtml.render_deadline_table,
-    "follow-ups": formhtml.render_follow_ups,
-    "sampling": formhtml.render_sampling_table,
-    "reminders": formhtml.render_reminders,
-    "offices": formhtml.render_offices,
+    "kinds": handbook_blocks.render_kinds,
+    "retention": handbook_blocks.render_retention,
+    "deadline-table": handbook_blocks.render_deadline_table,
+    "follow-ups": handbook_blocks.render_follow_ups,
+    "sampling": handbook_blocks.render_sampling_table,
+    "reminders": handbook_blocks.render_reminders,
+    "offices": handbook_blocks.render_offices,
     "costs": lambda _catalog, lang: handbook_data.render_costs(lang),
     "cost-assumptions": lambda _catalog, lang: handbook_data.render_cost_assumptions(lang),
-    "statuses": formhtml.render_statuses,
+    "statuses": handbook_blocks.render_statuses,
     "red-flags": system_facts.render_red_flags,
     "staff-actions": system_facts.render_staff_actions,
     "template-parameters": system_facts.render_template_parameters,
@@ -103,6 +104,8 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
 def render_catalog_excerpt(_catalog: Catalog, key: str, _lang: str) -> str:
     """One section of the catalog file as YAML: property, offices, fields, prices, or a kind."""
     document = read_document(_catalog_source())
+    # The excerpt shows what the administrator types: the official holidays are compiled in, not typed.
+    (document.get("property") or {}).get("calendar", {}).pop("official", None)
     sections = {name: document.get(name) for name in ("property", "offices", "fields", "prices")}
     sections.update({f"kinds.{kind}": {kind: value} for kind, value in (document.get("kinds") or {}).items()})
     section_key = key if key in sections else f"kinds.{key}"
@@ -146,7 +149,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(error)) from error
     # The emergency line in the header of every page, in each language.
     config.extra["lobby_announce"] = {
-        lang: formhtml.render_emergency_line(catalog, lang) for lang in LANGUAGES
+        lang: handbook_blocks.render_emergency_line(catalog, lang) for lang in LANGUAGES
     }
     # jieba (Chinese word segmentation for the search index) chats on stderr at DEBUG level.
     logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -1,9 +1,8 @@
 """Facts the handbook reads from the system itself: the code's fixed rules, the SAM template.
 
 A page never restates what the code or the template decides. It writes a
-marker, and the build reads the value where it is enforced: the rework
-promise from ``lobby.lifecycle``, a link's lifetime from ``lobby.links``, the
-red-flag thresholds from ``lobby.stats``, the staff actions from
+marker, and the build reads the value the code enforces: the rework promise,
+a link's lifetime and the red-flag thresholds from ``lobby.policy``, the staff actions from
 ``lobby.lifecycle`` and ``lobby.notifications``, the parameters, schedules and
 alarms from ``template.yaml``. When one of them changes, the handbook follows
 at the next build; when one disappears, the build fails and says which.
@@ -17,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import cfn
+import handbook_blocks
 
-from lobby import formhtml
 from lobby.catalog import Catalog
-from lobby.wording import status_text
+from views.wording import status_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,18 +62,15 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 def limits() -> dict[str, timedelta]:
     """Fixed lengths of time the code enforces, by the name a page uses."""
-    from lobby.lifecycle import REWORK_WITHIN
-    from lobby.links import RESIDENT_LINK_LIFETIME, SECRET_CACHE_SECONDS, STAFF_LINK_LIFETIME
-    from lobby.schedule import AUTOCLOSE_AFTER
-    from lobby.storage import DEDUPE_WINDOW_SECONDS
+    from lobby import policy
 
     return {
-        "rework": REWORK_WITHIN,
-        "staff-link": STAFF_LINK_LIFETIME,
-        "rating-link": RESIDENT_LINK_LIFETIME,
-        "autoclose": AUTOCLOSE_AFTER,
-        "duplicate-window": timedelta(seconds=DEDUPE_WINDOW_SECONDS),
-        "secret-cache": timedelta(seconds=SECRET_CACHE_SECONDS),
+        "rework": policy.REWORK_WITHIN,
+        "staff-link": policy.STAFF_LINK_LIFETIME,
+        "rating-link": policy.RESIDENT_LINK_LIFETIME,
+        "autoclose": policy.AUTOCLOSE_AFTER,
+        "duplicate-window": timedelta(seconds=policy.DEDUPE_WINDOW_SECONDS),
+        "secret-cache": timedelta(seconds=policy.SECRET_CACHE_SECONDS),
     }
 
 
@@ -82,12 +78,12 @@ def render_limit(_catalog: Catalog, key: str, lang: str) -> str:
     known = limits()
     if key not in known:
         raise ValueError(f"no limit {key!r} (known: {', '.join(known)})")
-    return formhtml.render_duration(known[key], lang)
+    return handbook_blocks.render_duration(known[key], lang)
 
 
 def render_red_flags(catalog: Catalog, lang: str) -> str:
     """The repeat thresholds the monthly statistics flag, from ``lobby.stats``."""
-    from lobby.stats import REPEAT_THRESHOLDS, WINDOW_MONTHS
+    from lobby.policy import REPEAT_THRESHOLDS, WINDOW_MONTHS
 
     items = "".join(
         f'<li data-kind="{_e(kind)}">'

@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from lobby.notifications import ACTION_LABELS
-from lobby.wording import status_text
 from tests.e2e.lobby_pages import (
     Resident,
     fill_repair_form,
@@ -24,6 +23,7 @@ from tests.e2e.lobby_pages import (
     submit,
 )
 from tests.e2e.stack import Stack
+from views.wording import status_text
 
 pytestmark = pytest.mark.e2e
 

@@ -97,6 +97,7 @@ def test_deploy_target_builds_then_deploys_the_named_stack(root: Path) -> None:
     commands = dry_run(root, "-o", ".venv/bin/.installed", "deploy", "STACK=lobby-test")
 
     assert commands[-1] == "sam deploy --guided --stack-name lobby-test"
+    assert "python -m lobby.catalog deploy-check" in commands[0]  # before anything is built
     assert any(command.startswith("sam build --template template.yaml") for command in commands)
 
 
@@ -110,6 +111,8 @@ def make_copy(root: Path, tmp_path: Path) -> Path:
         "infra/catalog.yaml",
         "infra/precompile.py",
         "functions/lobby/catalog.py",
+        "functions/lobby/official_calendar.py",
+        "functions/lobby/fields.py",
     )
     for relative in files:
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +180,11 @@ def test_build_packages_the_compiled_catalog_and_leaves_no_copy_behind(
     ]
     packaged = json.loads((make_copy / "sam-saw-catalog.json").read_text(encoding="utf-8"))
     assert set(packaged["offices"]) == set(load_catalog(SOURCE_YAML).offices)
+    official = {
+        arrangement["year"]: arrangement for arrangement in packaged["property"]["calendar"]["official"]
+    }
+    assert "2026-02-17" in official[2026]["holidays"]  # the Spring Festival, from chinese-calendar
+    assert "2026-02-28" in official[2026]["make_up_working_days"]
     assert not (make_copy / "functions" / "lobby" / "catalog.json").exists()
     assert list((make_copy / ".aws-sam" / "build" / "ApiFunction" / "api" / "__pycache__").glob("*.pyc"))
 

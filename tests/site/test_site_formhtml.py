@@ -153,31 +153,3 @@ def test_standalone_page_uses_the_site_look_and_links_home(lang: str, home: str)
     assert stylesheet.get("href") == formhtml.STYLESHEET_PATH == "/assets/stylesheets/lobby.css"
     assert home in {link.get("href") for link in document.find_all("a")}
     assert document.one("main").one("h1").text == "Body"
-
-
-def test_emergency_block_dials_every_number(catalog: Catalog) -> None:
-    block = parse(formhtml.render_emergency(catalog, "zh")).one("aside", cls="lobby-emergency")
-    links = {link.get("href") for link in block.find_all("a")}
-    numbers = catalog.property.emergency_numbers
-    assert links == {
-        f"tel:{numbers.medical}",
-        f"tel:{numbers.police}",
-        f"tel:{numbers.fire}",
-        formhtml.tel_href(catalog.property.phone_24h),
-    }
-    assert formhtml.tel_href("0755-2688 0000") == "tel:075526880000"
-
-
-def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
-    repair = parse(formhtml.render_deadlines(catalog, "repair", "en")).one(cls="lobby-deadlines")
-    sizes = [item.text for item in repair.find_all("li")]
-    assert sizes == [
-        "Minor (a blown bulb, a dripping tap): within 8 hours",
-        "Medium (a pipe or a lock to replace): within 3 days",
-        "Major (structure or large equipment): followed through to completion, no fixed clock",
-    ]
-    assert "Engineering and Maintenance" in repair.text
-    consultation = parse(formhtml.render_deadlines(catalog, "consultation", "zh")).text
-    assert "2 个工作日内" in consultation and "当天（下班前）" in consultation
-    suggestion = parse(formhtml.render_deadlines(catalog, "suggestion", "zh")).text
-    assert "不安排回访" in suggestion

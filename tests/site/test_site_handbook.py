@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import handbook_blocks
 import handbook_data
 import pytest
 import system_facts
@@ -18,7 +19,7 @@ from lobby_html import Element, parse
 from site_handbook import DOCS, LANGUAGES, REPO, all_slugs, article, load_page, page_path
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
-from lobby.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
+from views.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 CATALOG = load_catalog(SOURCE_YAML)
 AUDIENCES = {"住户指南": "Residents", "员工手册": "Staff", "系统管理": "Administrators"}
@@ -193,11 +194,20 @@ def test_the_deadline_table_is_the_catalog(built_site: Path, lang: str) -> None:
         kind = CATALOG.kinds[kind_id]
         cells = row.find_all("td")
         assert row.one("th").text == kind.name(lang)
-        assert cells[0].text.lower() == describe_rule(kind.deadlines.acknowledge, lang).lower()
+        # Each clock says what it counts: the office's service hours, or every hour when urgent.
+        acknowledge = describe_rule(kind.deadlines.acknowledge, lang, urgent=kind.urgent)
+        assert cells[0].text.lower() == acknowledge.lower()
         resolve = kind.deadlines.resolve
         for rule in resolve.values() if isinstance(resolve, dict) else [resolve]:
-            assert describe_rule(rule, lang).lower() in cells[1].text.lower()
-        assert cells[3].text == CATALOG.offices[kind.office].name(lang)
+            assert describe_rule(rule, lang, urgent=kind.urgent).lower() in cells[1].text.lower()
+        assert cells[3].text.startswith(CATALOG.offices[kind.office].name(lang))
+        assert handbook_blocks.office_service_hours_text(CATALOG, kind.office, lang) in cells[3].text
+    every_hour = {"zh": "全天计时", "en": "around the clock"}[lang]
+    service_hours = {"zh": "服务时间内 8 小时", "en": "within 8 service hours"}[lang]
+    assert every_hour in rows["help"].text and service_hours in rows["repair"].text
+    assert {"zh": "每天 08:00–18:00，节假日照常", "en": "Every day 08:00–18:00, public holidays included"}[
+        lang
+    ] in rows["repair"].text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -259,8 +269,7 @@ def test_each_kind_shows_its_staff_procedure_from_the_catalog(built_site: Path, 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_code_limits_are_the_codes(built_site: Path, lang: str) -> None:
-    from lobby.lifecycle import REWORK_WITHIN
-    from lobby.links import STAFF_LINK_LIFETIME
+    from lobby.policy import REWORK_WITHIN, STAFF_LINK_LIFETIME
 
     faq = article(load_page(built_site, lang, "faq")).text
     assert describe_timedelta(REWORK_WITHIN, lang) in faq
@@ -270,13 +279,44 @@ def test_code_limits_are_the_codes(built_site: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_red_flags_are_the_monthly_statistics_thresholds(built_site: Path, lang: str) -> None:
-    from lobby.stats import REPEAT_THRESHOLDS
+    from lobby.policy import REPEAT_THRESHOLDS
 
     flags = article(load_page(built_site, lang, "staff/statistics")).one("ul", cls="lobby-red-flags")
     shown = {item.get("data-kind"): item.text for item in flags.find_all("li")}
     assert set(shown) == set(REPEAT_THRESHOLDS)
     for kind_id, count in REPEAT_THRESHOLDS.items():
         assert f"{count} " in shown[kind_id] and CATALOG.kinds[kind_id].name(lang) in shown[kind_id]
+
+
+# --- fact blocks ---------------------------------------------------------------------------------
+
+
+def test_emergency_block_dials_every_number(catalog: Catalog) -> None:
+    block = parse(handbook_blocks.render_emergency(catalog, "zh")).one("aside", cls="lobby-emergency")
+    links = {link.get("href") for link in block.find_all("a")}
+    numbers = catalog.property.emergency_numbers
+    assert links == {
+        f"tel:{numbers.medical}",
+        f"tel:{numbers.police}",
+        f"tel:{numbers.fire}",
+        handbook_blocks.tel_href(catalog.property.phone_24h),
+    }
+    assert handbook_blocks.tel_href("0755-2688 0000") == "tel:075526880000"
+
+
+def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
+    repair = parse(handbook_blocks.render_deadlines(catalog, "repair", "en")).one(cls="lobby-deadlines")
+    sizes = [item.text for item in repair.find_all("li")]
+    assert sizes == [
+        "Minor (a blown bulb, a dripping tap): within 8 service hours",
+        "Medium (a pipe or a lock to replace): within 3 days",
+        "Major (structure or large equipment): followed through to completion, no fixed clock",
+    ]
+    assert "Engineering and Maintenance" in repair.text
+    consultation = parse(handbook_blocks.render_deadlines(catalog, "consultation", "zh")).text
+    assert "2 个工作日内" in consultation and "当天（下班前）" in consultation
+    suggestion = parse(handbook_blocks.render_deadlines(catalog, "suggestion", "zh")).text
+    assert "不安排回访" in suggestion
 
 
 # --- what the handbook says about the system ------------------------------------------------------
@@ -287,9 +327,7 @@ def test_every_staff_action_and_status_is_explained() -> None:
 
     assert set(system_facts.ACTION_DESCRIPTIONS) == set(STAFF_ACTIONS)
     assert all(text["zh"] and text["en"] for text in system_facts.ACTION_DESCRIPTIONS.values())
-    from lobby import formhtml
-
-    html = formhtml.render_statuses(CATALOG, "en")
+    html = handbook_blocks.render_statuses(CATALOG, "en")
     for status in STATUSES:
         assert status_text(status, "en") in html
 

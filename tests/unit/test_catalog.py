@@ -15,7 +15,15 @@ import pytest
 import yaml
 from msgspec.structs import asdict
 
-from lobby.catalog import SOURCE_YAML, CatalogError, compile_catalog, load_catalog, main, parse_catalog
+from lobby.catalog import (
+    SOURCE_YAML,
+    CatalogError,
+    compile_catalog,
+    load_catalog,
+    main,
+    parse_catalog,
+    read_document,
+)
 from lobby.settings import Settings
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
@@ -23,7 +31,8 @@ FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 
 @pytest.fixture
 def document() -> dict[str, Any]:
-    return yaml.safe_load(SOURCE_YAML.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The source as the catalog reads it: the YAML with the official holiday arrangements compiled in."""
+    return read_document(SOURCE_YAML)
 
 
 def test_the_shipped_catalog_has_every_request_kind_of_the_seeds() -> None:
@@ -110,9 +119,8 @@ def test_an_invalid_catalog_names_the_offending_key(
 
 def test_a_holiday_that_is_also_a_make_up_day_is_refused(document: dict[str, Any]) -> None:
     broken = copy.deepcopy(document)
-    broken["property"]["calendar"]["make_up_working_days"].append(
-        broken["property"]["calendar"]["holidays"][0]
-    )
+    broken["property"]["calendar"]["holidays"] = [date(2026, 9, 16)]
+    broken["property"]["calendar"]["make_up_working_days"] = [date(2026, 9, 16)]
     with pytest.raises(CatalogError, match=r"property\.calendar"):
         parse_catalog(broken)
 
@@ -154,8 +162,8 @@ def _report(document: dict[str, Any]) -> list[str]:
         ),
         ("kinds.repair.urgent", "yes", "kinds.repair.urgent: must be true or false, got 'yes'"),
         (
-            "property.calendar.holidays.1",
-            "2026-02-30",
+            "property.calendar.holidays",
+            ["2026-09-16", "2026-02-30"],
             "property.calendar.holidays.1: must be a date written YYYY-MM-DD, got '2026-02-30'",
         ),
         (
@@ -213,10 +221,13 @@ def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
 
 
 def test_dates_and_times_read_from_json_text_are_the_ones_yaml_gives(document: dict[str, Any]) -> None:
-    as_json = json.loads(json.dumps(document, default=str))
-    assert as_json["property"]["calendar"]["holidays"][0] == "2026-01-01"
+    typhoon = copy.deepcopy(document)
+    typhoon["property"]["calendar"]["holidays"] = [date(2026, 9, 16)]
+    as_json = json.loads(json.dumps(typhoon, default=str))
+    assert as_json["property"]["calendar"]["holidays"][0] == "2026-09-16"
     calendar = parse_catalog(as_json).property.calendar
-    assert date(2026, 1, 1) in calendar.holidays
+    assert date(2026, 9, 16) in calendar.holidays
+    assert not calendar.is_working_day(date(2026, 9, 16))
     assert not calendar.is_working_day(date(2026, 1, 1))
     assert parse_catalog(as_json).property.office_hours.close == time(17, 30)
 
@@ -263,13 +274,14 @@ def test_a_compiled_catalog_is_decoded_without_being_checked_again(
 ) -> None:
     target = tmp_path / "catalog.json"
     compiled = compile_catalog(SOURCE_YAML, target)
-    from lobby import catalog as module
+    from lobby import catalog, catalog_check
 
     def checked_again(*_args: object) -> None:
         raise AssertionError("the compiled catalog was checked again")
 
-    monkeypatch.setattr(module, "parse_catalog", checked_again)
-    monkeypatch.setattr(module, "_cross_check", checked_again)
+    monkeypatch.setattr(catalog, "parse_catalog", checked_again)
+    monkeypatch.setattr(catalog_check, "check", checked_again)
+    monkeypatch.setattr(catalog_check, "_cross_check", checked_again)
     load_catalog.cache_clear()
     assert load_catalog(target) == compiled
     assert load_catalog(target).kinds["repair"].deadlines.resolve["minor"].parts == ("h", 8)

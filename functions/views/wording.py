@@ -1,0 +1,137 @@
+"""Deadlines, dates and statuses in words: the one place each is said, in every language.
+
+The handbook, the API's pages and the e-mails all say a deadline or a status the same way, so
+they all take it from here; the words themselves are in the message catalog (``views.messages``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from lobby import policy
+from lobby.catalog import Catalog
+from lobby.requests import STATUSES, Event
+from views.messages import MissingMessage, translate
+
+_RULE = re.compile(r"^(?P<n>[1-9][0-9]*)(?P<unit>m|h|d|wd)$")
+_WORDED_RULES = ("same-day", "none")
+
+__all__ = [
+    "STATUSES",
+    "describe_period",
+    "describe_rule",
+    "describe_timedelta",
+    "event_text",
+    "format_local",
+    "local_time",
+    "status_text",
+]
+
+
+def describe_rule(rule: str, lang: str, *, urgent: bool | None = None) -> str:
+    """A deadline rule as a resident reads it: ``"8h"`` → "8 小时内" / "within 8 hours".
+
+    Given ``urgent``, an hour or minute rule also says what it counts: "within 8 service hours" (the
+    handling office's hours) or "within 1 hour, around the clock" (urgent).
+    """
+    if rule in _WORDED_RULES:
+        return translate(lang, f"rule.{rule}")
+    match = _RULE.match(rule)
+    if not match:
+        raise ValueError(f"{rule!r} is not a deadline rule")
+    unit = match["unit"]
+    if urgent is not None and unit in ("m", "h"):
+        counted = "clock" if urgent else "service"
+        return translate(lang, f"within.{unit}.{counted}", count=int(match["n"]))
+    return translate(lang, f"within.{unit}", count=int(match["n"]))
+
+
+def describe_period(rule: str, lang: str) -> str:
+    """A length of time from a rule, without "within": ``"4h"`` → "4 小时" / "4 hours".
+
+    Reminder ladders read this way ("every 4 hours", "4 hours after the deadline").
+    ``same-day`` and ``none`` are deadlines, not lengths, and are refused.
+    """
+    match = _RULE.match(rule)
+    if not match:
+        raise ValueError(f"{rule!r} is not a length of time (use 30m, 4h, 3d or 2wd)")
+    return translate(lang, f"period.{match['unit']}", count=int(match["n"]))
+
+
+def describe_timedelta(delta: timedelta, lang: str) -> str:
+    """A fixed length of time in its largest whole unit: "14 天" / "14 days"; one day is "24 小时"."""
+    seconds = int(delta.total_seconds())
+    if seconds <= 0 or seconds % 60:
+        raise ValueError(f"{delta!r} is not a whole number of minutes")
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        # One day reads as "24 hours", the way the seeds promise a rework.
+        if seconds % size == 0 and not (unit == "d" and seconds == 86400):
+            return translate(lang, f"period.{unit}", count=seconds // size)
+    raise AssertionError("unreachable: minutes always divide")  # pragma: no cover
+
+
+def format_local(moment: datetime | str, lang: str, tz: str | ZoneInfo) -> str:
+    """A moment in the property's local time: "2026年11月22日 17:30" / "22 Nov 2026, 17:30".
+
+    ``moment`` is an aware datetime or an ISO-8601 string with an offset (the
+    table stores UTC such as ``2026-11-22T09:30:00Z``). A naive value is
+    refused: guessing its zone would show residents a wrong deadline.
+    """
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        raise ValueError("format_local needs an aware datetime (with a time zone)")
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    return translate(
+        lang,
+        "moment",
+        year=local.year,
+        month=local.month,
+        month_name=translate(lang, f"month.short.{local.month}"),
+        day=local.day,
+        clock=f"{local:%H:%M}",
+    )
+
+
+def status_text(status: str, lang: str) -> str:
+    """The name of a request status as residents see it."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    return translate(lang, f"status.{status}")
+
+
+def local_time(catalog: Catalog, moment: datetime | None, lang: str) -> str:
+    """A moment in the property's time zone, or "" when there is none."""
+    if moment is None:
+        return ""
+    return format_local(moment, lang, catalog.property.time_zone)
+
+
+def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
+    """A line of a request's history as the resident reads it."""
+    values = {
+        "actor": event.actor,
+        "note": event.data.get("note", ""),
+        "to": event.data.get("to", ""),
+        "stage": event.data.get("stage", ""),
+        "within": describe_timedelta(policy.REWORK_WITHIN, lang),
+    }
+    if event.type == "retriage" and catalog is not None:
+        values["to"] = _size_name(catalog, str(values["to"]), lang)
+    try:
+        text = translate(lang, f"event.{event.type}", **values)
+    except MissingMessage:
+        text = translate(lang, "event.other")
+    return text.rstrip("：: ")
+
+
+def _size_name(catalog: Catalog, size: str, lang: str) -> str:
+    for kind in catalog.kinds.values():
+        if isinstance(kind.deadlines.resolve, dict) and kind.deadlines.resolve_by:
+            choice = catalog.choices(kind.field(kind.deadlines.resolve_by)).get(size)
+            if choice:
+                return choice(lang)
+    return size
