@@ -1,6 +1,6 @@
 """The resident-facing API routes. They sit on a Router so Lambda and the local stack share them."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 
-from api import pages
 from api.http import (
     HttpProblem,
     Incoming,
@@ -20,6 +19,7 @@ from api.http import (
     read_body,
 )
 from api.openapi import openapi_document
+from lobby import clock
 from lobby.catalog import LANGUAGES, Catalog, load_catalog
 from lobby.intake import receive
 from lobby.references import is_reference
@@ -29,6 +29,7 @@ from lobby.settings import get_settings
 from lobby.storage import Store, StoreUnavailable
 from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
 from views import receipt
+from views.pages import resident as pages
 from views.wording import event_text, local_time, status_text
 
 logger = Logger(service="lobby")
@@ -41,7 +42,7 @@ def store() -> Store:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _iso(moment: datetime | None) -> str | None:
