@@ -25,6 +25,7 @@ PENDING = {"lobby/formhtml.py", "lobby/validation.py"}
 FOR_DEVELOPERS = {
     "api/openapi.py": "the OpenAPI document describes the API to whoever integrates with it",
     "lobby/catalog.py": "its checks answer whoever edits infra/catalog.yaml, at build time",
+    "lobby/catalog_check.py": "it explains a refused infra/catalog.yaml to whoever edits it, at build time",
     "lobby/fields.py": "its JSON Schema descriptions speak to API integrators; its character tables are data",
     "lobby/settings.py": "its errors answer whoever deploys, before the first request",
 }
