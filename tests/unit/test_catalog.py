@@ -309,3 +309,14 @@ def test_errors_inside_lists_and_shared_fields_name_their_place(document: dict[s
         "kinds.repair.fields.0.type: must be one of 'text', 'textarea', 'tel', 'email', 'choice', 'date';"
         " got 'slider'" in lines
     )
+
+
+def test_no_escalation_ladder_tells_the_same_office_twice() -> None:
+    # The ladder's director step goes to the handling office's director, its last step to the quality
+    # office: they must differ, or the last step repeats the one before (the suggestion ladder did).
+    catalog = load_catalog(SOURCE_YAML)
+    quality = catalog.property.quality_office
+    for kind in catalog.kinds.values():
+        director = catalog.offices[kind.office].director
+        assert director not in (None, quality, kind.office), kind.id
+    assert catalog.offices["management"].director == "general-manager"
