@@ -5,12 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from lobby.catalog import Catalog
-from lobby.formhtml import render_page
 from lobby.lifecycle import NEEDS
 from lobby.notifications import action_label, field_rows
 from lobby.requests import Event, ServiceRequest
 from views import receipt
 from views.messages import translate
+from views.page import render_page
 from views.wording import event_text, local_time, status_text
 
 _S: dict[str, dict[str, str]] = {
