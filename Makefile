@@ -10,7 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium messages
 
-$(BIN)/.installed: requirements.lock pyproject.toml
+# The editable install knows the top-level packages and modules it found, so a new one in functions/ or
+# infra/ (a change to the directory itself) installs again; edits to existing files need nothing.
+$(BIN)/.installed: requirements.lock pyproject.toml functions infra
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock

@@ -231,9 +231,31 @@ class Property(_Model):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ServiceHours(_Model):
+    """When an office serves: its days, its hours, whether it closes for public holidays, its duty line.
+
+    An office closed on public holidays keeps the property calendar (its holidays and make-up working
+    days); one open on them works its ``days`` every week of the year. A 24-hour duty line takes
+    urgent matters outside these hours.
+    """
+
+    days: frozenset[int] = field(metadata=_rules(check=_weekday_numbers))
+    open: time
+    close: time
+    public_holidays: Literal["closed", "open"] = "closed"
+    duty_line: str | None = None
+
+    def _check(self) -> None:
+        if self.close <= self.open:
+            raise ValueError("close must be later than open")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Office(_Model):
     name: Text
     director: str | None = None
+    # Without hours, the office keeps the property's office hours and calendar.
+    hours: ServiceHours | None = None
 
 
 FieldType = Literal["text", "textarea", "tel", "email", "choice", "date"]
@@ -346,6 +368,34 @@ class Catalog(_Model):
 
     def kind_for_page(self, page: str) -> Kind | None:
         return next((kind for kind in self.kinds.values() if kind.page == page), None)
+
+    @functools.cached_property
+    def _office_clocks(self) -> dict[str, Property]:
+        return {
+            office_id: _office_clock(self.property, office.hours)
+            for office_id, office in self.offices.items()
+        }
+
+    def office_clock(self, office_id: str) -> Property:
+        """The property as an office's clock sees it: the office's hours and working days.
+
+        Deadlines, quiet hours, reminders and digests of a request count in its handling office's
+        clock; an unknown office (a request of a catalog since edited) keeps the property's.
+        """
+        return self._office_clocks.get(office_id, self.property)
+
+
+def _office_clock(prop: Property, hours: ServiceHours | None) -> Property:
+    if hours is None:
+        return prop
+    calendar = prop.calendar
+    if hours.public_holidays == "closed":
+        calendar = dataclasses.replace(calendar, working_weekdays=hours.days)
+    else:
+        calendar = Calendar(working_weekdays=hours.days)
+    return dataclasses.replace(
+        prop, office_hours=OfficeHours(open=hours.open, close=hours.close), calendar=calendar
+    )
 
 
 # The validator ---------------------------------------------------------------

@@ -1,14 +1,18 @@
 """Deadline arithmetic: when a request falls due, and when the office is open.
 
-Plain time-zone-aware date arithmetic over the property's calendar. Inputs may
+Plain time-zone-aware date arithmetic over an office's clock: the property's zone
+with the handling office's hours and working days (``Catalog.office_clock``). Inputs may
 be in any zone; every datetime returned is aware and in UTC. Naive datetimes
 are refused: guessing their zone is how deadlines drift by eight hours.
 
 Deadline rules (the catalog's ``Rule``):
 
-- ``Nm`` / ``Nh``: N minutes / hours of elapsed time; a DST change neither
-  stretches nor shrinks them.
-- ``Nd``: the same local wall-clock time N days later in the property's zone.
+- ``Nm`` / ``Nh``: N minutes / hours of the office's service time (the clock
+  stops while it is closed); when urgent, N minutes / hours of elapsed time,
+  which a DST change neither stretches nor shrinks.
+- ``Nd``: the same local wall-clock time N days later in the property's zone;
+  unless urgent, moved to the office's next closing time when that falls
+  outside its hours.
 - ``Nwd``: close of business on the Nth working day after the effective day.
 - ``same-day``: close of business on the effective day.
 - ``none``: no deadline (``None``).
@@ -29,7 +33,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from lobby.catalog import Calendar, Property, Rule, parse_rule
+from lobby.catalog import Calendar, Catalog, Kind, Property, Rule, parse_rule
 
 # A calendar with no working day for a whole year is a configuration error,
 # not a reason to loop forever.
@@ -38,22 +42,55 @@ MAX_SEARCH_DAYS = 366
 _DURATION_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 
 
-def deadline_for(rule: Rule | str, received_at: datetime, prop: Property) -> datetime | None:
-    """When a request received at ``received_at`` is due under ``rule`` (UTC), or None for ``none``."""
+def deadline_for(
+    rule: Rule | str, received_at: datetime, prop: Property, *, urgent: bool = False
+) -> datetime | None:
+    """When a request received at ``received_at`` is due under ``rule`` (UTC), or None for ``none``.
+
+    ``prop`` is the handling office's clock (``Catalog.office_clock``). What is not urgent falls due
+    within its service hours: minutes and hours count only while the office serves, and a day count
+    that lands outside them moves to the next closing time. What is urgent counts every hour.
+    """
     unit, count = _parts(rule)
     received = _utc(received_at, "received_at")
     if unit == "none":
         return None
     if unit in ("m", "h"):
-        return received + count * _DURATION_UNITS[unit]
+        if urgent:
+            return received + count * _DURATION_UNITS[unit]
+        return add_service_time(received, count * _DURATION_UNITS[unit], prop)
     zone = ZoneInfo(prop.time_zone)
     local = received.astimezone(zone)
     if unit == "d":
-        return _wall_time(local.date() + timedelta(days=count), local.time(), zone)
+        due = _wall_time(local.date() + timedelta(days=count), local.time(), zone)
+        return due if urgent or in_service_hours(due, prop) else next_office_close(due, prop)
     day = _effective_day(local, prop)
     for _ in range(count):  # "same-day" has count 0: the effective day itself
         day = _next_working_day(day, prop.calendar)
     return _wall_time(day, prop.office_hours.close, zone)
+
+
+def promise(
+    catalog: Catalog,
+    kind: Kind,
+    values: dict[str, str],
+    received_at: datetime,
+    *,
+    office: str | None = None,
+    urgent: bool | None = None,
+) -> tuple[datetime | None, datetime | None]:
+    """(contact by, done by) of a request, in the handling office's clock (the kind's office by default).
+
+    The promise is consistent: contact-by is never later than done-by (the resident is contacted by the
+    time the work is due done at the latest), and, unless urgent, both fall within the office's hours.
+    """
+    clock = catalog.office_clock(office or kind.office)
+    urgent = kind.urgent if urgent is None else urgent
+    contact_by = deadline_for(kind.deadlines.acknowledge, received_at, clock, urgent=urgent)
+    done_by = deadline_for(kind.resolve_rule(values), received_at, clock, urgent=urgent)
+    if contact_by is not None and done_by is not None and done_by < contact_by:
+        contact_by = done_by
+    return contact_by, done_by
 
 
 def is_office_open(moment: datetime, prop: Property) -> bool:
@@ -75,6 +112,42 @@ def next_office_open(moment: datetime, prop: Property) -> datetime:
     if not (prop.calendar.is_working_day(day) and local.time() < opens):
         day = _next_working_day(day, prop.calendar)
     return _wall_time(day, opens, zone)
+
+
+def in_service_hours(moment: datetime, prop: Property) -> bool:
+    """Whether ``moment`` is within the office's hours on one of its working days, closing time included."""
+    local = _utc(moment, "moment").astimezone(ZoneInfo(prop.time_zone))
+    hours = prop.office_hours
+    return prop.calendar.is_working_day(local.date()) and hours.open <= local.time() <= hours.close
+
+
+def next_office_close(moment: datetime, prop: Property) -> datetime:
+    """The first closing time at or after ``moment`` on one of the office's working days (UTC)."""
+    zone = ZoneInfo(prop.time_zone)
+    local = _utc(moment, "moment").astimezone(zone)
+    day = local.date()
+    if not (prop.calendar.is_working_day(day) and local.time() <= prop.office_hours.close):
+        day = _next_working_day(day, prop.calendar)
+    return _wall_time(day, prop.office_hours.close, zone)
+
+
+def add_service_time(start: datetime, amount: timedelta, prop: Property) -> datetime:
+    """``start`` plus ``amount`` of the office's service time: the clock stops while the office is closed.
+
+    Eight hours from 17:00 at an office serving 08:00-18:00 is one hour today and seven tomorrow: 15:00.
+    Time that ends exactly at closing is due at closing, not at the next opening.
+    """
+    moment = next_office_open(start, prop)
+    zone = ZoneInfo(prop.time_zone)
+    remaining = amount
+    for _ in range(MAX_SEARCH_DAYS * 2):
+        closes = _wall_time(moment.astimezone(zone).date(), prop.office_hours.close, zone)
+        available = closes - moment
+        if remaining <= available:
+            return moment + remaining
+        remaining -= available
+        moment = next_office_open(closes, prop)
+    raise ValueError(f"{amount} of service time does not fit in {MAX_SEARCH_DAYS * 2} opening days")
 
 
 def add_duration(rule: Rule | str, start: datetime) -> datetime:

@@ -2,8 +2,9 @@
 
 The service office's digest also lists the follow-up visits (回访) due today or already late.
 
-- **Working mornings only**: nothing on a day the office calendar marks as not worked (weekends,
-  holidays); make-up working Saturdays (调休) get a digest like any working day.
+- **Working mornings only**: an office gets nothing on a day its own calendar marks as not worked
+  (weekends, holidays, unless it serves on them); make-up working Saturdays (调休) get a digest like any
+  working day.
 - **Nothing to say, no e-mail**: an office with no open request (and, for the service office, no
   follow-up due) gets none.
 - **Once per office per day**: a sent-marker is claimed with a conditional write before sending, so an
@@ -55,7 +56,8 @@ def follow_up_owed(catalog: Catalog, request: ServiceRequest) -> bool:
 
 
 def next_working_day(day: date, catalog: Catalog) -> date:
-    calendar = catalog.property.calendar
+    """The service office's next working day (its follow-ups are read up to the end of it)."""
+    calendar = catalog.office_clock(catalog.property.service_office).calendar
     for offset in range(1, 367):
         candidate = day + timedelta(days=offset)
         if calendar.is_working_day(candidate):
@@ -354,9 +356,13 @@ def run_digest(
     send = sender or ses_send
     prop = catalog.property
     day = local_day(now, prop.time_zone)
+    # Each office gets its digest on its own working days: a seven-day service centre on Sundays too.
+    working = [
+        office for office in catalog.offices if catalog.office_clock(office).calendar.is_working_day(day)
+    ]
     run = DigestRun(
         day=day.isoformat(),
-        working_day=prop.calendar.is_working_day(day),
+        working_day=bool(working),
         unknown_years=prop.calendar.unknown_years(day),
     )
     if not run.working_day:
@@ -368,7 +374,7 @@ def run_digest(
         until=end_of_day(day, prop.time_zone),
         horizon=end_of_day(next_working_day(day, catalog), prop.time_zone),
     )
-    for office in catalog.offices:
+    for office in working:
         digest = office_digest(
             office,
             store.open_for_office(office),

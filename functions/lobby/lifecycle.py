@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lobby.catalog import Catalog
-from lobby.deadlines import deadline_for
+from lobby.deadlines import deadline_for, promise
 from lobby.policy import REWORK_WITHIN
 from lobby.requests import Event, ServiceRequest
 
@@ -142,7 +142,7 @@ def _transition(
             return _resume(request, now)
         case "resolve":
             within = catalog.kinds[request.kind].follow_up.within
-            follow_up_due = deadline_for(within, now, catalog.property)
+            follow_up_due = deadline_for(within, now, catalog.office_clock(catalog.property.service_office))
             return replace(request, status="resolved", resolved_at=now, follow_up_due=follow_up_due)
         case "close":
             return replace(request, status="closed", closed_at=now)
@@ -192,9 +192,12 @@ def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[s
     if request.reopen_count:  # seed 002: the 24-hour rework promise stands whatever the size
         return replace(request, fields=fields)
     # Time already credited for waiting on the resident = current due − the old size's catalog due.
+    clock = catalog.office_clock(request.office)
     old_due = (
-        deadline_for(rules[previous], request.received_at, catalog.property) if previous in rules else None
+        deadline_for(rules[previous], request.received_at, clock, urgent=kind.urgent)
+        if previous in rules
+        else None
     )
     credit = request.resolve_due - old_due if request.resolve_due and old_due else timedelta(0)
-    due = deadline_for(rules[size], request.received_at, catalog.property)
+    _, due = promise(catalog, kind, fields, request.received_at, office=request.office)
     return replace(request, fields=fields, resolve_due=due + credit if due else None)

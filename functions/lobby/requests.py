@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lobby.catalog import Catalog
-from lobby.deadlines import deadline_for
+from lobby.deadlines import promise
 from lobby.validation import Submission, phone_digits
 
 RECEIVED = "received"
@@ -126,7 +126,7 @@ def new_request(
     catalog: Catalog, submission: Submission, reference: str, received_at: datetime
 ) -> ServiceRequest:
     kind = submission.kind
-    prop = catalog.property
+    acknowledge_due, resolve_due = promise(catalog, kind, submission.values, received_at)
     return ServiceRequest(
         reference=reference,
         kind=kind.id,
@@ -135,8 +135,8 @@ def new_request(
         lang=submission.lang,
         fields=dict(submission.values),
         received_at=received_at.astimezone(UTC),
-        acknowledge_due=deadline_for(kind.deadlines.acknowledge, received_at, prop),
-        resolve_due=deadline_for(kind.resolve_rule(submission.values), received_at, prop),
+        acknowledge_due=acknowledge_due,
+        resolve_due=resolve_due,
         catalog_version=catalog.catalog_version,
     )
 

@@ -10,7 +10,7 @@ The ladder of a phase (first contact, or resolution) with start S and deadline D
   repeat    every repeat_every after D while overdue   → the owning office
   director  at D + escalate_director_after             → the office's director
   quality   at D + escalate_quality_after              → the company quality department
-Steps of kinds not marked urgent are held until the office next opens (no 3 a.m. mail);
+Steps of kinds not marked urgent are held until the handling office next opens (no 3 a.m. mail);
 steps that land on the same delivery moment collapse into one.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lobby.catalog import Catalog, Kind, Rule
+from lobby.catalog import Catalog, Kind, Property, Rule
 from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
 from lobby.policy import AUTOCLOSE_AFTER, CLOSING_GRACE, FOLLOW_UP_REPEAT, REWORK_WITHIN
 from lobby.requests import ServiceRequest, utc_iso
@@ -55,12 +55,12 @@ def _phase(request: ServiceRequest) -> tuple[str, datetime, datetime] | None:
     return None
 
 
-def _deliver(kind: Kind, catalog: Catalog, at: datetime) -> datetime:
-    """Urgent kinds at any hour; others during office hours, the closing minute included (a same-day
-    deadline falls exactly at closing time, and its reminder belongs to that day)."""
-    if kind.urgent or is_office_open(at - CLOSING_GRACE, catalog.property):
+def _deliver(kind: Kind, clock: Property, at: datetime) -> datetime:
+    """Urgent kinds at any hour; others during the handling office's hours, the closing minute included (a
+    same-day deadline falls exactly at closing time, and its reminder belongs to that day)."""
+    if kind.urgent or is_office_open(at - CLOSING_GRACE, clock):
         return at
-    return next_office_open(at, catalog.property)
+    return next_office_open(at, clock)
 
 
 def _duration(rule: Rule, start: datetime) -> datetime:
@@ -88,8 +88,9 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
     raw.append(("quality", _duration(reminders.escalate_quality_after, due)))
 
     steps: dict[str, Step] = {}
+    clock = catalog.office_clock(request.office)
     for stage, at in sorted(raw, key=lambda item: item[1]):
-        deliver_at = _deliver(kind, catalog, at)
+        deliver_at = _deliver(kind, clock, at)
         # Repeats that are held to the same opening time collapse into one reminder.
         key = f"{prefix}#{stage}@{utc_iso(deliver_at)}" if stage == "repeat" else f"{prefix}#{stage}"
         steps.setdefault(key, Step(key=key, stage=stage, at=at, deliver_at=deliver_at, due=due))
@@ -105,8 +106,9 @@ def _follow_up_steps(catalog: Catalog, resolved_at: datetime, due: datetime, unt
         moments.append(later)
         later += FOLLOW_UP_REPEAT
     steps: dict[datetime, Step] = {}
+    service = catalog.office_clock(catalog.property.service_office)
     for at in moments:
-        deliver_at = next_office_open(at, catalog.property)
+        deliver_at = next_office_open(at, service)
         key = f"followup@{utc_iso(due)}#{utc_iso(deliver_at)}"
         steps.setdefault(deliver_at, Step(key=key, stage="followup", at=at, deliver_at=deliver_at, due=due))
     ordered = sorted(steps.values(), key=lambda step: step.deliver_at)
@@ -120,7 +122,8 @@ def _after_resolution(catalog: Catalog, request: ServiceRequest, kind: Kind, unt
     follow_up = kind.follow_up
     wanted = follow_up.coverage == "all" or (follow_up.coverage == "sampled" and request.follow_up_selected)
     if wanted and not follow_up.within.is_none:
-        due = request.follow_up_due or deadline_for(follow_up.within, request.resolved_at, catalog.property)
+        service = catalog.office_clock(catalog.property.service_office)
+        due = request.follow_up_due or deadline_for(follow_up.within, request.resolved_at, service)
         assert due is not None
         return _follow_up_steps(catalog, request.resolved_at, due, until)
     if follow_up.coverage == "sampled" and request.follow_up_selected is None:

@@ -30,14 +30,22 @@ __all__ = [
 ]
 
 
-def describe_rule(rule: str, lang: str) -> str:
-    """A deadline rule as a resident reads it: ``"8h"`` → "8 小时内" / "within 8 hours"."""
+def describe_rule(rule: str, lang: str, *, urgent: bool | None = None) -> str:
+    """A deadline rule as a resident reads it: ``"8h"`` → "8 小时内" / "within 8 hours".
+
+    Given ``urgent``, an hour or minute rule also says what it counts: "within 8 service hours" (the
+    handling office's hours) or "within 1 hour, around the clock" (urgent).
+    """
     if rule in _WORDED_RULES:
         return translate(lang, f"rule.{rule}")
     match = _RULE.match(rule)
     if not match:
         raise ValueError(f"{rule!r} is not a deadline rule")
-    return translate(lang, f"within.{match['unit']}", count=int(match["n"]))
+    unit = match["unit"]
+    if urgent is not None and unit in ("m", "h"):
+        counted = "clock" if urgent else "service"
+        return translate(lang, f"within.{unit}.{counted}", count=int(match["n"]))
+    return translate(lang, f"within.{unit}", count=int(match["n"]))
 
 
 def describe_period(rule: str, lang: str) -> str:

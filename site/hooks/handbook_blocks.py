@@ -46,11 +46,14 @@ _T: dict[str, dict[str, str]] = {
     },
     "follow_up_any": {"zh": "办结后回访", "en": "After completion"},
     "follow_up_none": {"zh": "不安排回访", "en": "No follow-up call"},
-    "working_time_note": {
-        "zh": "“当天”和“工作日”按办公时间计算（{hours}）；"
-        "下班后、周末或节假日收到的请求，从下一个工作日开始计算。",
-        "en": "“Same working day” and “working days” follow office hours ({hours}); "
-        "a request that arrives after hours, at a weekend or on a holiday counts from the next working day.",
+    "office_time_note": {
+        "zh": "时限按承办部门的服务时间计算（见各部门）：“当天”和“工作日”到其下班时为止，"
+        "“服务时间内”的小时只在其服务时间内计时；在服务时间以外收到的诉求，从其下一次开门时开始计算。"
+        "标明“全天计时”的紧急事项每个小时都计时。",
+        "en": "Deadlines count in the handling office's service hours (shown with each office): "
+        "“same working day” and “working days” end at its closing time, and service hours run only while "
+        "it serves; a request that arrives outside them counts from its next opening. "
+        "Urgent matters, marked “around the clock”, count every hour.",
     },
     "hours_label": {"zh": "办公时间", "en": "Office hours"},
     "hours_holidays": {
@@ -58,6 +61,16 @@ _T: dict[str, dict[str, str]] = {
         "en": "closed on public holidays, open on the make-up working days",
     },
     "line_label": {"zh": "24 小时值班电话", "en": "24-hour line"},
+    "service_hours_closed_on_holidays": {
+        "zh": "{days} {open}–{close}，法定节假日休息，调休上班日照常",
+        "en": "{days} {open}–{close}, closed on public holidays, open on the make-up working days",
+    },
+    "service_hours_open_on_holidays": {
+        "zh": "{days} {open}–{close}，节假日照常",
+        "en": "{days} {open}–{close}, public holidays included",
+    },
+    "service_hours_duty_line": {"zh": "；24 小时值班电话 {phone}", "en": "; 24-hour duty line {phone}"},
+    "every_day": {"zh": "每天", "en": "Every day"},
     "price_service": {"zh": "服务项目", "en": "Service"},
     "price_price": {"zh": "价格", "en": "Price"},
     "price_caption": {
@@ -228,15 +241,22 @@ def _follow_up_text(kind: Kind, lang: str) -> str:
 def _resolve_html(catalog: Catalog, kind: Kind, lang: str) -> str:
     resolve = kind.deadlines.resolve
     if not isinstance(resolve, dict):
-        return _e(_capitalised(describe_rule(resolve, lang), lang))
+        return _e(_capitalised(describe_rule(resolve, lang, urgent=kind.urgent), lang))
     by = kind.field(kind.deadlines.resolve_by or "")
     labels = catalog.choices(by)
     colon = "：" if lang == "zh" else ": "
     items = "".join(
-        f"<li>{_e(labels[choice](lang))}{colon}{_e(describe_rule(rule, lang))}</li>\n"
+        f"<li>{_e(labels[choice](lang))}{colon}{_e(describe_rule(rule, lang, urgent=kind.urgent))}</li>\n"
         for choice, rule in resolve.items()
     )
     return f"<ul>{items}</ul>"
+
+
+def _office_html(catalog: Catalog, kind: Kind, lang: str) -> str:
+    """The handling office and the hours its clock counts in."""
+    name = catalog.offices[kind.office].name(lang)
+    hours = office_service_hours_text(catalog, kind.office, lang)
+    return f'{_e(name)}<br><small class="lobby-office-hours-note">{_e(hours)}</small>'
 
 
 def _kind_rules(kind: Kind) -> list[Rule]:
@@ -252,8 +272,31 @@ def office_hours_text(catalog: Catalog, lang: str) -> str:
     return f"{_weekdays_text(catalog, lang)} {hours.open:%H:%M}–{hours.close:%H:%M}"
 
 
+def office_service_hours_text(catalog: Catalog, office_id: str, lang: str) -> str:
+    """An office's own service hours, e.g. "每天 08:00–18:00，节假日照常；24 小时值班电话 ..."."""
+    lang = _lang(lang)
+    hours = catalog.offices[office_id].hours
+    if hours is None:  # the property's office hours and calendar
+        separator = "，" if lang == "zh" else ", "
+        return f"{office_hours_text(catalog, lang)}{separator}{_t('hours_holidays', lang)}"
+    days = _t("every_day", lang) if len(hours.days) == 7 else _days_text(hours.days, lang)
+    key = (
+        "service_hours_open_on_holidays"
+        if hours.public_holidays == "open"
+        else "service_hours_closed_on_holidays"
+    )
+    text = _t(key, lang, days=days, open=f"{hours.open:%H:%M}", close=f"{hours.close:%H:%M}")
+    if hours.duty_line:
+        text += _t("service_hours_duty_line", lang, phone=hours.duty_line)
+    return text
+
+
 def _weekdays_text(catalog: Catalog, lang: str) -> str:
-    days = sorted(catalog.property.calendar.working_weekdays)
+    return _days_text(catalog.property.calendar.working_weekdays, lang)
+
+
+def _days_text(weekdays: frozenset[int], lang: str) -> str:
+    days = sorted(weekdays)
     names = _WEEKDAYS[lang]
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
         joiner = "至" if lang == "zh" else " to "
@@ -266,16 +309,18 @@ def render_deadlines(catalog: Catalog, kind_id: str, lang: str) -> str:
     lang = _lang(lang)
     kind = catalog.kinds[kind_id]
     rows = [
-        (_t("dl_acknowledge", lang), _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang), lang))),
+        (
+            _t("dl_acknowledge", lang),
+            _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang, urgent=kind.urgent), lang)),
+        ),
         (_t("dl_resolve", lang), _resolve_html(catalog, kind, lang)),
         (_t("dl_follow_up", lang), _e(_follow_up_text(kind, lang))),
-        (_t("dl_office", lang), _e(catalog.offices[kind.office].name(lang))),
+        (_t("dl_office", lang), _office_html(catalog, kind, lang)),
     ]
     items = "".join(f"<div><dt>{_e(term)}</dt>\n<dd>{value}</dd></div>\n" for term, value in rows)
     note = ""
-    if any(rule == "same-day" or rule.endswith("wd") for rule in _kind_rules(kind)):
-        sentence = _t("working_time_note", lang, hours=office_hours_text(catalog, lang))
-        note = f'<p class="lobby-deadlines__note">{_e(sentence)}</p>'
+    if any(rule == "same-day" or rule.endswith(("wd", "h", "m")) for rule in _kind_rules(kind)):
+        note = f'<p class="lobby-deadlines__note">{_e(_t("office_time_note", lang))}</p>'
     return f'<div class="lobby-deadlines" data-kind="{_e(kind.id)}"><dl>{items}</dl>{note}</div>'
 
 
@@ -369,10 +414,10 @@ def render_deadline_table(catalog: Catalog, lang: str) -> str:
             kind.id,
             [
                 _kind_link(kind, lang),
-                _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang), lang)),
+                _e(_capitalised(describe_rule(kind.deadlines.acknowledge, lang, urgent=kind.urgent), lang)),
                 _resolve_html(catalog, kind, lang),
                 _e(_follow_up_text(kind, lang)),
-                _e(catalog.offices[kind.office].name(lang)),
+                _office_html(catalog, kind, lang),
             ],
         )
         for kind in catalog.kinds.values()
@@ -381,8 +426,7 @@ def render_deadline_table(catalog: Catalog, lang: str) -> str:
         _t(key, lang) for key in ("col_kind", "dl_acknowledge", "dl_resolve", "dl_follow_up", "dl_office")
     ]
     table = _table("lobby-deadline-table", _t("deadline_caption", lang), headers, rows)
-    note = _t("working_time_note", lang, hours=office_hours_text(catalog, lang))
-    return f'{table}<p class="lobby-deadlines__note">{_e(note)}</p>'
+    return f'{table}<p class="lobby-deadlines__note">{_e(_t("office_time_note", lang))}</p>'
 
 
 def _coverage_text(kind: Kind, lang: str) -> str:

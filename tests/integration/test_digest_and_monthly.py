@@ -69,6 +69,8 @@ def submit(kind: str, at: datetime, **values: str) -> str:
         }
     elif kind == "complaint":
         data = {"category": "service", "description": f"服务不到位 {at.isoformat()}", **data}
+    elif kind == "suggestion":
+        data = {"description": f"建议增加照明 {at.isoformat()}", **data}
     elif kind == "paid-service":
         data = {"service": "drain-clear", "agreement": "one-off", "preferred_date": "2026-12-05", **data}
     receipt = receive(store(), catalog(), catalog().kinds[kind], data, at)
@@ -326,7 +328,7 @@ def seed_working_week() -> dict[str, str]:
     act(overdue, "acknowledge", local(2026, 11, 20, 11))
     due_today = submit(
         "repair", local(2026, 11, 22, 20), unit="1102"
-    )  # Sunday evening: contact by Monday 17:30
+    )  # Sunday evening: eight service hours from Monday 08:00, contact by then too: Monday 16:00
     complaint_open = submit(
         "complaint", local(2026, 11, 20, 10), unit="2201"
     )  # done within 3 days: Monday 10:00
@@ -359,7 +361,7 @@ def test_a_working_morning_sends_one_digest_to_each_office_with_something_to_say
     assert engineering.subject == "【工程维修部】2026年11月23日待办：逾期 1 项，今天到期 1 项，未结共 2 项"
     overdue_part, rest = engineering.html.split("今天到期（1 项）")
     assert refs["overdue"] in overdue_part and "2天14小时" in overdue_part  # due Friday 18:00
-    assert refs["due_today"] in rest and "2026年11月23日 17:30" in rest
+    assert refs["due_today"] in rest and "2026年11月23日 16:00" in rest
 
     service = mails[OFFICE_EMAILS["service-centre"]]
     assert service.subject == (
@@ -387,41 +389,37 @@ def test_running_the_digest_again_the_same_day_sends_nothing_twice(aws: Aws) -> 
     assert len(aws.sent()) == 4
 
 
-def test_no_digest_on_a_sunday_or_a_holiday(aws: Aws) -> None:
-    seed_working_week()
+def test_each_office_gets_its_digest_on_its_own_working_days(aws: Aws) -> None:
+    # Engineering serves every day, public holidays included; the management office keeps weekdays and
+    # the make-up working days.
+    submit("repair", local(2026, 11, 20, 10), unit="1101")
+    submit("suggestion", local(2026, 11, 20, 10), unit="1102")
     sunday = run_digest(local(2026, 11, 22, 8, 30))
-    assert sunday["working_day"] is False
-    assert sunday["sent"] == []
+    assert sunday["working_day"] is True
+    assert sunday["sent"] == ["engineering"]
+    assert "management" not in sunday["quiet"]  # not asked at all: it does not work on Sundays
+    assert [mail.to for mail in aws.sent()] == [[OFFICE_EMAILS["engineering"]]]
+    assert "management" in run_digest(local(2026, 11, 23, 8, 30))["sent"]
 
+
+def test_the_holiday_digest_goes_to_the_offices_that_serve_on_holidays(aws: Aws) -> None:
     submit("repair", local(2026, 9, 30, 10), unit="3303")  # open over the National Day holiday
+    submit("suggestion", local(2026, 9, 30, 10), unit="3304")
     national_day = run_digest(local(2026, 10, 1, 8, 30))
-    assert national_day["working_day"] is False
-    assert aws.sent() == []
-
-    back_at_work = run_digest(local(2026, 10, 8, 8, 30))  # the first working day after the holiday
-    assert "engineering" in back_at_work["sent"]
+    assert national_day["sent"] == ["engineering"]
+    back_at_work = run_digest(local(2026, 10, 8, 8, 30))  # the management office's first day back
+    assert "management" in back_at_work["sent"]
 
 
 def test_the_make_up_working_saturday_gets_a_digest(aws: Aws) -> None:
-    reference = submit("repair", local(2026, 2, 27, 10), unit="4404")
+    reference = submit("suggestion", local(2026, 2, 27, 10), unit="4404")
     report = run_digest(local(2026, 2, 28, 8, 30))  # Saturday 28 February 2026 is worked (调休)
     assert report["working_day"] is True
-    assert report["sent"] == ["engineering"]
+    assert report["sent"] == ["management"]
     [mail] = aws.sent()
-    assert mail.to == [OFFICE_EMAILS["engineering"]]
+    assert mail.to == [OFFICE_EMAILS["management"]]
     assert reference in mail.html
-    assert run_digest(local(2026, 3, 1, 8, 30))["sent"] == []  # and Sunday is not
-
-
-def test_a_follow_up_due_today_is_listed_even_when_the_reminders_ran_first(aws: Aws) -> None:
-    from schedules.reminders import lambda_handler as run_reminders
-
-    refs = seed_working_week()
-    run_reminders({"time": at_utc(MONDAY_MORNING)}, CONTEXT)  # both schedules fire at 08:30
-    run_digest(MONDAY_MORNING)
-    [service] = [mail for mail in aws.sent() if mail.subject.startswith("【客户服务中心】")]
-    assert "回访到期（1 项）" in service.html
-    assert refs["follow_up_today"] in service.html
+    assert "management" not in run_digest(local(2026, 3, 1, 8, 30))["sent"]  # and Sunday is not
 
 
 def test_a_morning_in_a_year_the_calendar_does_not_know_reports_it(

@@ -194,11 +194,20 @@ def test_the_deadline_table_is_the_catalog(built_site: Path, lang: str) -> None:
         kind = CATALOG.kinds[kind_id]
         cells = row.find_all("td")
         assert row.one("th").text == kind.name(lang)
-        assert cells[0].text.lower() == describe_rule(kind.deadlines.acknowledge, lang).lower()
+        # Each clock says what it counts: the office's service hours, or every hour when urgent.
+        acknowledge = describe_rule(kind.deadlines.acknowledge, lang, urgent=kind.urgent)
+        assert cells[0].text.lower() == acknowledge.lower()
         resolve = kind.deadlines.resolve
         for rule in resolve.values() if isinstance(resolve, dict) else [resolve]:
-            assert describe_rule(rule, lang).lower() in cells[1].text.lower()
-        assert cells[3].text == CATALOG.offices[kind.office].name(lang)
+            assert describe_rule(rule, lang, urgent=kind.urgent).lower() in cells[1].text.lower()
+        assert cells[3].text.startswith(CATALOG.offices[kind.office].name(lang))
+        assert handbook_blocks.office_service_hours_text(CATALOG, kind.office, lang) in cells[3].text
+    every_hour = {"zh": "全天计时", "en": "around the clock"}[lang]
+    service_hours = {"zh": "服务时间内 8 小时", "en": "within 8 service hours"}[lang]
+    assert every_hour in rows["help"].text and service_hours in rows["repair"].text
+    assert {"zh": "每天 08:00–18:00，节假日照常", "en": "Every day 08:00–18:00, public holidays included"}[
+        lang
+    ] in rows["repair"].text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -299,7 +308,7 @@ def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
     repair = parse(handbook_blocks.render_deadlines(catalog, "repair", "en")).one(cls="lobby-deadlines")
     sizes = [item.text for item in repair.find_all("li")]
     assert sizes == [
-        "Minor (a blown bulb, a dripping tap): within 8 hours",
+        "Minor (a blown bulb, a dripping tap): within 8 service hours",
         "Medium (a pipe or a lock to replace): within 3 days",
         "Major (structure or large equipment): followed through to completion, no fixed clock",
     ]

@@ -113,3 +113,18 @@ def test_a_deadline_is_not_a_period(rule: str) -> None:
 def test_fixed_lengths_read_in_their_largest_whole_unit(delta: timedelta, zh: str, en: str) -> None:
     assert describe_timedelta(delta, "zh") == zh
     assert describe_timedelta(delta, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("rule", "urgent", "zh", "en"),
+    [
+        ("8h", False, "服务时间内 8 小时", "within 8 service hours"),
+        ("30m", False, "服务时间内 30 分钟", "within 30 service minutes"),
+        ("1h", True, "1 小时内（全天计时）", "within 1 hour, around the clock"),
+        ("3d", False, "3 天内", "within 3 days"),  # days, working days and the same day say it already
+        ("same-day", True, "当天（下班前）", "the same working day"),
+    ],
+)
+def test_an_hour_rule_says_what_it_counts(rule: str, urgent: bool, zh: str, en: str) -> None:
+    assert describe_rule(rule, "zh", urgent=urgent) == zh
+    assert describe_rule(rule, "en", urgent=urgent) == en

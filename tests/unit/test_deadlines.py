@@ -109,8 +109,9 @@ HOLIDAYS_AND_MAKE_UP_DAYS = [
     ("2wd", "Mon 2026-02-23 09:00", "Thu 2026-02-26 17:30"),  # counts from Tue 02-24
     ("1wd", "Fri 2026-02-27 10:00", "Sat 2026-02-28 17:30"),  # due on the make-up Saturday
     ("2wd", "Fri 2026-02-27 10:00", "Mon 2026-03-02 17:30"),
-    ("3d", "Fri 2026-02-13 10:00", "Mon 2026-02-16 10:00"),  # calendar days ignore holidays
-    ("8h", "Mon 2026-02-23 10:00", "Mon 2026-02-23 18:00"),  # so do hours
+    ("3d", "Fri 2026-02-13 10:00", "Tue 2026-02-24 17:30"),  # three days land in the holiday: its next close
+    ("8h", "Fri 2026-02-13 10:00", "Sat 2026-02-14 09:00"),  # eight service hours: 7.5 today, 0.5 on Saturday
+    ("8h", "Mon 2026-02-23 10:00", "Tue 2026-02-24 16:30"),  # the holiday Monday: from Tuesday's opening
     # National Day 2026: Thu 10-01 .. Wed 10-07 off, Sat 10-10 worked.
     ("same-day", "Wed 2026-09-30 17:45", "Thu 2026-10-08 17:30"),
     ("same-day", "Sun 2026-10-04 12:00", "Thu 2026-10-08 17:30"),
@@ -120,23 +121,46 @@ HOLIDAYS_AND_MAKE_UP_DAYS = [
     ("4wd", "Wed 2026-09-30 10:00", "Mon 2026-10-12 17:30"),
 ]
 
-ELAPSED_TIME_AND_CALENDAR_DAYS = [
+SERVICE_HOURS_AND_CALENDAR_DAYS = [
+    # What is not urgent counts the office's service hours (08:30-17:30, working days) and falls due in them.
+    ("30m", "Mon 2026-03-02 17:15", "Tue 2026-03-03 08:45"),  # 15 minutes today, 15 tomorrow
+    ("8h", "Mon 2026-03-02 07:04", "Mon 2026-03-02 16:30"),  # before opening: from 08:30
+    ("8h", "Mon 2026-03-02 10:00", "Tue 2026-03-03 09:00"),  # 7.5 hours today, half an hour tomorrow
+    ("8h", "Fri 2026-03-06 17:00", "Mon 2026-03-09 16:00"),  # the clock stops for the weekend
+    ("8h", "Fri 2026-03-06 20:00", "Mon 2026-03-09 16:30"),
+    ("9h", "Mon 2026-03-02 08:30", "Mon 2026-03-02 17:30"),  # a full day ends at closing, not tomorrow
+    ("1d", "Mon 2026-03-02 12:00", "Tue 2026-03-03 12:00"),  # days keep the wall clock in hours
+    ("1d", "Sat 2026-03-07 23:59", "Mon 2026-03-09 17:30"),  # Sunday 23:59 is closed: Monday's close
+    ("3d", "Fri 2026-03-06 19:00", "Tue 2026-03-10 17:30"),  # Monday 19:00 is after closing
+    ("3d", "Mon 2026-03-02 07:00", "Thu 2026-03-05 17:30"),  # 07:00 is before opening: that day's close
+    ("30d", "Sat 2026-01-31 12:00", "Mon 2026-03-02 12:00"),  # across a month end
+]
+
+URGENT_ELAPSED_TIME_AND_CALENDAR_DAYS = [
+    # What is urgent counts every hour.
     ("30m", "Mon 2026-03-02 17:15", "Mon 2026-03-02 17:45"),  # minutes run past closing time
     ("8h", "Mon 2026-03-02 10:00", "Mon 2026-03-02 18:00"),
     ("8h", "Fri 2026-03-06 20:00", "Sat 2026-03-07 04:00"),  # and through the night
+    ("8h", "Mon 2026-02-23 10:00", "Mon 2026-02-23 18:00"),  # and holidays
     ("24h", "Wed 2026-02-18 09:00", "Thu 2026-02-19 09:00"),
     ("1d", "Sat 2026-03-07 23:59", "Sun 2026-03-08 23:59"),
     ("3d", "Fri 2026-03-06 19:00", "Mon 2026-03-09 19:00"),
-    ("30d", "Sat 2026-01-31 12:00", "Mon 2026-03-02 12:00"),  # across a month end
+    ("3d", "Fri 2026-02-13 10:00", "Mon 2026-02-16 10:00"),
+    ("30d", "Sat 2026-01-31 12:00", "Mon 2026-03-02 12:00"),
 ]
 
 
 @pytest.mark.parametrize(
     ("rule", "received", "due"),
-    WORKING_DAY_RULES + HOLIDAYS_AND_MAKE_UP_DAYS + ELAPSED_TIME_AND_CALENDAR_DAYS,
+    WORKING_DAY_RULES + HOLIDAYS_AND_MAKE_UP_DAYS + SERVICE_HOURS_AND_CALENDAR_DAYS,
 )
 def test_a_request_received_then_is_due_at(rule: str, received: str, due: str) -> None:
     assert shown(deadline_for(rule, at(received), HARBOUR)) == due
+
+
+@pytest.mark.parametrize(("rule", "received", "due"), URGENT_ELAPSED_TIME_AND_CALENDAR_DAYS)
+def test_an_urgent_request_received_then_is_due_at(rule: str, received: str, due: str) -> None:
+    assert shown(deadline_for(rule, at(received), HARBOUR, urgent=True)) == due
 
 
 @pytest.mark.parametrize(
@@ -173,7 +197,7 @@ def test_the_zone_a_receipt_is_written_in_does_not_change_the_deadline(rule: str
         # 23:30 UTC on Sunday is 07:30 on Monday in Shanghai: before opening on a working day.
         ("same-day", "Sun 2026-03-01 23:30", "Mon 2026-03-02 17:30"),
         ("2wd", "Sun 2026-03-01 23:30", "Wed 2026-03-04 17:30"),
-        ("1d", "Sun 2026-03-01 23:30", "Tue 2026-03-03 07:30"),
+        ("1d", "Sun 2026-03-01 23:30", "Tue 2026-03-03 17:30"),  # 07:30 is before opening
         # 09:45 UTC on Monday is 17:45 in Shanghai: after close.
         ("same-day", "Mon 2026-03-02 09:45", "Tue 2026-03-03 17:30"),
         # 16:00 UTC on Friday is already Saturday in Shanghai.
@@ -207,28 +231,31 @@ def test_across_a_dst_change_hours_are_absolute_and_days_keep_the_wall_clock(
     rule: str, received: str, due: str
 ) -> None:
     # The receipt is in the New York zone itself, where naive wall-clock arithmetic would go wrong.
-    assert shown(deadline_for(rule, at(received, NEW_YORK_ZONE), NEW_YORK), NEW_YORK_ZONE) == due
+    moment = at(received, NEW_YORK_ZONE)
+    assert shown(deadline_for(rule, moment, NEW_YORK, urgent=True), NEW_YORK_ZONE) == due
 
 
 def test_a_day_across_dst_is_23_or_25_hours_long_in_new_york_and_24_in_shanghai() -> None:
     spring = at("Sat 2026-03-07 12:00", NEW_YORK_ZONE)
     autumn = at("Sat 2026-10-31 12:00", NEW_YORK_ZONE)
     shanghai = at("Sat 2026-03-07 12:00")
-    assert deadline_for("1d", spring, NEW_YORK) - spring == timedelta(hours=23)  # type: ignore[operator]
-    assert deadline_for("1d", autumn, NEW_YORK) - autumn == timedelta(hours=25)  # type: ignore[operator]
-    assert deadline_for("1d", shanghai, HARBOUR) - shanghai == timedelta(hours=24)  # type: ignore[operator]
+    assert deadline_for("1d", spring, NEW_YORK, urgent=True) - spring == timedelta(hours=23)  # type: ignore[operator]
+    assert deadline_for("1d", autumn, NEW_YORK, urgent=True) - autumn == timedelta(hours=25)  # type: ignore[operator]
+    assert deadline_for("1d", shanghai, HARBOUR, urgent=True) - shanghai == timedelta(hours=24)  # type: ignore[operator]
 
 
 def test_a_repeated_wall_time_resolves_to_its_first_occurrence() -> None:
     # 01:30 on 2026-11-01 happens twice in New York; the earlier (EDT, 05:30 UTC) is taken.
-    due = deadline_for("1d", at("Sat 2026-10-31 01:30", NEW_YORK_ZONE), NEW_YORK)
+    due = deadline_for("1d", at("Sat 2026-10-31 01:30", NEW_YORK_ZONE), NEW_YORK, urgent=True)
     assert due == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
 
 
 def test_a_receipt_in_the_second_occurrence_of_a_repeated_hour_is_read_correctly() -> None:
     second_0130 = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo(NEW_YORK_ZONE))  # EST, 06:30 UTC
-    assert deadline_for("1h", second_0130, NEW_YORK) == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
-    assert shown(deadline_for("1d", second_0130, NEW_YORK), NEW_YORK_ZONE) == "Mon 2026-11-02 01:30"
+    assert deadline_for("1h", second_0130, NEW_YORK, urgent=True) == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
+    assert (
+        shown(deadline_for("1d", second_0130, NEW_YORK, urgent=True), NEW_YORK_ZONE) == "Mon 2026-11-02 01:30"
+    )
 
 
 @pytest.mark.parametrize(
@@ -473,20 +500,20 @@ def test_hours_and_minutes_are_exact_elapsed_time(
     n: int, received: datetime, zone: str, prop: Property
 ) -> None:
     local_receipt = received.astimezone(ZoneInfo(zone))
-    assert deadline_for(f"{n}h", local_receipt, prop) == received + timedelta(hours=n)
-    assert deadline_for(f"{n}m", local_receipt, prop) == received + timedelta(minutes=n)
+    assert deadline_for(f"{n}h", local_receipt, prop, urgent=True) == received + timedelta(hours=n)
+    assert deadline_for(f"{n}m", local_receipt, prop, urgent=True) == received + timedelta(minutes=n)
     assert add_duration(f"{n}h", local_receipt) == received + timedelta(hours=n)
     assert add_duration(f"{n}d", local_receipt) == received + timedelta(days=n)
 
 
 @given(n=COUNTS, received=INSTANTS)
 def test_days_in_a_zone_without_dst_are_exactly_24_hours(n: int, received: datetime) -> None:
-    assert deadline_for(f"{n}d", received, HARBOUR) == received + timedelta(days=n)
+    assert deadline_for(f"{n}d", received, HARBOUR, urgent=True) == received + timedelta(days=n)
 
 
 @given(n=COUNTS, received=INSTANTS)
 def test_days_keep_the_local_date_and_wall_clock_in_a_dst_zone(n: int, received: datetime) -> None:
-    due = deadline_for(f"{n}d", received, NEW_YORK)
+    due = deadline_for(f"{n}d", received, NEW_YORK, urgent=True)
     assert due is not None
     local_receipt, local_due = _local(received, NEW_YORK), _local(due, NEW_YORK)
     assert local_due.date() == local_receipt.date() + timedelta(days=n)
