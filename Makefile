@@ -58,8 +58,11 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark runs and prints its figures, even after one fails; then the failures are named.
 bench: $(BIN)/.installed messages chromium
-	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	@failed=""; for script in bench/bench_*.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed"; exit 1; fi
 
 # Deployment (needs the AWS SAM CLI and credentials; see the administrators' handbook;
 # infra/environments/example.yaml lists the parameters `sam deploy --guided` asks for).

@@ -17,11 +17,14 @@ hash-checked bytecode (infra/precompile.py), imported read-only as from Lambda's
              first call costs botocore real work (endpoint rules, the operation's model, the
              signer, a connection): a floor without the calls would charge it to Lobby.
 
-Runs alternate (app, floor, app, floor …) so drift hits both; the figure is the ratio of the
-medians. Target: cold path ≤ 1.25 × floor. Also printed: the import alone against the floor's
+The two sides are interleaved: each round runs the cold path and its floor back to back (floor
+first on every other round), so a change in the machine's load hits both alike, and yields one
+ratio. The figure is the median of those ratios, printed with its spread (quartiles and a 95 %
+interval of the median). Each function gets at least 15 rounds, then more until that interval
+is within ±0.025 (so two runs agree within about 0.05), at most 81. Target: cold path ≤ 1.25 × floor. Also printed: the import alone against the floor's
 import and clients (Lambda's Init phase, which is the issue's literal proxy), and wall times.
 
-    python bench/bench_coldstart.py [--runs 15] [--check]
+    python bench/bench_coldstart.py [--min-runs 15] [--max-runs 81] [--precision 0.025] [--check]
     python bench/bench_coldstart.py --importtime api.app        # where the import time goes
     python bench/bench_coldstart.py --code /tmp/copy/functions  # measure a patched copy
 
@@ -37,6 +40,11 @@ import sys
 import time
 
 TARGET = 1.25
+# Sampling: at least MIN_ROUNDS paired rounds per function, then more until the 95 % interval of
+# the median ratio is within ±PRECISION (two runs then agree within about 0.05), at most MAX_ROUNDS.
+MIN_ROUNDS = 15
+MAX_ROUNDS = 81
+PRECISION = 0.025
 # Libraries a cold path should not need: each is named in the report when it was imported.
 WATCHED_MODULES = ("pydantic", "yaml", "asyncio", "jinja2", "email.mime")
 CHILD_FLAG = "--child"
@@ -134,10 +142,10 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 from pathlib import Path  # noqa: E402
-from statistics import median  # noqa: E402
+from statistics import median, quantiles  # noqa: E402
 from typing import Any  # noqa: E402
 
 import lambda_events as le  # noqa: E402
@@ -305,51 +313,126 @@ def child_environment(package: Path, endpoint: str) -> dict[str, str]:
     return env
 
 
-def measure(
-    path: ColdPath, env: dict[str, str], runs: int, aws: CannedAws
-) -> tuple[dict[str, list[float]], list[str]]:
-    """Median samples of both sides, and the watched libraries the cold path imported."""
+@dataclass
+class Sides:
+    """One function's paired samples: each round times the cold path and its floor back to back."""
+
+    path: ColdPath
+    app_spec: dict[str, Any]
+    floor_spec: dict[str, Any]
+    loaded: list[str]  # the watched libraries the cold path imported
+    samples: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            key: [] for key in ("import", "app", "app wall", "floor import", "floor", "floor wall")
+        }
+    )
+    ratios: list[float] = field(default_factory=list)  # cold path / floor, one per round
+
+    def run_round(self, env: dict[str, str], floor_first: bool) -> None:
+        if floor_first:
+            floor, app = run_child(self.floor_spec, env), run_child(self.app_spec, env)
+        else:
+            app, floor = run_child(self.app_spec, env), run_child(self.floor_spec, env)
+        for key, value in (
+            ("import", app["import"]),
+            ("app", app["total"]),
+            ("app wall", app["wall"]),
+            ("floor import", floor["import"]),
+            ("floor", floor["total"]),
+            ("floor wall", floor["wall"]),
+        ):
+            self.samples[key].append(value)
+        self.ratios.append(app["total"] / floor["total"])
+
+    def spread(self) -> Spread:
+        return Spread.of(self.ratios)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median of the per-round ratios, their quartiles, and a 95 % confidence interval of the median."""
+
+    rounds: int
+    median: float
+    q1: float
+    q3: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread:
+        ordered = sorted(values)
+        n = len(ordered)
+        q1, _, q3 = quantiles(ordered, n=4, method="inclusive") if n > 1 else (ordered[0],) * 3
+        # Distribution-free interval: the order statistics k and n+1-k bracket the median with
+        # about 95 % confidence (normal approximation of the binomial), whatever the noise's shape.
+        k = max(1, int((n - 1.96 * n**0.5) / 2))
+        return cls(n, median(ordered), q1, q3, ordered[k - 1], ordered[n - k])
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+
+def prepare(path: ColdPath, env: dict[str, str], aws: CannedAws) -> Sides:
+    """Run the cold path once untimed (recording its AWS calls for the floor, warming the file cache)."""
     app_spec = {"kind": "app", "handler": path.handler, "event": path.event, "expect": path.expect}
     aws.calls.clear()
-    loaded = run_child(app_spec, env)["loaded"]  # also warms the OS file cache, untimed
+    loaded = run_child(app_spec, env)["loaded"]
     floor_spec = {"kind": "floor", "clients": path.clients, "calls": list(aws.calls)}
     run_child(floor_spec, env)
-    samples: dict[str, list[float]] = {
-        key: [] for key in ("import", "app", "app wall", "floor import", "floor", "floor wall")
-    }
-    for _ in range(runs):
-        app = run_child(app_spec, env)
-        floor = run_child(floor_spec, env)
-        samples["import"].append(app["import"])
-        samples["app"].append(app["total"])
-        samples["app wall"].append(app["wall"])
-        samples["floor import"].append(floor["import"])
-        samples["floor"].append(floor["total"])
-        samples["floor wall"].append(floor["wall"])
-    return samples, loaded
+    return Sides(path, app_spec, floor_spec, loaded)
 
 
-def report(path: ColdPath, samples: dict[str, list[float]], loaded: list[str]) -> bool:
+def measure_all(
+    sides: list[Sides], env: dict[str, str], min_rounds: int, max_rounds: int, precision: float
+) -> None:
+    """Interleave both sides of every function, round after round, until each median is pinned down.
+
+    A round times every function still sampling: cold path then floor, or floor then cold path
+    on alternate rounds, so that a drift of the machine's load hits both sides alike. A function
+    stops once it has ``min_rounds`` and the 95 % interval of its median ratio is at most
+    ``precision`` either side, or at ``max_rounds``.
+    """
+    sampling = list(sides)
+    for round_number in range(max_rounds):
+        for side in sampling:
+            side.run_round(env, floor_first=round_number % 2 == 1)
+        if round_number + 1 >= min_rounds:
+            sampling = [side for side in sampling if side.spread().half_width > precision]
+        if (round_number + 1) % 5 == 0:
+            widths = ", ".join(f"{side.path.name} ±{side.spread().half_width:.3f}" for side in sides)
+            print(
+                f"cold start: {round_number + 1} rounds; 95 % intervals {widths}", file=sys.stderr, flush=True
+            )
+        if not sampling:
+            return
+
+
+def report(side: Sides, precision: float) -> bool:
+    path, samples, loaded, spread = side.path, side.samples, side.loaded, side.spread()
     app, floor, imported, floor_init, app_wall, floor_wall = (
         median(samples[key]) * 1000
         for key in ("app", "floor", "import", "floor import", "app wall", "floor wall")
     )
-    ratio = app / floor
-    verdict = "meets" if ratio <= TARGET else "MISSES"
+    verdict = "meets" if spread.median <= TARGET else "MISSES"
     first = (
         "import only" if path.event is None else f"import {imported:.0f} + first event {app - imported:.0f}"
     )
     clients = ", ".join(path.clients) or "no clients"
+    settled = "" if spread.half_width <= precision else f" (NOT settled to ±{precision})"
     print(
-        f"cold start {path.name:<18} {app:4.0f} ms CPU ({first}); floor {floor:.0f} ms (boto3 + {clients} "
-        f"+ the same AWS calls): {ratio:.2f}× — target ≤ {TARGET}× — {verdict}"
+        f"cold start {path.name:<18} {spread.median:.2f}× — target ≤ {TARGET}× — {verdict}; spread of "
+        f"{spread.rounds} paired rounds: quartiles {spread.q1:.2f}–{spread.q3:.2f}×, 95 % interval of the "
+        f"median {spread.low:.2f}–{spread.high:.2f}×{settled}"
     )
     print(
-        f"           {'':<18} init alone {imported:.0f} ms against the floor's boto3 + clients "
-        f"{floor_init:.0f} ms: {imported / floor_init:.2f}×   [wall {app_wall:.0f} / {floor_wall:.0f} ms]; "
+        f"           {'':<18} {app:.0f} ms CPU ({first}); floor {floor:.0f} ms (boto3 + {clients} + the same "
+        f"AWS calls); init alone {imported:.0f} ms against the floor's boto3 + clients {floor_init:.0f} ms: "
+        f"{imported / floor_init:.2f}×   [wall {app_wall:.0f} / {floor_wall:.0f} ms]; "
         f"of {', '.join(WATCHED_MODULES)} it imports {', '.join(loaded) or 'none'}"
     )
-    return ratio <= TARGET
+    return spread.median <= TARGET
 
 
 def importtime(module: str, code: Path) -> int:
@@ -370,7 +453,15 @@ def importtime(module: str, code: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Cold-start proxy of each Lobby function.")
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per side (median)")
+    parser.add_argument("--min-runs", type=int, default=MIN_ROUNDS, help="paired rounds at least")
+    parser.add_argument("--max-runs", type=int, default=MAX_ROUNDS, help="paired rounds at most")
+    parser.add_argument("--runs", type=int, help="exactly this many paired rounds (sets both bounds)")
+    parser.add_argument(
+        "--precision",
+        type=float,
+        default=PRECISION,
+        help="stop sampling a function once the 95%% interval of its median ratio is within ± this",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a function misses the target")
     parser.add_argument("--importtime", metavar="MODULE", help="show where MODULE's import time goes")
     parser.add_argument(
@@ -383,26 +474,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.importtime:
         with tempfile.TemporaryDirectory(prefix="lobby-bench-") as tmp:
             return importtime(args.importtime, shipped_package(args.code.resolve(), Path(tmp) / "task"))
+    min_rounds, max_rounds = (
+        (args.runs, args.runs) if args.runs else (args.min_runs, max(args.min_runs, args.max_runs))
+    )
 
     request_item, event_item = le.stored_sample()
     all_met, broken = True, False
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as tmp, CannedAws(request_item).running() as aws:
         env = child_environment(shipped_package(args.code.resolve(), Path(tmp) / "task"), aws.url)
         print(
-            f"cold start: median CPU time of {args.runs} fresh interpreters per side (CPU rather than wall "
-            f"time: other work on the machine barely moves it), Python {sys.version.split()[0]}; each "
-            "package as make build ships it (compiled catalog, hash-checked bytecode, read-only)"
+            "cold start: CPU time of fresh interpreters (CPU rather than wall time: other work on the machine "
+            f"barely moves it), Python {sys.version.split()[0]}; each package as make build ships it (compiled "
+            "catalog, hash-checked bytecode, read-only). Cold path and floor alternate, one pair per round; "
+            f"the figure is the median of the rounds' ratios, sampled for {min_rounds} to {max_rounds} rounds "
+            f"until its 95 % interval is within ±{args.precision}"
         )
         if args.code.resolve() != le.FUNCTIONS:
             print(f"cold start: code from {args.code.resolve()}")
+        sides = []
         for path in cold_paths(event_item):
             try:
-                samples, loaded = measure(path, env, args.runs, aws)
+                sides.append(prepare(path, env, aws))
             except ChildFailed as failure:
                 print(f"cold start {path.name:<18} FAILED: {failure}")
                 broken = True
-                continue
-            all_met &= report(path, samples, loaded)
+        try:
+            measure_all(sides, env, min_rounds, max_rounds, args.precision)
+        except ChildFailed as failure:
+            print(f"cold start: FAILED while sampling: {failure}")
+            return 1
+        for side in sides:
+            all_met &= report(side, args.precision)
     if broken:
         return 1
     return 0 if all_met or not args.check else 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from lobby.catalog import Catalog
+from lobby.fields import STAFF_INPUTS
 from lobby.lifecycle import NEEDS
 from lobby.notifications import action_label, field_rows
 from lobby.requests import Event, ServiceRequest
@@ -124,7 +125,7 @@ def _text_input(
     return (
         f'<div class="lobby-field"><label for="f-{name}">{escape(label)}</label>'
         f'<p class="lobby-hint" id="f-{name}-hint">{escape(hint)}</p>{err}'
-        f'<input id="f-{name}" name="{name}" type="text" maxlength="80" required value="{escape(value)}"'
+        f'<input id="f-{name}" name="{name}" type="text" maxlength="{STAFF_INPUTS["actor"].max_length}" required value="{escape(value)}"'
         f' aria-describedby="{described}"{auto}></div>'
     )
 
@@ -168,7 +169,7 @@ def confirm_page(
         parts.append(
             f'<div class="lobby-field"><label for="f-note">{escape(s("note", lang))}</label>'
             f'<p class="lobby-hint" id="f-note-hint">{escape(hint)}</p>{err_html}'
-            f'<textarea id="f-note" name="note" rows="4" maxlength="1000" required '
+            f'<textarea id="f-note" name="note" rows="4" maxlength="{STAFF_INPUTS["note"].max_length}" required '
             f'aria-describedby="f-note-hint">{escape(values.get("note", ""))}</textarea></div>'
         )
     if action == "retriage":
@@ -228,9 +229,11 @@ def problem_page(lang: str, key: str, **values: str) -> str:
 
 
 def rate_page(
-    catalog: Catalog, request: ServiceRequest, token: str, error: bool = False, staff: bool = False
+    catalog: Catalog, request: ServiceRequest, token: str, error: bool | str = False, staff: bool = False
 ) -> str:
-    """The follow-up questions: for the resident (their language), or for staff recording a call or visit."""
+    """The follow-up questions: for the resident (their language), or for staff recording a call or visit.
+
+    ``error`` is True when a question was left unanswered, or the message for a refused answer."""
     lang = catalog.property.staff_language if staff else request.lang
     action = f"/api/actions/{escape(token)}" if staff else f"/api/rate/{escape(token)}"
     actor = _text_input("actor", s("actor", lang), s("actor_hint", lang), None, "", "name") if staff else ""
@@ -250,10 +253,11 @@ def rate_page(
     )
     comments = (
         f'<div class="lobby-field"><label for="f-comments">{escape(s("comments", lang))}</label>'
-        f'<textarea id="f-comments" name="comments" rows="4" maxlength="1000"></textarea></div>'
+        f'<textarea id="f-comments" name="comments" rows="4" '
+        f'maxlength="{STAFF_INPUTS["comments"].max_length}"></textarea></div>'
     )
     summary = (
-        f'<div class="lobby-error-summary" role="alert"><p>{escape(s("answer_all", lang))}</p></div>'
+        f'<div class="lobby-error-summary" role="alert"><p>{escape(error if isinstance(error, str) else s("answer_all", lang))}</p></div>'
         if error
         else ""
     )

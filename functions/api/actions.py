@@ -1,7 +1,7 @@
 """Signed-link routes. GET shows a confirmation page and changes nothing (mail scanners prefetch
 links); POST performs the action once."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -9,13 +9,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from api import action_pages
 from api.http import html_response, read_body
 from api.routes import logger, store
-from lobby import actions, links
+from lobby import actions, clock, links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
 from lobby.notifications import action_label
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
+from lobby.validation import message
 from views.wording import status_text
 
 router = Router()
@@ -56,7 +57,7 @@ def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
 
 @router.get("/api/actions/<token>", include_in_schema=False)
 def show_action(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         opened = actions.open_link(store(), _secret(), token, now)
     except LINK_ERRORS as error:
@@ -86,7 +87,7 @@ def _illegal(request: ServiceRequest, action: str) -> Response:
 
 @router.post("/api/actions/<token>", include_in_schema=False)
 def confirm_action(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     catalog = load_catalog()
     lang = catalog.property.staff_language
     inputs = {
@@ -109,10 +110,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
         return _problem(409, "problem_stale")
     except MissingInput as missing:
         opened = actions.open_link(store(), _secret(), token, now)
-        label = action_pages.s(
-            missing.field if missing.field in ("actor", "note", "size", "office") else "note", lang
-        )
-        errors = {missing.field: action_pages.s("required", lang, label=label)}
+        errors = {missing.field: _refusal(missing, lang)}
         page = action_pages.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
         )
@@ -124,9 +122,19 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     )
 
 
+def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str:
+    """The message for an input that was missing or refused (too long, not on one line)."""
+    if refused.code == "required":
+        label = action_pages.s(
+            refused.field if refused.field in ("actor", "note", "size", "office") else "note", lang
+        )
+        return action_pages.s("required", lang, label=label)
+    return message(refused.code, lang, label=action_pages.s(refused.field, lang), n=refused.n)
+
+
 def _link_action(token: str) -> str | None:
     try:
-        return links.verify(_secret(), token, datetime.now(UTC)).action
+        return links.verify(_secret(), token, clock.now()).action
     except (links.LinkInvalid, links.LinkExpired):
         return None
 
@@ -140,10 +148,12 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
         return _link_problem(error)
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used")
-    except (actions.RatingIncomplete, MissingInput):
+    except (actions.RatingIncomplete, MissingInput) as refused:
         opened = actions.open_link(store(), _secret(), token, now)
+        # an unanswered question is told in one sentence; a refused answer in its own words
+        problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, action_pages.rate_page(catalog, opened.request, token, error=True, staff=True)
+            422, action_pages.rate_page(catalog, opened.request, token, error=problem, staff=True)
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
@@ -153,7 +163,7 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
 
 @router.get("/api/rate/<token>", include_in_schema=False)
 def show_rating(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         opened = actions.open_link(store(), _secret(), token, now)
     except LINK_ERRORS as error:
@@ -167,7 +177,7 @@ def show_rating(token: str):  # no return annotation: Powertools would read it a
 
 @router.post("/api/rate/<token>", include_in_schema=False)
 def submit_rating(token: str):  # no return annotation: Powertools would read it as a response model
-    now = datetime.now(UTC)
+    now = clock.now()
     catalog = load_catalog()
     inputs = {
         key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
@@ -178,8 +188,9 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         return _link_problem(error, "zh")
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used", "zh")
-    except actions.RatingIncomplete:
+    except actions.RatingIncomplete as refused:
         opened = actions.open_link(store(), _secret(), token, now)
-        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=True))
+        problem = refused.code == "required" or _refusal(refused, opened.request.lang)
+        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=problem))
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
     return html_response(200, action_pages.rated_page(catalog, change.request))

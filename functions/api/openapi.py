@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lobby.catalog import Catalog, FormField, Kind
-from lobby.validation import CONSENT_FIELD, EMAIL_PATTERN, HONEYPOT_FIELD, LANG_FIELD, PHONE_PATTERN
+from lobby.catalog import Catalog, Kind
+from lobby.fields import field_schema
+from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
 
 _PROBLEM = {
     "type": "object",
@@ -77,31 +78,6 @@ _STATUS = {
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def field_schema(catalog: Catalog, form_field: FormField) -> dict[str, Any]:
-    """A field as strictly as lobby.validation checks it, as far as JSON Schema can say it."""
-    schema: dict[str, Any] = {"type": "string", "title": form_field.label("en")}
-    if form_field.type == "choice":
-        schema["enum"] = list(catalog.choices(form_field))
-    elif form_field.type == "date":
-        schema["format"] = "date"
-        schema["description"] = "from today to a year ahead, in the property's calendar"
-    elif form_field.type == "email":
-        schema["pattern"] = EMAIL_PATTERN
-    elif form_field.type == "tel":
-        schema["pattern"] = PHONE_PATTERN
-        schema["description"] = "7 to 15 digits; spaces, hyphens, dots, brackets and a leading + allowed"
-    if form_field.max_length:
-        schema["maxLength"] = form_field.max_length
-    minimum = max(form_field.min_length or 0, 1 if form_field.required else 0)
-    if minimum and form_field.type != "choice":
-        schema["minLength"] = minimum
-    if form_field.type in ("text", "textarea", "tel", "email"):
-        schema["description"] = (schema.get("description", "") + "; trimmed before it is checked").lstrip(
-            "; "
-        )
-    return schema
 
 
 def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The resident-facing API routes. They sit on a Router so Lambda and the local stack share them."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -20,6 +20,7 @@ from api.http import (
     read_body,
 )
 from api.openapi import openapi_document
+from lobby import clock
 from lobby.catalog import LANGUAGES, Catalog, load_catalog
 from lobby.intake import receive
 from lobby.references import is_reference
@@ -41,7 +42,7 @@ def store() -> Store:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _iso(moment: datetime | None) -> str | None:

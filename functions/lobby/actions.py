@@ -8,7 +8,8 @@ from typing import Any
 
 from lobby import links
 from lobby.catalog import Catalog
-from lobby.lifecycle import Change, MissingInput, apply
+from lobby.fields import Invalid, clean_staff_input
+from lobby.lifecycle import Change, MissingInput, apply, clean_inputs
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
 from views.messages import translate
@@ -21,7 +22,13 @@ class LinkUsed(ValueError):
 
 
 class RatingIncomplete(ValueError):
-    """A follow-up question was left unanswered."""
+    """A follow-up question was left unanswered, or an answer was refused (``code``, ``n``: as MissingInput)."""
+
+    def __init__(self, field: str, code: str = "required", n: int | None = None) -> None:
+        super().__init__(f"{field} is required" if code == "required" else f"{field}: {code}")
+        self.field = field
+        self.code = code
+        self.n = n
 
 
 class LinkUnknown(ValueError):
@@ -68,7 +75,10 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     if satisfied not in {"yes", "no"}:
         raise RatingIncomplete("satisfied")
     rating["satisfied"] = satisfied == "yes"
-    comments = " ".join(inputs.get("comments", "").split())[:1000]
+    comments = clean_staff_input("comments", inputs.get("comments", ""))
+    if isinstance(comments, Invalid):
+        raise RatingIncomplete("comments", comments.code, comments.n)
+    comments = " ".join(comments.split())
     if comments:
         rating["comments"] = comments
     return rating
@@ -89,7 +99,7 @@ def rate(
     action = opened.link.action
     if action not in FOLLOW_UP_ACTIONS:
         raise links.LinkInvalid("not a follow-up link")
-    actor = "resident" if action == "rate" else inputs.get("actor", "").strip()
+    actor = "resident" if action == "rate" else clean_inputs({"actor": inputs.get("actor", "")})["actor"]
     if not actor:
         raise MissingInput("actor")
     rating = parse_rating(inputs)

@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from lobby.fields import FIELD_TYPES
+
 LANGUAGES = ("zh", "en")
 Lang = Literal["zh", "en"]
 
@@ -280,8 +282,11 @@ class FormField(_Model):
             raise ValueError("a choice field needs choices or choices_from")
         if not is_choice and (self.choices or self.choices_from):
             raise ValueError(f"a {self.type} field takes no choices")
-        if self.type in ("text", "textarea", "tel", "email") and self.max_length is None:
+        field_type = FIELD_TYPES[self.type]
+        if field_type.lengths and self.max_length is None:
             raise ValueError(f"a {self.type} field needs max_length")
+        if self.max_length is not None and self.max_length > field_type.ceiling:
+            raise ValueError(f"a {self.type} field takes at most {field_type.ceiling} characters")
         if self.min_length and self.max_length and self.min_length > self.max_length:
             raise ValueError("min_length is larger than max_length")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from lobby.catalog import Catalog
 from lobby.deadlines import deadline_for, promise
+from lobby.fields import STAFF_INPUTS, Invalid, clean_staff_input
 from lobby.policy import REWORK_WITHIN
 from lobby.requests import Event, ServiceRequest
 
@@ -75,9 +76,25 @@ class IllegalTransition(ValueError):
 
 
 class MissingInput(ValueError):
-    def __init__(self, field: str) -> None:
-        super().__init__(f"{field} is required")
+    """An input the action needs is missing, or refused: ``code`` is a lobby.validation message key
+    (``required``, ``too_long`` with the limit ``n``, ``one_line``)."""
+
+    def __init__(self, field: str, code: str = "required", n: int | None = None) -> None:
+        super().__init__(f"{field} is required" if code == "required" else f"{field}: {code}")
         self.field = field
+        self.code = code
+        self.n = n
+
+
+def clean_inputs(inputs: dict[str, str]) -> dict[str, str]:
+    """What staff typed, cleaned and held to the limits of lobby.fields.STAFF_INPUTS; raises MissingInput."""
+    cleaned = dict(inputs)
+    for name in STAFF_INPUTS.keys() & inputs.keys():
+        result = clean_staff_input(name, inputs[name])
+        if isinstance(result, Invalid):
+            raise MissingInput(name, result.code, result.n)
+        cleaned[name] = result
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -105,11 +122,12 @@ def apply(
         raise IllegalTransition(action, request.status)
     if request.status not in ALLOWED[action]:
         raise IllegalTransition(action, request.status)
+    inputs = clean_inputs(inputs)
     for needed in NEEDS[action]:
         if not inputs.get(needed, "").strip():
             raise MissingInput(needed)
-    actor = inputs["actor"].strip()
-    note = inputs.get("note", "").strip()
+    actor = inputs["actor"]
+    note = inputs.get("note", "")
     data: dict[str, Any] = {"note": note} if note else {}
     public = action in PUBLIC
     updated = _transition(catalog, request, action, inputs, actor, now, data)

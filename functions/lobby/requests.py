@@ -11,7 +11,8 @@ from typing import Any
 
 from lobby.catalog import Catalog
 from lobby.deadlines import promise
-from lobby.validation import Submission, phone_digits
+from lobby.fields import phone_digits
+from lobby.validation import Submission
 
 RECEIVED = "received"
 # Every status a request can be in, in the order a request meets them (cancelled and reopened last).

@@ -6,8 +6,6 @@ here. Nothing in this module knows HTTP or AWS.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,19 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog, FormField, Kind
+from lobby.fields import Invalid, clean_field
 
 CONSENT_FIELD = "consent"
 HONEYPOT_FIELD = "website"
 LANG_FIELD = "lang"
 CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
-
-# Digits with optional +, spaces, hyphens, dots and brackets; 7 to 15 digits (E.164 maximum).
-# The patterns are published in the OpenAPI document as they are.
-PHONE_PATTERN = r"^\+?[0-9 ()\-.]+$"
-EMAIL_PATTERN = r"^[^@\s<>\"',;:()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-_PHONE_CHARS = re.compile(PHONE_PATTERN)
-_EMAIL = re.compile(EMAIL_PATTERN)
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"zh": "请填写{label}", "en": "Enter {label}"},
@@ -43,6 +35,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_email": {
         "zh": "请输入有效的电子邮箱地址，例如 name@example.com",
         "en": "Enter an email address in the correct format, like name@example.com",
+    },
+    "email_not_ascii": {
+        "zh": "我们的邮件服务无法投递到 @ 前含有中文或其他非英文字符的地址，请换用只含英文字母、数字和符号的邮箱",
+        "en": "Our mail service cannot deliver to an address with Chinese or other non-English characters "
+        "before the @; use an address made of English letters, digits and symbols",
     },
     "bad_choice": {"zh": "请从列表中选择{label}", "en": "Select {label} from the list"},
     "bad_date": {"zh": "请输入有效日期，例如 2026-12-01", "en": "Enter a real date, like 2026-12-01"},
@@ -94,71 +91,14 @@ class SubmissionInvalid(Exception):
         return message("summary_one" if count == 1 else "summary", self.lang, n=count)
 
 
-def phone_digits(value: str) -> str:
-    """The digits of a phone number, for comparing what a resident typed twice."""
-    return "".join(ch for ch in value if ch.isdigit())
-
-
-def _clean(value: str, multiline: bool) -> str:
-    """Normalise Unicode, drop control characters (keeping newlines in long text), trim."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
-    for separator in ("\r", "\u2028", "\u2029"):  # every line break counts as one
-        value = value.replace(separator, "\n")
-    kept = "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
-    if multiline:
-        return kept.strip()
-    return kept.strip().replace("\t", " ")
-
-
 def _check_field(
     catalog: Catalog, form_field: FormField, raw: Any, lang: str, today: date
 ) -> tuple[str | None, str | None]:
     """Return (clean value or None when empty, error message or None)."""
-    label = form_field.label(lang)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        return None, message("not_text", lang, label=label)
-    if form_field.max_length is not None and len(raw) > form_field.max_length:
-        # What was sent counts, not what is left after cleaning: the limit is the document's.
-        return None, message("too_long", lang, label=label, n=form_field.max_length)
-    multiline = form_field.type == "textarea"
-    value = _clean(raw, multiline)
-    if not multiline and "\n" in value:
-        return None, message("one_line", lang, label=label)
-    if not value:
-        if form_field.required:
-            key = "required_choice" if form_field.type in ("choice", "date") else "required"
-            return None, message(key, lang, label=label)
-        return None, None
-    if form_field.max_length is not None and len(value) > form_field.max_length:
-        return None, message("too_long", lang, label=label, n=form_field.max_length)
-    if form_field.min_length and len(value) < form_field.min_length:
-        return None, message("too_short", lang, label=label, n=form_field.min_length)
-    if form_field.type == "tel":
-        if not _PHONE_CHARS.fullmatch(value) or not 7 <= len(phone_digits(value)) <= 15:
-            return None, message("bad_phone", lang)
-    elif form_field.type == "email":
-        if not _EMAIL.fullmatch(value):
-            return None, message("bad_email", lang)
-        value = value.lower()
-    elif form_field.type == "choice":
-        if value not in catalog.choices(form_field):
-            return None, message("bad_choice", lang, label=label)
-    elif form_field.type == "date":
-        try:
-            chosen = date.fromisoformat(value)
-        except ValueError:
-            return None, message("bad_date", lang)
-        if len(value) != 10:
-            return None, message("bad_date", lang)
-        if chosen < today:
-            return None, message("past_date", lang, label=label)
-        if (chosen - today).days > 366:
-            return None, message("far_date", lang, label=label)
-    return value, None
+    result = clean_field(catalog, form_field, raw, today)
+    if isinstance(result, Invalid):
+        return None, message(result.code, lang, label=form_field.label(lang), n=result.n)
+    return result, None
 
 
 def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], now: datetime) -> Submission:

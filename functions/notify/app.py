@@ -13,13 +13,13 @@ start (it brings in asyncio and the event data classes); the loop is ten lines.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lobby import links
+from lobby import clock, links
 from lobby.catalog import load_catalog
 from lobby.mail import send
 from lobby.notifications import mails_for
@@ -102,7 +102,7 @@ def record_handler(record: dict[str, Any]) -> None:
     if not image.get("SK", {}).get("S", "").startswith("EVENT#"):
         return  # the event source filter already drops these; stay safe if it changes
     store = open_store(load_catalog(), get_settings())
-    deliver_event(store, image, datetime.now(UTC))
+    deliver_event(store, image, clock.now())
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -16,17 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lobby.catalog import Catalog, FormField, Kind
+from lobby.fields import field_type
 from lobby.references import EXAMPLE
+from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
 from views.messages import language, translate
 from views.page import attrs as _attrs
 from views.page import e as _e
 from views.page import page_url
 
 STATUS_ACTION = "/api/status"
-
-CONSENT_FIELD = "consent"
-HONEYPOT_FIELD = "website"
-LANG_FIELD = "lang"
 
 # More choices than this are a drop-down list instead of radio buttons.
 MAX_RADIOS = 6
@@ -56,7 +54,7 @@ def _choices(catalog: Catalog, form_field: FormField, lang: str) -> list[tuple[s
 
 def _hint_text(form_field: FormField, lang: str) -> str:
     parts = [form_field.hint(lang)] if form_field.hint else []
-    if form_field.type == "textarea" and form_field.max_length:
+    if field_type(form_field).multiline and form_field.max_length:
         if form_field.min_length:
             parts.append(
                 translate(lang, "form.limit_range", min=form_field.min_length, max=form_field.max_length)
@@ -89,23 +87,6 @@ def _label_text(form_field: FormField, lang: str) -> str:
     return f"{_e(form_field.label(lang))}{optional}"
 
 
-def _input_attributes(form_field: FormField) -> dict[str, str | bool | int | None]:
-    """The type-specific attributes that make phones show the right keyboard and browsers autofill."""
-    kind = form_field.type
-    if kind == "tel":
-        return {"type": "tel", "inputmode": "tel", "autocomplete": form_field.autocomplete or "tel"}
-    if kind == "email":
-        return {
-            "type": "email",
-            "inputmode": "email",
-            "autocomplete": form_field.autocomplete or "email",
-            "spellcheck": "false",
-        }
-    if kind == "date":
-        return {"type": "date", "autocomplete": form_field.autocomplete}
-    return {"type": "text", "autocomplete": form_field.autocomplete}
-
-
 def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None) -> str:
     field_id = form_field.id
     described_by = _described_by(field_id, bool(_hint_text(form_field, lang)), error)
@@ -116,16 +97,18 @@ def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str
         "aria_describedby": described_by,
         "aria_invalid": "true" if error else None,
     }
-    if form_field.type == "textarea":
+    control = field_type(form_field).control(form_field)
+    if control.element == "textarea":
         attributes = _attrs(
             class_="lobby-textarea",
             rows=TEXTAREA_ROWS,
             minlength=form_field.min_length,
             maxlength=form_field.max_length,
+            **control.attributes,
             **common,
         )
         return f"<textarea {attributes}>{_e(value)}</textarea>"
-    if form_field.type == "choice":
+    if control.element == "select":
         options = [f'<option value="">{_e(translate(lang, "form.choose"))}</option>']
         for key, text in _choices(catalog, form_field, lang):
             selected = " selected" if key == value else ""
@@ -133,7 +116,7 @@ def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str
         return f"<select {_attrs(class_='lobby-select', **common)}>{''.join(options)}</select>"
     attributes = _attrs(
         class_="lobby-input",
-        **_input_attributes(form_field),
+        **control.attributes,
         minlength=form_field.min_length,
         maxlength=form_field.max_length,
         **common,
@@ -179,7 +162,8 @@ def render_field(
     catalog: Catalog, form_field: FormField, lang: str, value: str = "", error: str | None = None
 ) -> str:
     """One question of a form: label, hint, error message (when given) and the control."""
-    if form_field.type == "choice" and len(catalog.choices(form_field)) <= MAX_RADIOS:
+    is_select = field_type(form_field).control(form_field).element == "select"
+    if is_select and len(catalog.choices(form_field)) <= MAX_RADIOS:
         return _radios_html(catalog, form_field, lang, value, error)
     field_id = form_field.id
     hint = _hint_text(form_field, lang)

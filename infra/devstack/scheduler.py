@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from devstack.aws import StackError
 from devstack.functions import ACCOUNT_ID, Background, LocalFunction, describe_failure
+from lobby import clock
 
 log = logging.getLogger("lobby.local")
 
@@ -249,10 +250,10 @@ class ScheduleClock(Background):
             super().start()
 
     def _run(self) -> None:
-        started = datetime.now(UTC)
+        started = clock.now()  # the stack's clock: POST /_local/clock moves the schedules with it
         due = {schedule.event_name: started + interval for schedule, interval in self._rates}
         while not self._stop.wait(60 - time.time() % 60 + 0.05):
-            now = datetime.now(UTC).replace(second=0, microsecond=0)
+            now = clock.now().replace(second=0, microsecond=0)
             for schedule, interval in self._rates:
                 if now >= due[schedule.event_name].replace(second=0, microsecond=0):
                     due[schedule.event_name] = now + interval

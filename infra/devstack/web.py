@@ -20,6 +20,7 @@ from devstack.functions import describe_failure
 from devstack.scheduler import Schedule, find_schedule, parse_time, run_schedule
 from devstack.ses import Outbox, outbox_page
 from devstack.stream import FailureDestination
+from lobby import clock
 
 log = logging.getLogger("lobby.local")
 
@@ -140,7 +141,7 @@ class StaticSite:
 
 
 class LocalTools:
-    """``/_local/…``: the outbox, the failure destination, the schedules, a health check."""
+    """``/_local/…``: the outbox, the failure destination, the schedules, the clock, a health check."""
 
     def __init__(
         self,
@@ -162,12 +163,16 @@ class LocalTools:
         if method == "POST" and path.startswith("/_local/schedules/"):
             await self._run_schedule(path.removeprefix("/_local/schedules/"), receive, send)
             return
+        if method == "POST" and path == "/_local/clock":
+            await self._set_clock(receive, send)
+            return
         routes: dict[str, Callable[[Send], Awaitable[None]]] = {
             "/_local/health": self._health,
             "/_local/outbox": self._outbox_page,
             "/_local/outbox.json": self._outbox_json,
             "/_local/failures.json": self._failures_json,
             "/_local/schedules": self._schedule_list,
+            "/_local/clock": self._clock,
         }
         route = routes.get(path)
         if route is None:
@@ -189,6 +194,29 @@ class LocalTools:
 
     async def _failures_json(self, send: Send) -> None:
         await respond_json(send, 200, self._failures.records())
+
+    async def _clock(self, send: Send) -> None:
+        """The time the API, the schedules and notify see, and whether it was set by hand."""
+        await respond_json(send, 200, {"time": _iso_z(clock.now()), "set": clock.is_set()})
+
+    async def _set_clock(self, receive: Receive, send: Send) -> None:
+        """``{"time": "2026-11-27T20:00:00+08:00"}`` moves the stack's clock there (it runs on from that
+        moment); ``{"time": null}`` returns it to the real time."""
+        body = await read_body(receive, MAX_TOOL_BODY)
+        try:
+            options = json.loads(body) if body else None
+            if not isinstance(options, dict) or "time" not in options:
+                raise ValueError("no time")
+            moment = parse_time(options["time"]) if options["time"] is not None else None
+            clock.set_time(moment)
+        except (ValueError, TypeError, AttributeError):
+            usage = (
+                'send {"time": "<ISO-8601 instant with its offset>"}, or {"time": null} for the real clock'
+            )
+            await respond_json(send, 400, {"message": usage})
+            return
+        log.info("the local clock now reads %s", _iso_z(clock.now()))
+        await self._clock(send)
 
     async def _schedule_list(self, send: Send) -> None:
         listing = [
@@ -214,7 +242,7 @@ class LocalTools:
             return
         try:
             options = json.loads(body) if body else {}
-            at = parse_time(options["time"]) if options.get("time") else datetime.now(UTC)
+            at = parse_time(options["time"]) if options.get("time") else clock.now()
         except (ValueError, TypeError, AttributeError):
             await respond_json(send, 400, {"message": 'send nothing, or {"time": "<ISO-8601 instant>"}'})
             return
@@ -230,10 +258,14 @@ class LocalTools:
             {
                 "schedule": schedule.event_name,
                 "function": schedule.function.logical_id,
-                "time": at.isoformat().replace("+00:00", "Z"),
+                "time": _iso_z(at),
                 "result": result,
             },
         )
+
+
+def _iso_z(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class Dispatcher:

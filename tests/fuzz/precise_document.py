@@ -13,12 +13,13 @@ by schemathesis's negative cases; they stand in for what the document can only d
 from __future__ import annotations
 
 import copy
-import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
+
+from lobby.fields import PHONE_PATTERN, clean_text
 
 TEXT = "lobby-text"
 TEL = "lobby-tel"
@@ -27,17 +28,17 @@ DATE = "lobby-date"
 
 
 def _unchanged_by_the_api(value: str) -> bool:
-    """True when lobby.validation would store ``value`` as it is (already NFC, trimmed)."""
-    return value == value.strip() and unicodedata.normalize("NFC", value) == value
+    """True when lobby.validation would store ``value`` as it is (already NFC, trimmed, visible)."""
+    return clean_text(value, multiline=False) == value
 
 
 def register_formats(today: date) -> None:
     """Generators for the custom formats (schemathesis keeps them in a global registry)."""
     visible = st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
     schemathesis.openapi.format(TEXT, st.text(visible, min_size=1, max_size=24).filter(_unchanged_by_the_api))
-    # 7 to 15 digits, with the separators people type (lobby.validation: _PHONE_CHARS, phone_digits).
+    # Mainland mobiles and landlines, international numbers after a + (lobby.fields: PHONE_PATTERN).
     schemathesis.openapi.format(
-        TEL, st.from_regex(r"\+?[0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{0,8}", fullmatch=True)
+        TEL, st.from_regex(PHONE_PATTERN, fullmatch=True).filter(_unchanged_by_the_api)
     )
     schemathesis.openapi.format(
         EMAIL,

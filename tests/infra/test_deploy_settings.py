@@ -112,6 +112,7 @@ def make_copy(root: Path, tmp_path: Path) -> Path:
         "infra/precompile.py",
         "functions/lobby/catalog.py",
         "functions/lobby/official_calendar.py",
+        "functions/lobby/fields.py",
     )
     for relative in files:
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -570,6 +570,34 @@ def test_schedule_can_be_named_by_its_function(stack: Stack) -> None:
     assert parse_time(answer.json()["time"]) > datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def test_the_local_clock_moves_the_schedules_and_returns_to_the_real_time(stack: Stack) -> None:
+    try:
+        moved = stack.post_json("/_local/clock", {"time": "2026-11-27T20:00:00+08:00"})
+        assert moved.status == 200, moved.text
+        assert moved.json()["set"] is True
+        assert abs(parse_time(moved.json()["time"]) - datetime(2026, 11, 27, 12, tzinfo=UTC)) < timedelta(
+            seconds=5
+        )
+        # A schedule run without a time runs at the stack's time, as the schedule clock does.
+        ran = stack.post_json("/_local/schedules/Tick").json()
+        assert abs(parse_time(ran["time"]) - datetime(2026, 11, 27, 12, tzinfo=UTC)) < timedelta(minutes=1)
+        assert parse_time(ran["result"]["event"]["time"]) == parse_time(ran["time"]).replace(microsecond=0)
+        shown = stack.get("/_local/clock").json()
+        assert shown["set"] is True and shown["time"].startswith("2026-11-27T12:0")
+    finally:
+        real = stack.post_json("/_local/clock", {"time": None})
+    assert real.status == 200 and real.json()["set"] is False
+    assert abs(parse_time(real.json()["time"]) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("body", [{}, {"time": "tomorrow"}, {"when": "2026-11-27T20:00:00+08:00"}, [1]])
+def test_a_bad_clock_setting_is_400_and_changes_nothing(stack: Stack, body: Any) -> None:
+    answer = stack.post_json("/_local/clock", body)
+    assert answer.status == 400
+    assert "time" in answer.json()["message"]
+    assert stack.get("/_local/clock").json()["set"] is False
+
+
 def test_unknown_schedule_is_404_and_a_bad_time_is_400(stack: Stack) -> None:
     unknown = stack.post_json("/_local/schedules/NoSuchSchedule")
     assert unknown.status == 404

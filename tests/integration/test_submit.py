@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,10 +22,25 @@ from tests.integration.conftest import (
 )
 
 REFERENCE = re.compile(r"^\d{8}-\d{4}$")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_json_repair_is_stored_with_its_promised_deadline(aws: Aws) -> None:
-    before = datetime.now(UTC).replace(microsecond=0)
+@pytest.fixture
+def clock_at() -> Iterator[Callable[[str], datetime]]:
+    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
+    from lobby import clock
+
+    def move(text: str) -> datetime:
+        return clock.set_time(datetime.fromisoformat(text))
+
+    yield move
+    clock.set_time(None)
+
+
+def test_a_json_repair_is_stored_with_its_promised_deadline(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    before = clock_at("2026-11-25T09:00:00+08:00").replace(microsecond=0)  # a Wednesday morning
     response = post_json("/api/requests/repair", repair_fields())
 
     assert response.status == 201, response.body
@@ -33,8 +50,9 @@ def test_a_json_repair_is_stored_with_its_promised_deadline(aws: Aws) -> None:
     assert receipt["status"] == "received"
     received = datetime.fromisoformat(receipt["received_at"].replace("Z", "+00:00"))
     due = datetime.fromisoformat(receipt["due_at"].replace("Z", "+00:00"))
-    assert before <= received
-    assert due - received == timedelta(hours=8)  # a minor repair: 8 calendar hours (seed 000 §5.4.2)
+    assert before <= received < before + timedelta(minutes=1)
+    # A minor repair: 8 hours (seed 000 §5.4.2) of engineering's service hours, all of them today.
+    assert due - received == timedelta(hours=8)
     assert receipt["status_url"] == f"/status/?ref={receipt['reference']}"
     assert receipt["due_text"]
 
@@ -283,3 +301,18 @@ def test_the_openapi_document_describes_every_kind(aws: Aws) -> None:
         schema = schemas[f"{kind_id}Request"]
         assert set(schema["properties"]) == {f.id for f in kind.fields} | {"consent", "website", "lang"}
         assert schema["additionalProperties"] is False
+
+
+def test_a_minor_repair_filed_on_friday_evening_is_promised_in_engineerings_hours(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-27T20:00:00+08:00")  # Friday 20:00: engineering has closed (08:00-18:00)
+    receipt = post_json("/api/requests/repair", repair_fields()).json()
+    received = datetime.fromisoformat(receipt["received_at"].replace("Z", "+00:00"))
+    due = datetime.fromisoformat(receipt["due_at"].replace("Z", "+00:00"))
+    assert received.astimezone(SHANGHAI).strftime("%a %H:%M") == "Fri 20:00"
+    # Eight service hours from Saturday's opening, not Saturday 04:00; contact by then at the latest.
+    assert due.astimezone(SHANGHAI).strftime("%a %Y-%m-%d %H:%M") == "Sat 2026-11-28 16:00"
+    [stored] = aws.requests()
+    acknowledge_due = datetime.fromisoformat(stored["acknowledge_due"]["S"].replace("Z", "+00:00"))
+    assert acknowledge_due <= due

@@ -367,18 +367,30 @@ def test_the_cost_estimate_adds_up_and_grows_with_volume() -> None:
     model = handbook_data.load_cost_model()
     alarms = handbook_data.count_alarms()
     assert alarms >= 3
-    small, large = (handbook_data.estimate(model, volume, alarms) for volume in (300, 3000))
-    assert [line.key for line in small] == [line.key for line in large]
+    volumes = [int(volume) for volume in model["volumes"]]
+    idle, *estimates = (handbook_data.estimate(model, volume, alarms) for volume in (0, *volumes))
+    small, large = estimates[0], estimates[-1]
+    assert [line.key for line in small] == [line.key for line in large] == [line.key for line in idle]
     for low, high in zip(small, large, strict=True):
         assert high.dollars >= low.dollars
-    # Per-request lines scale tenfold; the alarms do not.
-    by_key = {line.key: (low.dollars, line.dollars) for low, line in zip(small, large, strict=True)}
-    assert by_key["ses"][1] == pytest.approx(10 * by_key["ses"][0])
-    assert by_key["alarms"][0] == by_key["alarms"][1]
+    # Each request adds its measured share; the fixed month (alarms, scheduled runs) does not grow.
+    by_key = {
+        line.key: (none.dollars, low.dollars, line.dollars)
+        for none, low, line in zip(idle, small, large, strict=True)
+    }
+    none, low, high = by_key["ses"]
+    assert low > none
+    assert high - none == pytest.approx(volumes[-1] / volumes[0] * (low - none))
+    assert (
+        by_key["alarms"][0]
+        == by_key["alarms"][2]
+        == pytest.approx(alarms * model["prices"]["cloudwatch_alarm_per_month"])
+    )
+    assert by_key["lambda_requests"][0] > 0  # the schedules run with no request at all
     html = handbook_data.render_costs("en")
     totals = parse(html).find(data_line="total").find_all("strong")
     assert [node.text for node in totals] == [
-        f"${sum(line.dollars for line in lines):,.2f}" for lines in (small, large)
+        f"${sum(line.dollars for line in lines):,.2f}" for lines in estimates
     ]
 
 
