@@ -6,17 +6,18 @@ from datetime import datetime
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from api import action_pages
 from api.http import html_response, read_body
 from api.routes import logger, store
 from lobby import actions, clock, links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
-from lobby.notifications import action_label
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
 from lobby.validation import message
+from views.labels import action_label
+from views.messages import translate
+from views.pages import signed_links
 from views.wording import status_text
 
 router = Router()
@@ -28,7 +29,7 @@ def _secret() -> bytes:
 
 def _problem(http_status: int, key: str, lang: str | None = None, **values: str) -> Response:
     language = lang or load_catalog().property.staff_language
-    return html_response(http_status, action_pages.problem_page(language, key, **values))
+    return html_response(http_status, signed_links.problem_page(language, key, **values))
 
 
 def _link_problem(error: Exception, lang: str | None = None) -> Response:
@@ -65,11 +66,11 @@ def show_action(token: str):  # no return annotation: Powertools would read it a
     catalog = load_catalog()
     action = opened.link.action
     if action == "followup" and opened.request.status == "resolved":
-        return html_response(200, action_pages.rate_page(catalog, opened.request, token, staff=True))
+        return html_response(200, signed_links.rate_page(catalog, opened.request, token, staff=True))
     if action in ("rate", "followup") or opened.request.status not in _allowed(action):
         return _illegal(opened.request, action)
     return html_response(
-        200, action_pages.confirm_page(catalog, opened.request, opened.history, action, token)
+        200, signed_links.confirm_page(catalog, opened.request, opened.history, action, token)
     )
 
 
@@ -111,25 +112,23 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     except MissingInput as missing:
         opened = actions.open_link(store(), _secret(), token, now)
         errors = {missing.field: _refusal(missing, lang)}
-        page = action_pages.confirm_page(
+        page = signed_links.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
         )
         return html_response(422, page)
     logger.info("action taken", extra={"reference": change.request.reference, "action": change.event.type})
     return html_response(
         200,
-        action_pages.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
+        signed_links.done_page(catalog, change.request, change.event.type, next_links(change.request, now)),
     )
 
 
 def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str:
     """The message for an input that was missing or refused (too long, not on one line)."""
     if refused.code == "required":
-        label = action_pages.s(
-            refused.field if refused.field in ("actor", "note", "size", "office") else "note", lang
-        )
-        return action_pages.s("required", lang, label=label)
-    return message(refused.code, lang, label=action_pages.s(refused.field, lang), n=refused.n)
+        field = refused.field if refused.field in ("actor", "note", "size", "office") else "note"
+        return translate(lang, "link_page.required", label=translate(lang, f"link_page.{field}"))
+    return message(refused.code, lang, label=translate(lang, f"link_page.{refused.field}"), n=refused.n)
 
 
 def _link_action(token: str) -> str | None:
@@ -153,12 +152,12 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
         # an unanswered question is told in one sentence; a refused answer in its own words
         problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, action_pages.rate_page(catalog, opened.request, token, error=problem, staff=True)
+            422, signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True)
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
     )
-    return html_response(200, action_pages.done_page(catalog, change.request, "followup", []))
+    return html_response(200, signed_links.done_page(catalog, change.request, "followup", []))
 
 
 @router.get("/api/rate/<token>", include_in_schema=False)
@@ -172,7 +171,7 @@ def show_rating(token: str):  # no return annotation: Powertools would read it a
         return _problem(404, "problem_invalid", opened.request.lang)
     if opened.request.status != "resolved":
         return _problem(409, "problem_used", opened.request.lang)
-    return html_response(200, action_pages.rate_page(load_catalog(), opened.request, token))
+    return html_response(200, signed_links.rate_page(load_catalog(), opened.request, token))
 
 
 @router.post("/api/rate/<token>", include_in_schema=False)
@@ -191,6 +190,6 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
     except actions.RatingIncomplete as refused:
         opened = actions.open_link(store(), _secret(), token, now)
         problem = refused.code == "required" or _refusal(refused, opened.request.lang)
-        return html_response(422, action_pages.rate_page(catalog, opened.request, token, error=problem))
+        return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=problem))
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
-    return html_response(200, action_pages.rated_page(catalog, change.request))
+    return html_response(200, signed_links.rated_page(catalog, change.request))

@@ -11,6 +11,9 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
 
+from lobby import policy
+from views.messages import translate
+
 MAX_BODY_BYTES = 16 * 1024
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -26,37 +29,6 @@ HTML_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'",
-}
-
-PROBLEMS: dict[str, dict[str, str]] = {
-    "too_large": {
-        "zh": "提交的内容太长了（上限 16 KB）。请缩短说明后再提交。",
-        "en": "What you sent is too long (the limit is 16 KB). Shorten the description and send it again.",
-    },
-    "unsupported": {
-        "zh": "无法识别提交的格式。请通过网页表单提交，或发送 JSON。",
-        "en": "We cannot read that format. Use the form on the page, or send JSON.",
-    },
-    "malformed": {
-        "zh": "提交的内容无法解析。请返回表单重新提交。",
-        "en": "We could not read what you sent. Go back to the form and send it again.",
-    },
-    "not_object": {
-        "zh": "JSON 内容必须是一个对象，每一栏一个键。",
-        "en": "The JSON body must be an object with one key per field.",
-    },
-    "repeated": {"zh": "同一栏只能填写一次。", "en": "Each field may be given only once."},
-    "unknown_kind": {
-        "zh": "没有这类请求。请从手册页面上的表单提交。",
-        "en": "There is no such kind of request. Use a form on the handbook pages.",
-    },
-    "not_found": {"zh": "找不到这个地址。", "en": "There is nothing at this address."},
-    "busy": {
-        "zh": "系统繁忙，您的请求没有保存。请稍后再试；如情况紧急，请拨打 24 小时服务电话。",
-        "en": "We are busy and your request was not saved. Please try again in a minute; "
-        "if it is urgent, call the 24-hour line.",
-    },
-    "invalid_query": {"zh": "请求参数有误。", "en": "The request has invalid parameters."},
 }
 
 
@@ -156,4 +128,7 @@ def html_response(status: int, html: str) -> Response:
 
 
 def problem_message(key: str, lang: str) -> str:
-    return PROBLEMS[key]["en" if lang == "en" else "zh"]
+    """Why a request was refused, in words (the message catalog's ``problem.<key>``)."""
+    return translate(
+        lang, f"problem.{key}", limit_kb=MAX_BODY_BYTES // 1024, line_hours=policy.SERVICE_LINE_HOURS
+    )

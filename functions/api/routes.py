@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 
-from api import pages
 from api.http import (
     HttpProblem,
     Incoming,
@@ -30,6 +29,7 @@ from lobby.settings import get_settings
 from lobby.storage import Store, StoreUnavailable
 from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
 from views import receipt
+from views.pages import resident as pages
 from views.wording import event_text, local_time, status_text
 
 logger = Logger(service="lobby")

@@ -10,11 +10,10 @@ from lobby import links
 from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import Change, MissingInput, apply, clean_inputs
+from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
 from views.messages import translate
-
-RATING_SCALES = ("quality", "effect", "attitude")
 
 
 class LinkUsed(ValueError):
@@ -68,7 +67,7 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
     rating: dict[str, Any] = {}
     for scale in RATING_SCALES:
         value = inputs.get(scale, "")
-        if value not in {"1", "2", "3", "4", "5"}:
+        if value not in {str(score) for score in range(RATING_LOWEST, RATING_HIGHEST + 1)}:
             raise RatingIncomplete(scale)
         rating[scale] = int(value)
     satisfied = inputs.get("satisfied", "")

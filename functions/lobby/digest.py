@@ -23,17 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.policy import DIGEST_LIST_LIMIT
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
-from lobby.stats import EN_MONTH_NAMES, Table, duration_text
 from lobby.storage import MARKER_LIFETIME, Store
-from views.wording import format_local
 
 DIGEST_ROLE = "digest"
 
@@ -134,196 +130,6 @@ def office_digest(
     )
 
 
-# the e-mail ---------------------------------------------------------------------------------------------
-_L: dict[str, dict[str, str]] = {
-    "subject": {
-        "zh": "【{office}】{day}待办：逾期 {overdue} 项，今天到期 {due_today} 项，未结共 {open} 项",
-        "en": "{office}, {day}: {overdue} overdue, {due_today} due today, {open} open in all",
-    },
-    "subject_follow_ups": {"zh": "，回访到期 {n} 项", "en": "; {n} follow-ups due"},
-    "heading": {"zh": "{office}：{day}待办", "en": "{office}: today's list, {day}"},
-    "intro": {
-        "zh": "早上好！以下是截至 {now} 贵部门的未结请求。请先处理逾期项，并在期限前联系住户；如需延期，请主动告知住户新的时间。",
-        "en": "Good morning. These are your office's open requests as at {now}. Please start with the overdue "
-        "ones and contact each resident before the deadline; if more time is needed, tell the resident the new time.",
-    },
-    "t_overdue": {"zh": "已逾期（{n} 项）", "en": "Overdue ({n})"},
-    "t_due_today": {"zh": "今天到期（{n} 项）", "en": "Due today ({n})"},
-    "t_other": {"zh": "其他未结请求（{n} 项）", "en": "Other open requests ({n})"},
-    "t_follow_ups": {"zh": "回访到期（{n} 项）", "en": "Follow-ups due ({n})"},
-    "follow_up_hint": {
-        "zh": "请以电话、上门或网上方式回访住户，记录质量、效果、态度评分和满意度；住户不满意时请求会重新打开并在 24 小时内返修。",
-        "en": "Call, visit or write to each resident and record their ratings of quality, effect and attitude and "
-        "whether they are satisfied; a resident who is not satisfied reopens the request for rework within 24 hours.",
-    },
-    "more": {"zh": "另有 {n} 项未列出。", "en": "{n} more not listed."},
-    "c_reference": {"zh": "编号", "en": "Reference"},
-    "c_kind": {"zh": "类别", "en": "Kind"},
-    "c_location": {"zh": "房号", "en": "Flat"},
-    "c_status": {"zh": "状态", "en": "Status"},
-    "c_due": {"zh": "期限", "en": "Due"},
-    "c_late": {"zh": "已超时", "en": "Late by"},
-    "c_office": {"zh": "办理部门", "en": "Handled by"},
-    "c_resolved": {"zh": "办结时间", "en": "Done"},
-    "c_follow_up_due": {"zh": "回访期限", "en": "Follow up by"},
-    "no_deadline": {"zh": "无固定期限（跟进至完成）", "en": "no fixed deadline (follow it through)"},
-    "paused": {"zh": "计时暂停（等待住户回复）", "en": "clock paused (waiting for the resident)"},
-    "not_late": {"zh": "今天到期", "en": "due today"},
-    "footer": {
-        "zh": "本邮件由 Lobby 在每个工作日早上自动发出；没有待办事项的部门不会收到。住户个人信息仅用于处理请求，请勿转发给无关人员。",
-        "en": "Sent by Lobby every working morning; an office with nothing open gets none. Residents' personal "
-        "data is for handling their requests only; do not forward it.",
-    },
-}
-
-_STATUS: dict[str, dict[str, str]] = {
-    "received": {"zh": "待受理", "en": "awaiting first contact"},
-    "acknowledged": {"zh": "已受理", "en": "acknowledged"},
-    "in_progress": {"zh": "处理中", "en": "in progress"},
-    "waiting": {"zh": "等待住户回复", "en": "waiting for the resident"},
-    "reopened": {"zh": "已重开，需返修", "en": "reopened for rework"},
-    "resolved": {"zh": "已办结，待回访", "en": "done, follow-up due"},
-}
-
-
-def _l(key: str, lang: str, **values: Any) -> str:
-    return _L[key]["en" if lang == "en" else "zh"].format(**values)
-
-
-def day_text(day: date, lang: str) -> str:
-    if lang == "en":
-        return f"{day.day} {EN_MONTH_NAMES[day.month - 1][:3]} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def status_words(status: str, lang: str) -> str:
-    words = _STATUS.get(status)
-    return words["en" if lang == "en" else "zh"] if words else status
-
-
-def _due_text(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
-    if request.status == "waiting":
-        return _l("paused", lang)
-    if request.current_due is None:
-        return _l("no_deadline", lang)
-    return format_local(request.current_due, lang, catalog.property.time_zone)
-
-
-def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Table]:
-    time_zone = catalog.property.time_zone
-
-    def kind(request: ServiceRequest) -> str:
-        return catalog.kinds[request.kind].name(lang) if request.kind in catalog.kinds else request.kind
-
-    def row(request: ServiceRequest, late: str | None = None) -> list[str]:
-        cells = [
-            request.reference,
-            kind(request),
-            request.location,
-            status_words(request.status, lang),
-            _due_text(catalog, request, lang),
-        ]
-        return [*cells, late] if late is not None else cells
-
-    columns = [_l(key, lang) for key in ("c_reference", "c_kind", "c_location", "c_status", "c_due")]
-    tables = []
-    if digest.overdue:
-        tables.append(
-            Table(
-                _l("t_overdue", lang, n=len(digest.overdue)),
-                [*columns, _l("c_late", lang)],
-                [
-                    row(r, duration_text(digest.now - r.current_due, lang) if r.current_due else "")
-                    for r in digest.overdue
-                ],
-            )
-        )
-    if digest.due_today:
-        tables.append(
-            Table(
-                _l("t_due_today", lang, n=len(digest.due_today)), columns, [row(r) for r in digest.due_today]
-            )
-        )
-    if digest.other_open:
-        shown = digest.other_open[:DIGEST_LIST_LIMIT]
-        hidden = len(digest.other_open) - len(shown)
-        tables.append(
-            Table(
-                _l("t_other", lang, n=len(digest.other_open)),
-                columns,
-                [row(r) for r in shown],
-                note=_l("more", lang, n=hidden) if hidden else "",
-            )
-        )
-    if digest.follow_ups:
-        tables.append(
-            Table(
-                _l("t_follow_ups", lang, n=len(digest.follow_ups)),
-                [
-                    _l(key, lang)
-                    for key in (
-                        "c_reference",
-                        "c_kind",
-                        "c_location",
-                        "c_office",
-                        "c_resolved",
-                        "c_follow_up_due",
-                        "c_late",
-                    )
-                ],
-                [
-                    [
-                        r.reference,
-                        kind(r),
-                        r.location,
-                        catalog.offices[r.office].name(lang) if r.office in catalog.offices else r.office,
-                        format_local(r.resolved_at, lang, time_zone) if r.resolved_at else "",
-                        format_local(r.follow_up_due, lang, time_zone) if r.follow_up_due else "",
-                        duration_text(digest.now - r.follow_up_due, lang)
-                        if r.follow_up_due and r.follow_up_due < digest.now
-                        else _l("not_late", lang),
-                    ]
-                    for r in digest.follow_ups
-                ],
-                note=_l("follow_up_hint", lang),
-            )
-        )
-    return tables
-
-
-def digest_mail(catalog: Catalog, settings: Settings, digest: OfficeDigest) -> Mail:
-    from lobby.mailbody import render
-
-    prop = catalog.property
-    lang = prop.staff_language
-    office_name = catalog.offices[digest.office].name(lang)
-    day = day_text(digest.day, lang)
-    subject = _l(
-        "subject",
-        lang,
-        office=office_name,
-        day=day,
-        overdue=len(digest.overdue),
-        due_today=len(digest.due_today),
-        open=digest.open_count,
-    )
-    if digest.follow_ups:
-        subject += _l("subject_follow_ups", lang, n=len(digest.follow_ups))
-    context = {
-        "lang": lang,
-        "subject": subject,
-        "property_name": prop.name(lang),
-        "heading": _l("heading", lang, office=office_name, day=day),
-        "intro": _l("intro", lang, now=format_local(digest.now, lang, prop.time_zone)),
-        "tables": digest_tables(catalog, digest, lang),
-        "footer": _l("footer", lang),
-    }
-    text, html = render("digest", context)
-    return Mail(
-        role=DIGEST_ROLE, to=settings.office_email(digest.office), subject=subject, text=text, html=html
-    )
-
-
 # the daily run ------------------------------------------------------------------------------------------
 @dataclass
 class DigestRun:
@@ -352,6 +158,7 @@ def run_digest(
 ) -> DigestRun:
     """Send each office its digest for the local day of ``now``, once; nothing on a non-working day."""
     from lobby.mail import send as ses_send
+    from views.emails.digest import digest_mail
 
     send = sender or ses_send
     prop = catalog.property

@@ -1,7 +1,7 @@
 """The numbers the property office has decided: one module, read by the code and by the handbook.
 
 A sentence never types one of these numbers. It names a placeholder, and the code fills it
-from here (``views.wording.describe_timedelta(REWORK_WITHIN, lang)`` → "24 小时" / "24 hours");
+from here (``views.wording.describe_timedelta(REWORK_WITHIN, "en")`` → "24 hours");
 the handbook's ``<!-- lobby:limit … -->`` markers read the same values (site/hooks/system_facts.py).
 Change a number here and the e-mails, the pages and the handbook all follow; the catalog test
 (tests/unit/test_messages.py) fails if a sentence in the message catalog still types the old one.
@@ -19,6 +19,12 @@ from datetime import timedelta
 REWORK_WITHIN = timedelta(hours=24)  # a reopened request is visited and reworked within this
 AUTOCLOSE_AFTER = timedelta(days=7)  # a resolved request nobody follows up closes after the rating window
 FOLLOW_UP_REPEAT = timedelta(days=1)  # the service centre is reminded of a due follow-up this often
+
+SERVICE_LINE_HOURS = 24  # the property's service line (catalog property.phone_24h) answers round the clock
+
+RATING_SCALES = ("quality", "effect", "attitude")  # what a follow-up scores (seed 002)
+RATING_LOWEST = 1  # a follow-up's scores (quality, effect, attitude) run from here ...
+RATING_HIGHEST = 5  # ... to here
 
 # --- links in e-mails --------------------------------------------------------------------------------
 
@@ -46,3 +52,13 @@ MONTHLY_LIST_LIMIT = 30  # rows of a list in the monthly e-mail; the CSV always 
 WINDOW_MONTHS = 3  # the report month and the two before it: repeats and late ratings are looked for here
 # The rules: a complaint about the same matter twice or more, the same repair three times or more.
 REPEAT_THRESHOLDS = {"complaint": 2, "repair": 3}  # same flat, same category, this many times or more
+
+# --- follow-up sampling (seed 002; lobby/sampling.py explains the bands and their shared end points) ----
+
+FIXED_SMALL = 5  # work orders followed up in a month of fewer than LOW_BAND_FROM
+LOW_BAND_FROM = 20  # from here to LOW_BAND_TO: LOW_BAND_PERCENT, rounded up
+LOW_BAND_TO = 50
+LOW_BAND_PERCENT = 30
+HIGH_BAND_PERCENT = 15  # above LOW_BAND_TO and below LARGE_FROM, rounded up
+LARGE_FROM = 100  # from here on: FIXED_LARGE
+FIXED_LARGE = 20

@@ -35,10 +35,15 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-FIXED_SMALL = 5  # under 20 work orders
-FIXED_LARGE = 20  # 100 work orders and more
-LOW_BAND_PERCENT = 30  # 20 to 50
-HIGH_BAND_PERCENT = 15  # 51 to 99
+from lobby.policy import (
+    FIXED_LARGE,
+    FIXED_SMALL,
+    HIGH_BAND_PERCENT,
+    LARGE_FROM,
+    LOW_BAND_FROM,
+    LOW_BAND_PERCENT,
+    LOW_BAND_TO,
+)
 
 
 def _percent_rounded_up(count: int, percent: int) -> int:
@@ -49,11 +54,11 @@ def sample_size(work_orders: int) -> int:
     """How many of a month's ``work_orders`` of a sampled kind must be followed up (see the module doc)."""
     if work_orders < 0:
         raise ValueError("a work-order count cannot be negative")
-    if work_orders < 20:
+    if work_orders < LOW_BAND_FROM:
         return min(FIXED_SMALL, work_orders)
-    if work_orders <= 50:
+    if work_orders <= LOW_BAND_TO:
         return _percent_rounded_up(work_orders, LOW_BAND_PERCENT)
-    if work_orders < 100:
+    if work_orders < LARGE_FROM:
         return _percent_rounded_up(work_orders, HIGH_BAND_PERCENT)
     return FIXED_LARGE
 

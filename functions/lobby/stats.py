@@ -1,4 +1,5 @@
-"""The monthly statistics (seeds 002 and 003): figures, the CSV, the director's e-mail, and the monthly run.
+"""The monthly statistics (seeds 002 and 003): the figures and the monthly run (``views.emails.monthly``
+writes the director's e-mail and its CSV).
 
 Definitions (each figure in the e-mail and the CSV means exactly this):
 
@@ -34,78 +35,27 @@ and figures only; never a name, phone number, e-mail address or free text.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
 from lobby.mail import Attachment, Mail
-from lobby.policy import MONTHLY_LIST_LIMIT, REPEAT_THRESHOLDS, WINDOW_MONTHS
+from lobby.months import month_bounds, previous_month, shift_month
+from lobby.policy import RATING_SCALES, REPEAT_THRESHOLDS, WINDOW_MONTHS
 from lobby.requests import Event, ServiceRequest, parse_iso
-from lobby.sampling import (
-    FIXED_LARGE,
-    FIXED_SMALL,
-    HIGH_BAND_PERCENT,
-    LOW_BAND_PERCENT,
-    decide_sample,
-    sample_size,
-    sampling_seed,
-)
+from lobby.sampling import decide_sample, sample_size, sampling_seed
 from lobby.settings import Settings
 from lobby.storage import MARKER_LIFETIME, StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
 CANCELLED = "cancelled"
-SCALES = ("quality", "effect", "attitude")
 MONTHLY_MARKER_EVENT = "statistics"
 MONTHLY_MARKER_ROLE = "director"
-EN_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
-# months -------------------------------------------------------------------------------------------------
-def shift_month(month: str, delta: int) -> str:
-    """``"2026-11"`` moved by ``delta`` months."""
-    year, number = (int(part) for part in month.split("-"))
-    index = year * 12 + (number - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def previous_month(now: datetime, time_zone: str) -> str:
-    """The local month before the one ``now`` falls in: what a run on the 1st reports on."""
-    local = now.astimezone(ZoneInfo(time_zone))
-    return shift_month(f"{local.year:04d}-{local.month:02d}", -1)
-
-
-def month_bounds(month: str, time_zone: str) -> tuple[datetime, datetime]:
-    """The month's first instant and the next month's first instant, local midnight, in UTC."""
-    zone = ZoneInfo(time_zone)
-
-    def first_instant(label: str) -> datetime:
-        year, number = (int(part) for part in label.split("-"))
-        return datetime(year, number, 1, tzinfo=zone).astimezone(UTC)
-
-    return first_instant(month), first_instant(shift_month(month, 1))
-
-
-# figures ------------------------------------------------------------------------------------------------
 @dataclass
 class Timeliness:
     measured: int = 0
@@ -166,13 +116,13 @@ class Satisfaction:
     kind: str  # a kind id, or "all"
     rated: int = 0
     satisfied: int = 0
-    score_totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SCALES, 0))
-    score_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SCALES, 0))
+    score_totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATING_SCALES, 0))
+    score_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATING_SCALES, 0))
 
     def add(self, rating: dict[str, Any]) -> None:
         self.rated += 1
         self.satisfied += rating.get("satisfied") is True
-        for scale in SCALES:
+        for scale in RATING_SCALES:
             if isinstance(rating.get(scale), int):
                 self.score_totals[scale] += rating[scale]
                 self.score_counts[scale] += 1
@@ -431,510 +381,6 @@ def _index(order: list[str], kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-# the CSV ------------------------------------------------------------------------------------------------
-CSV_COLUMNS = ("section", "kind", "office", "reference", "location", "category", "metric", "value")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet-safe cell: text a resident typed (the flat) can never run as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
-
-
-def _mean(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def _hours(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 3600:.1f}"
-
-
-def csv_rows(stats: MonthlyStatistics, time_zone: str) -> list[dict[str, str]]:
-    """The report as tidy rows (one figure per row), in the order the e-mail presents them."""
-    rows: list[dict[str, Any]] = []
-
-    def add(section: str, metric: str, value: object, **where: str) -> None:
-        rows.append({"section": section, "metric": metric, "value": value, **where})
-
-    for (kind, office), count in stats.by_kind_office.items():
-        add("count", "received", count, kind=kind, office=office)
-    add("count", "received", stats.total.received, kind="all")
-    for figures in [*stats.kinds.values(), stats.total]:
-        for metric in ("handled", "still_open", "cancelled", "reopened"):
-            add("outcome", metric, getattr(figures, metric), kind=figures.kind)
-    for figures in [*stats.kinds.values(), stats.total]:
-        for name in ("acknowledge", "resolve"):
-            timeliness: Timeliness = getattr(figures, name)
-            add("on_time", f"{name}_measured", timeliness.measured, kind=figures.kind)
-            add("on_time", f"{name}_on_time", timeliness.on_time, kind=figures.kind)
-            add("on_time", f"{name}_percent", _percent(timeliness.percent), kind=figures.kind)
-    for coverage in stats.coverage:
-        add("follow_up_coverage", "rule", coverage.rule, kind=coverage.kind)
-        add("follow_up_coverage", "work_orders", coverage.work_orders, kind=coverage.kind)
-        add("follow_up_coverage", "required", coverage.required, kind=coverage.kind)
-        add("follow_up_coverage", "selected", coverage.selected, kind=coverage.kind)
-        add("follow_up_coverage", "done", coverage.done, kind=coverage.kind)
-        add("follow_up_coverage", "percent", _percent(coverage.percent), kind=coverage.kind)
-        add("follow_up_coverage", "met", "yes" if coverage.met else "no", kind=coverage.kind)
-    for satisfaction in [*stats.satisfaction.values(), stats.satisfaction_total]:
-        add("satisfaction", "rated", satisfaction.rated, kind=satisfaction.kind)
-        add("satisfaction", "satisfied", satisfaction.satisfied, kind=satisfaction.kind)
-        add(
-            "satisfaction",
-            "satisfied_percent",
-            _percent(satisfaction.satisfied_percent),
-            kind=satisfaction.kind,
-        )
-        for scale in SCALES:
-            add("satisfaction", f"{scale}_mean", _mean(satisfaction.mean(scale)), kind=satisfaction.kind)
-    for section, flags in (
-        ("repeat_complaint", stats.repeat_complaints),
-        ("repeat_repair", stats.repeat_repairs),
-    ):
-        for flag in flags:
-            add(
-                section,
-                "occurrences",
-                len(flag.references),
-                kind=flag.kind,
-                reference=" ".join(flag.references),
-                location=flag.location,
-                category=flag.category,
-            )
-    zone = ZoneInfo(time_zone)
-    for failed in stats.failed_follow_ups:
-        add(
-            "failed_follow_up",
-            "recorded_at",
-            failed.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            kind=failed.kind,
-            office=failed.office,
-            reference=failed.reference,
-            location=failed.location,
-        )
-    for overdue in stats.overdue:
-        add(
-            "overdue",
-            "hours_late",
-            _hours(overdue.late),
-            kind=overdue.kind,
-            office=overdue.office,
-            reference=overdue.reference,
-            location=overdue.location,
-        )
-    return [{column: _cell(row.get(column)) for column in CSV_COLUMNS} for row in rows]
-
-
-def statistics_csv(stats: MonthlyStatistics, time_zone: str) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs show the Chinese flat names correctly."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(stats, time_zone))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-# the e-mail ---------------------------------------------------------------------------------------------
-_L: dict[str, dict[str, str]] = {
-    "subject": {
-        "zh": "{month}服务统计：收到 {received} 项，当前逾期 {overdue} 项，红色警示 {flags} 项",
-        "en": "Service statistics for {month}: {received} received, {overdue} overdue now, {flags} red flags",
-    },
-    "heading": {"zh": "{month}服务统计", "en": "Service statistics, {month}"},
-    "intro": {
-        "zh": "主任您好：以下是{month}收到的住户请求的统计，数据截至 {now}。每一项数字都在附件 CSV 中（每行一项），可直接用表格软件打开。",
-        "en": "Dear Director, here are the figures for the residents' requests received in {month}, as at {now}. "
-        "Every figure is also in the attached CSV (one figure per row), ready for a spreadsheet.",
-    },
-    "headline": {"zh": "要点", "en": "At a glance"},
-    "h_received": {"zh": "收到请求", "en": "Requests received"},
-    "h_ack": {"zh": "首次联系准时率", "en": "First contact on time"},
-    "h_resolve": {"zh": "办结准时率", "en": "Done on time"},
-    "h_overdue": {"zh": "当前逾期未办", "en": "Overdue now"},
-    "h_satisfied": {"zh": "本月回访满意率", "en": "Satisfied at follow-up this month"},
-    "h_flags": {"zh": "红色警示", "en": "Red flags"},
-    "items": {"zh": "{n} 项", "en": "{n}"},
-    "rate": {"zh": "{percent}（{on_time}/{measured}）", "en": "{percent} ({on_time} of {measured})"},
-    "rated": {"zh": "{percent}（{n} 份评价）", "en": "{percent} ({n} ratings)"},
-    "no_figure": {"zh": "暂无数据", "en": "no data yet"},
-    "t_counts": {"zh": "按类别和部门统计", "en": "Received, by kind and office"},
-    "t_outcomes": {"zh": "办理结果与时效", "en": "Outcomes and timeliness"},
-    "t_coverage": {"zh": "回访覆盖率", "en": "Follow-up coverage"},
-    "t_satisfaction": {
-        "zh": "满意度（本月记录的回访）",
-        "en": "Satisfaction (follow-ups recorded this month)",
-    },
-    "t_repeat_complaints": {
-        "zh": "红色警示：同一事项投诉两次以上",
-        "en": "Red flag: the same matter complained about twice or more",
-    },
-    "t_repeat_repairs": {
-        "zh": "红色警示：同一维修 3 次以上",
-        "en": "Red flag: the same repair three times or more",
-    },
-    "t_failed": {
-        "zh": "红色警示：回访不合格（住户不满意）",
-        "en": "Red flag: failed follow-ups (resident not satisfied)",
-    },
-    "t_overdue": {"zh": "当前逾期未办", "en": "Overdue now"},
-    "c_kind": {"zh": "类别", "en": "Kind"},
-    "c_office": {"zh": "部门", "en": "Office"},
-    "c_received": {"zh": "收到", "en": "Received"},
-    "c_handled": {"zh": "已办结", "en": "Done"},
-    "c_open": {"zh": "未结", "en": "Open"},
-    "c_cancelled": {"zh": "已取消", "en": "Cancelled"},
-    "c_reopened": {"zh": "返修", "en": "Reworked"},
-    "c_ack": {"zh": "首次联系准时", "en": "Contact on time"},
-    "c_resolve": {"zh": "办结准时", "en": "Done on time"},
-    "c_rule": {"zh": "要求", "en": "Target"},
-    "c_required": {"zh": "应回访", "en": "Required"},
-    "c_done": {"zh": "已回访", "en": "Done"},
-    "c_coverage": {"zh": "覆盖率", "en": "Coverage"},
-    "c_met": {"zh": "是否达标", "en": "Met"},
-    "c_rated": {"zh": "评价数", "en": "Ratings"},
-    "c_satisfied": {"zh": "满意率", "en": "Satisfied"},
-    "c_quality": {"zh": "质量", "en": "Quality"},
-    "c_effect": {"zh": "效果", "en": "Effect"},
-    "c_attitude": {"zh": "态度", "en": "Attitude"},
-    "c_location": {"zh": "房号", "en": "Flat"},
-    "c_category": {"zh": "事项", "en": "Matter"},
-    "c_times": {"zh": "次数", "en": "Times"},
-    "c_references": {"zh": "编号", "en": "References"},
-    "c_reference": {"zh": "编号", "en": "Reference"},
-    "c_when": {"zh": "回访时间", "en": "Recorded"},
-    "c_due": {"zh": "期限", "en": "Due"},
-    "c_late": {"zh": "已超时", "en": "Late by"},
-    "all_kinds": {"zh": "合计", "en": "All kinds"},
-    "rule_all": {"zh": "全部回访（100 %）", "en": "every one (100 %)"},
-    "rule_sampled": {
-        "zh": "抽样：{n} 张派工单中回访 {required} 张",
-        "en": "sample: {required} of {n} work orders",
-    },
-    "met_yes": {"zh": "达标", "en": "yes"},
-    "met_no": {"zh": "未达标", "en": "not yet"},
-    "none": {"zh": "本月没有。", "en": "None this month."},
-    "none_overdue": {"zh": "目前没有逾期未办的请求。", "en": "Nothing is overdue now."},
-    "more_in_csv": {"zh": "另有 {n} 项，见附件 CSV。", "en": "{n} more in the attached CSV."},
-    "notes_heading": {"zh": "口径说明", "en": "How the figures are counted"},
-    "note_on_time": {
-        "zh": "准时率只计算已有结果的请求：按期完成为准时；未完成且已过期限为超时；仍在期限内、等待住户回复或在期限前取消的暂不计入。",
-        "en": "On-time rates count only requests whose outcome is known: done by the deadline is on time; "
-        "not done with the deadline passed is late; those still inside the deadline, waiting for the resident, "
-        "or cancelled before it are not counted yet.",
-    },
-    "note_coverage": {
-        "zh": "回访要求按规程：投诉、求助等全部回访；报修和特约服务按当月派工单数抽样：20 张以下回访 {small} 张（不足 {small} 张则全部），"
-        "20–50 张 {low} %，51–99 张 {high} %（向上取整），100 张及以上 {large} 张。样本按公平、可复核的方式抽定，抽中的请求会提醒客户服务中心回访。",
-        "en": "Targets follow the procedures: complaints, help requests and the like are all followed up; repairs "
-        "and paid services are sampled by the month's work orders: under 20, {small} (all of them if fewer); "
-        "20–50, {low} %; 51–99, {high} % (rounded up); 100 or more, {large}. The sample is drawn fairly and "
-        "reproducibly, and the Service Centre is reminded of each chosen request.",
-    },
-    "note_flags": {
-        "zh": "重复投诉和重复维修按同一房号、同一类别计算，统计本月及前两个月；回访不合格包括之后已返修的请求。",
-        "en": "Repeat complaints and repairs count the same flat and the same category over this month and the "
-        "two before; failed follow-ups include those since put right.",
-    },
-    "footer": {
-        "zh": "本邮件由 Lobby 于每月 1 日自动发出。附件只含编号、类别、部门、房号和统计数字，不含住户姓名和联系方式。",
-        "en": "Sent by Lobby on the 1st of every month. The attachment holds references, kinds, offices, flats "
-        "and figures only: no resident's name or contact details.",
-    },
-}
-
-
-def _l(key: str, lang: str, **values: Any) -> str:
-    return _L[key]["en" if lang == "en" else "zh"].format(**values)
-
-
-def month_text(month: str, lang: str) -> str:
-    year, number = (int(part) for part in month.split("-"))
-    return f"{EN_MONTH_NAMES[number - 1]} {year}" if lang == "en" else f"{year}年{number}月"
-
-
-def percent_text(value: float | None, lang: str) -> str:
-    return _l("no_figure", lang) if value is None else f"{value:.1f} %"
-
-
-def duration_text(delta: timedelta, lang: str) -> str:
-    """How late, to the hour: "2天3小时" / "2 d 3 h"; under an hour in minutes."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if lang == "en":
-        parts = [f"{days} d" if days else "", f"{hours} h" if hours else ""]
-        return " ".join(p for p in parts if p) or f"{minutes} min"
-    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else ""]
-    return "".join(parts) or f"{minutes}分钟"
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    empty: str = ""
-    note: str = ""
-
-
-def _rate_text(timeliness: Timeliness, lang: str) -> str:
-    if not timeliness.measured:
-        return _l("no_figure", lang)
-    return _l(
-        "rate",
-        lang,
-        percent=percent_text(timeliness.percent, lang),
-        on_time=timeliness.on_time,
-        measured=timeliness.measured,
-    )
-
-
-def _category_name(catalog: Catalog, kind: str, category: str, lang: str) -> str:
-    try:
-        choice = catalog.choices(catalog.kinds[kind].field("category")).get(category)
-    except KeyError:
-        return category
-    return choice(lang) if choice else category
-
-
-def _kind_name(catalog: Catalog, kind: str, lang: str) -> str:
-    if kind == "all":
-        return _l("all_kinds", lang)
-    return catalog.kinds[kind].name(lang) if kind in catalog.kinds else kind
-
-
-def _office_name(catalog: Catalog, office: str, lang: str) -> str:
-    return catalog.offices[office].name(lang) if office in catalog.offices else office
-
-
-def _limited(rows: list[list[str]], lang: str) -> tuple[list[list[str]], str]:
-    if len(rows) <= MONTHLY_LIST_LIMIT:
-        return rows, ""
-    return rows[:MONTHLY_LIST_LIMIT], _l("more_in_csv", lang, n=len(rows) - MONTHLY_LIST_LIMIT)
-
-
-def report_tables(catalog: Catalog, stats: MonthlyStatistics, lang: str) -> list[Table]:
-    time_zone = catalog.property.time_zone
-
-    def kind(kind_id: str) -> str:
-        return _kind_name(catalog, kind_id, lang)
-
-    def office(office_id: str) -> str:
-        return _office_name(catalog, office_id, lang)
-
-    def c(key: str) -> str:
-        return _l(key, lang)
-
-    tables = [
-        Table(
-            c("t_counts"),
-            [c("c_kind"), c("c_office"), c("c_received")],
-            [[kind(k), office(o), str(n)] for (k, o), n in stats.by_kind_office.items()]
-            + [[c("all_kinds"), "", str(stats.total.received)]],
-        ),
-        Table(
-            c("t_outcomes"),
-            [
-                c(key)
-                for key in (
-                    "c_kind",
-                    "c_received",
-                    "c_handled",
-                    "c_open",
-                    "c_cancelled",
-                    "c_reopened",
-                    "c_ack",
-                    "c_resolve",
-                )
-            ],
-            [
-                [
-                    kind(figures.kind),
-                    str(figures.received),
-                    str(figures.handled),
-                    str(figures.still_open),
-                    str(figures.cancelled),
-                    str(figures.reopened),
-                    _rate_text(figures.acknowledge, lang),
-                    _rate_text(figures.resolve, lang),
-                ]
-                for figures in [*[f for f in stats.kinds.values() if f.received], stats.total]
-            ],
-            note=c("note_on_time"),
-        ),
-        Table(
-            c("t_coverage"),
-            [c(key) for key in ("c_kind", "c_rule", "c_required", "c_done", "c_coverage", "c_met")],
-            [
-                [
-                    kind(coverage.kind),
-                    c("rule_all")
-                    if coverage.rule == "all"
-                    else _l("rule_sampled", lang, n=coverage.work_orders, required=coverage.required),
-                    str(coverage.required),
-                    str(coverage.done),
-                    percent_text(coverage.percent, lang),
-                    c("met_yes") if coverage.met else c("met_no"),
-                ]
-                for coverage in stats.coverage
-                if coverage.required  # a kind with nothing to follow up this month has no row to read
-            ],
-            empty=c("none"),
-            note=_l(
-                "note_coverage",
-                lang,
-                small=FIXED_SMALL,
-                low=LOW_BAND_PERCENT,
-                high=HIGH_BAND_PERCENT,
-                large=FIXED_LARGE,
-            ),
-        ),
-        Table(
-            c("t_satisfaction"),
-            [c(key) for key in ("c_kind", "c_rated", "c_satisfied", "c_quality", "c_effect", "c_attitude")],
-            [
-                [
-                    kind(s.kind),
-                    str(s.rated),
-                    percent_text(s.satisfied_percent, lang),
-                    *[_mean(s.mean(scale)) or "–" for scale in SCALES],
-                ]
-                for s in [*stats.satisfaction.values(), stats.satisfaction_total]
-                if s.rated
-            ],
-            empty=c("none"),
-        ),
-    ]
-    for key, flags in (
-        ("t_repeat_complaints", stats.repeat_complaints),
-        ("t_repeat_repairs", stats.repeat_repairs),
-    ):
-        tables.append(
-            Table(
-                c(key),
-                [c("c_location"), c("c_category"), c("c_times"), c("c_references")],
-                [
-                    [
-                        flag.location,
-                        _category_name(catalog, flag.kind, flag.category, lang),
-                        str(len(flag.references)),
-                        " ".join(flag.references),
-                    ]
-                    for flag in flags
-                ],
-                empty=c("none"),
-            )
-        )
-    tables.append(
-        Table(
-            c("t_failed"),
-            [c("c_reference"), c("c_kind"), c("c_office"), c("c_location"), c("c_when")],
-            [
-                [f.reference, kind(f.kind), office(f.office), f.location, _local(f.at, time_zone, lang)]
-                for f in stats.failed_follow_ups
-            ],
-            empty=c("none"),
-        )
-    )
-    overdue_rows, more = _limited(
-        [
-            [
-                o.reference,
-                kind(o.kind),
-                office(o.office),
-                o.location,
-                _local(o.due, time_zone, lang),
-                duration_text(o.late, lang),
-            ]
-            for o in stats.overdue
-        ],
-        lang,
-    )
-    tables.append(
-        Table(
-            c("t_overdue"),
-            [c(key) for key in ("c_reference", "c_kind", "c_office", "c_location", "c_due", "c_late")],
-            overdue_rows,
-            empty=c("none_overdue"),
-            note=more,
-        )
-    )
-    return tables
-
-
-def _local(moment: datetime, time_zone: str, lang: str) -> str:
-    from views.wording import format_local
-
-    return format_local(moment, lang, time_zone)
-
-
-def monthly_mail(catalog: Catalog, settings: Settings, stats: MonthlyStatistics) -> tuple[Mail, Attachment]:
-    """The director's e-mail (the director of the service office) and its CSV attachment."""
-    from lobby.mailbody import render
-
-    prop = catalog.property
-    lang = prop.staff_language
-    month = month_text(stats.month, lang)
-    director = catalog.offices[prop.service_office].director or prop.service_office
-    subject = _l(
-        "subject",
-        lang,
-        month=month,
-        received=stats.total.received,
-        overdue=len(stats.overdue),
-        flags=stats.red_flag_count,
-    )
-    satisfaction = stats.satisfaction_total
-    headline = [
-        (_l("h_received", lang), _l("items", lang, n=stats.total.received)),
-        (_l("h_ack", lang), _rate_text(stats.total.acknowledge, lang)),
-        (_l("h_resolve", lang), _rate_text(stats.total.resolve, lang)),
-        (_l("h_overdue", lang), _l("items", lang, n=len(stats.overdue))),
-        (
-            _l("h_satisfied", lang),
-            _l(
-                "rated",
-                lang,
-                percent=percent_text(satisfaction.satisfied_percent, lang),
-                n=satisfaction.rated,
-            )
-            if satisfaction.rated
-            else _l("no_figure", lang),
-        ),
-        (_l("h_flags", lang), _l("items", lang, n=stats.red_flag_count)),
-    ]
-    context = {
-        "lang": lang,
-        "subject": subject,
-        "property_name": prop.name(lang),
-        "heading": _l("heading", lang, month=month),
-        "intro": _l("intro", lang, month=month, now=_local(stats.generated_at, prop.time_zone, lang)),
-        "headline_heading": _l("headline", lang),
-        "headline": headline,
-        "tables": report_tables(catalog, stats, lang),
-        "notes_heading": _l("notes_heading", lang),
-        "notes": [_l("note_flags", lang)],
-        "footer": _l("footer", lang),
-    }
-    text, html = render("monthly", context)
-    mail = Mail(
-        role=MONTHLY_MARKER_ROLE, to=settings.office_email(director), subject=subject, text=text, html=html
-    )
-    attachment = Attachment(
-        filename=f"lobby-statistics-{prop.id}-{stats.month}.csv",
-        content=statistics_csv(stats, prop.time_zone),
-        content_type="text/csv",
-    )
-    return mail, attachment
-
-
 # the monthly run ----------------------------------------------------------------------------------------
 @dataclass
 class MonthlyRun:
@@ -1041,6 +487,8 @@ def run_monthly(
         return run
     try:
         stats = compute_statistics(catalog, gather_month(store, catalog, month, now, received))
+        from views.emails.monthly import monthly_mail
+
         mail, attachment = monthly_mail(catalog, settings, stats)
         send(mail, settings.sender_email, attachment)
     except Exception:

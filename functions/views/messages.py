@@ -77,7 +77,7 @@ def message(lang: str, key: str, count: int | None = None) -> str:
     return text
 
 
-def translate(lang: str, key: str, count: int | None = None, **placeholders: Any) -> str:
+def translate(lang: str, key: str, *, count: int | None = None, **placeholders: Any) -> str:
     """The sentence ``key`` in ``lang`` with its placeholders filled (``count`` fills ``{count}`` too)."""
     text = message(lang, key, count)
     if count is not None:

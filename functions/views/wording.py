@@ -23,6 +23,7 @@ __all__ = [
     "describe_period",
     "describe_rule",
     "describe_timedelta",
+    "duration_text",
     "event_text",
     "format_local",
     "local_time",
@@ -70,6 +71,20 @@ def describe_timedelta(delta: timedelta, lang: str) -> str:
         if seconds % size == 0 and not (unit == "d" and seconds == 86400):
             return translate(lang, f"period.{unit}", count=seconds // size)
     raise AssertionError("unreachable: minutes always divide")  # pragma: no cover
+
+
+def duration_text(delta: timedelta, lang: str) -> str:
+    """How late, to the hour: "2天3小时" / "2 d 3 h"; under an hour in minutes."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days and hours:
+        return translate(lang, "late.days_hours", days=days, hours=hours)
+    if days:
+        return translate(lang, "late.days", days=days)
+    if hours:
+        return translate(lang, "late.hours", hours=hours)
+    return translate(lang, "late.minutes", minutes=minutes)
 
 
 def format_local(moment: datetime | str, lang: str, tz: str | ZoneInfo) -> str:

@@ -140,7 +140,7 @@ ACTION_DESCRIPTIONS: dict[str, dict[str, str]] = {
 def render_staff_actions(_catalog: Catalog, lang: str) -> str:
     """The actions an office e-mail offers, with what each does and in which states."""
     from lobby.lifecycle import ALLOWED, STAFF_ACTIONS
-    from lobby.notifications import action_label
+    from views.labels import action_label
 
     lang = _lang(lang)
     separator = "、" if lang == "zh" else ", "

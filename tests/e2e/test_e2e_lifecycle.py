@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from lobby.notifications import ACTION_LABELS
 from tests.e2e.lobby_pages import (
     Resident,
     fill_repair_form,
@@ -23,6 +22,7 @@ from tests.e2e.lobby_pages import (
     submit,
 )
 from tests.e2e.stack import Stack
+from views.labels import action_label
 from views.wording import status_text
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +70,7 @@ def on_stack(url: str) -> str:
 
 
 def action_link(mail: dict[str, Any], action: str) -> str:
-    label = ACTION_LABELS[action][STAFF_LANG]
+    label = action_label(action, STAFF_LANG)
     found = [href for text, href in links_in(mail["html"]) if text == label]
     assert len(found) == 1, f"no single {label!r} link in the office e-mail: {links_in(mail['html'])!r}"
     return on_stack(found[0])
@@ -143,7 +143,7 @@ def test_repair_is_acknowledged_resolved_and_reopened_by_an_unsatisfied_resident
     # Staff open the acknowledge link from the office e-mail: the page shows the request, nothing changes yet.
     office_mail = lobby.wait_for_mail(office_mail_for(reference), timeout=MAIL_TIMEOUT)
     staff_page.goto(action_link(office_mail, "acknowledge"))
-    expect(staff_page.locator("h1")).to_contain_text(ACTION_LABELS["acknowledge"][STAFF_LANG])
+    expect(staff_page.locator("h1")).to_contain_text(action_label("acknowledge", STAFF_LANG))
     summary = staff_page.locator("table.lobby-status")
     expect(summary).to_contain_text(reference)
     expect(summary).to_contain_text(resident.description)
@@ -151,17 +151,17 @@ def test_repair_is_acknowledged_resolved_and_reopened_by_an_unsatisfied_resident
 
     confirm(staff_page, staff_name)
     done = staff_page.locator(".lobby-receipt")
-    expect(done).to_contain_text(f"已完成：{ACTION_LABELS['acknowledge'][STAFF_LANG]}")
+    expect(done).to_contain_text(f"已完成：{action_label('acknowledge', STAFF_LANG)}")
     expect(done).to_contain_text(status_text("acknowledged", STAFF_LANG))
 
     # From the done page, the same person marks it done, with a note for the resident.
-    staff_page.get_by_role("link", name=ACTION_LABELS["resolve"][STAFF_LANG], exact=True).click()
-    expect(staff_page.locator("h1")).to_contain_text(ACTION_LABELS["resolve"][STAFF_LANG])
+    staff_page.get_by_role("link", name=action_label("resolve", STAFF_LANG), exact=True).click()
+    expect(staff_page.locator("h1")).to_contain_text(action_label("resolve", STAFF_LANG))
     # The browser remembered who confirmed the last action.
     expect(staff_page.locator("form.lobby-action-form #f-actor")).to_have_value(staff_name)
     confirm(staff_page, staff_name, resolution_note)
     done = staff_page.locator(".lobby-receipt")
-    expect(done).to_contain_text(f"已完成：{ACTION_LABELS['resolve'][STAFF_LANG]}")
+    expect(done).to_contain_text(f"已完成：{action_label('resolve', STAFF_LANG)}")
     expect(done).to_contain_text(status_text("resolved", STAFF_LANG))
 
     # The resident sees who took it and what was done, in order.

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lobby.mailbody import BODIES, render
+from views.emails.bodies import BODIES, render
 
 HOSTILE = "<img src=x onerror=alert(1)> \"quoted\" & 'single' </td></table><a href='https://evil.example'>"
 

@@ -31,7 +31,9 @@ CODE = [
 ]
 # Sentences allowed to show digits, and why. Any other digit in a sentence is a number some
 # constant owns (a deadline, a lifetime, a limit) typed where a placeholder belongs.
-EXAMPLES: dict[str, str] = {}
+EXAMPLES: dict[str, str] = {
+    "monthly.footer": "the day of the month the report is sent: template.yaml's MonthlyFunction schedule",
+}
 
 
 def catalogs() -> dict[str, Catalog]:
@@ -121,25 +123,29 @@ def typed_numbers(text: str) -> list[str]:
 
 
 def policy_numbers() -> set[str]:
-    """Every number lobby.policy owns, as a sentence would type it (a length of time in any unit)."""
+    """Every number lobby.policy owns, as a sentence would type it (a length of time in any unit).
+
+    One is left out: it is every count's first value, and a sentence may say "1st" of a day the
+    deployment (not the policy) decides; the digit rule below still asks such a sentence to be listed.
+    """
     numbers: set[str] = set()
     for name, value in vars(policy).items():
         if not name.isupper():
             continue
         values = value.values() if isinstance(value, dict) else [value]
         for item in values:
-            if isinstance(item, timedelta):
-                seconds = int(item.total_seconds())
+            if isinstance(item, timedelta) or (name.endswith("_SECONDS") and isinstance(item, int)):
+                seconds = int(item.total_seconds()) if isinstance(item, timedelta) else item
                 numbers |= {str(seconds // size) for size in (86400, 3600, 60, 1) if seconds % size == 0}
             elif isinstance(item, int):
                 numbers.add(str(item))
-    return numbers
+    return numbers - {"1"}
 
 
 def test_the_number_check_sees_a_typed_number() -> None:
     assert typed_numbers("将在 24 小时内安排返修：{note}") == ["24"]
     assert typed_numbers("within {within}: {note}") == []
-    assert "24" in policy_numbers() and "14" in policy_numbers() and "30" in policy_numbers()
+    assert {"24", "14", "30", "100"} <= policy_numbers()
 
 
 def test_no_sentence_types_a_number_a_constant_owns() -> None:

@@ -35,13 +35,12 @@ from lobby.settings import Settings
 from lobby.stats import (
     MonthData,
     compute_statistics,
-    csv_rows,
     month_bounds,
-    monthly_mail,
     previous_month,
     shift_month,
-    statistics_csv,
 )
+from views.emails.monthly import monthly_mail
+from views.emails.monthly_csv import csv_rows, statistics_csv
 
 CATALOG = load_catalog(SOURCE_YAML)
 TZ = CATALOG.property.time_zone

@@ -219,10 +219,10 @@
       element("p", { class: "lobby-receipt__reference" }, [String(body.reference || "")]),
     ];
     if (body.due_text) {
-      children.push(element("p", {}, [text("status_page.due") + text("colon"), element("strong", {}, [String(body.due_text)])]));
+      children.push(element("p", {}, [text("page.due") + text("colon"), element("strong", {}, [String(body.due_text)])]));
     }
     if (body.message) {
-      children.push(element("h3", {}, [text("receipt.what_next")]));
+      children.push(element("h3", {}, [text("page.what_next")]));
       children.push(element("p", {}, [String(body.message)]));
     }
     children.push(element("p", {}, [text("receipt.keep_reference")]));
@@ -265,10 +265,10 @@
 
   function statusResult(body) {
     var rows = [
-      [text("status_page.kind"), body.kind_name],
-      [text("status_page.status"), body.status_text],
-      [text("status_page.due"), body.due_text],
-      [text("status_page.owner"), body.owner],
+      [text("page.kind"), body.kind_name],
+      [text("page.status"), body.status_text],
+      [text("page.due"), body.due_text],
+      [text("page.owner"), body.owner],
     ].filter(function (row) { return row[1]; });
     var list = element("dl", {}, rows.map(function (row) {
       return element("div", {}, [element("dt", {}, [row[0]]), element("dd", {}, [String(row[1])])]);
@@ -280,7 +280,7 @@
     return element("div", { class: "lobby-status-result", role: "status", tabindex: "-1" }, [
       element("h2", {}, [text("status_page.title", { reference: String(body.reference || "") })]),
       list,
-      history.length ? element("h3", {}, [text("status_page.history")]) : null,
+      history.length ? element("h3", {}, [text("page.history")]) : null,
       history.length ? element("ol", { class: "lobby-timeline" }, history) : null,
     ]);
   }

@@ -4,18 +4,31 @@ Written as Python, like the forms in ``views.forms``: every value passes ``_e`` 
 enters the HTML, so nothing a resident typed can add markup. (Jinja templates said the same
 for about 20 ms of every mailing function's cold start: importing and compiling them.)
 
-Each body is ``render(name, context)`` → ``(text, html)``; the names are the e-mails of
-``notifications``, ``digest`` and ``stats``. A context is a dict of plain values; a report
-table is any object with ``title``, ``columns``, ``rows``, ``empty`` and ``note``.
+Each body is ``render(name, context)`` → ``(text, html)``; the names are the shapes the e-mails
+of ``views.emails`` take. A context is a dict of plain values; a report table is a ``Table``
+(or any object with ``title``, ``columns``, ``rows``, ``empty`` and ``note``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the digest or the monthly report: its title, columns, rows, and what to say when empty."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    empty: str = ""
+    note: str = ""
+
 
 _H1 = '<h1 style="font-size:22px;margin:0 0 8px;">'
 _H2 = '<h2 style="font-size:18px;margin:24px 0 8px;">'

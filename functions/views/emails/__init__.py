@@ -1,0 +1,11 @@
+"""The e-mails, one module each; ``bodies`` lays out their text and HTML.
+
+- ``office``: a request for an office (new, passed on, reopened), with its action links
+- ``reminder``: a reminder or escalation from the reminder ladder, and the follow-up due
+- ``director_alert``: a resident not satisfied at follow-up
+- ``resident``: the resident's receipt and each update on their request
+- ``digest``: an office's morning list
+- ``monthly``: the director's monthly report (``monthly_csv``: its attachment)
+
+Which event causes which e-mails is ``lobby.notifications.mails_for``.
+"""

@@ -1,0 +1,40 @@
+"""The director's alert: a resident answered the follow-up as not satisfied (seed 002)."""
+
+from __future__ import annotations
+
+from lobby import policy
+from lobby.catalog import Catalog
+from lobby.mail import Mail
+from lobby.requests import ServiceRequest
+from lobby.settings import Settings
+from views.emails.office import office_mail
+from views.messages import translate
+from views.wording import describe_timedelta
+
+
+def director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
+    lang = catalog.property.staff_language
+    director = catalog.offices[request.office].director or request.office
+    rating = request.rating or {}
+    scores = ", ".join(f"{key}: {rating[key]}" for key in policy.RATING_SCALES if key in rating)
+    within = describe_timedelta(policy.REWORK_WITHIN, lang)
+    rows = [
+        (
+            translate(lang, "mail.director_heading", kind=catalog.kinds[request.kind].name(lang)),
+            translate(
+                lang, "mail.director_note", office=catalog.offices[request.office].name(lang), within=within
+            ),
+        ),
+        (translate(lang, "mail.rating"), f"{scores}. {rating.get('comments', '')}".strip(" .")),
+    ]
+    return office_mail(
+        catalog,
+        settings,
+        request,
+        actions=[],
+        heading_key="mail.director_heading",
+        role="director",
+        extra=rows,
+        to=settings.office_email(director),
+        flag=translate(lang, "mail.flag_unsatisfied"),
+    )

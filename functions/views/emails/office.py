@@ -1,0 +1,129 @@
+"""The office's e-mail about one request: what was asked, by when, the procedure, the action links.
+
+The same e-mail, with another heading, tells an office a request was passed to it or reopened;
+reminders and the director's alert are built on it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lobby import policy
+from lobby.catalog import Catalog
+from lobby.mail import Mail
+from lobby.requests import ServiceRequest
+from lobby.settings import Settings
+from views.emails.bodies import render
+from views.labels import action_label, field_rows
+from views.messages import translate
+from views.wording import describe_rule, describe_timedelta, local_time
+
+Signer = Callable[[ServiceRequest, str], str]
+
+
+def office_actions(catalog: Catalog, request: ServiceRequest, signer: Signer | None) -> list[tuple[str, str]]:
+    """The actions the request offers now, as (label, signed link); none without a signer."""
+    from lobby.lifecycle import available_actions
+
+    if signer is None:
+        return []
+    lang = catalog.property.staff_language
+    return [
+        (action_label(action, lang), signer(request, action))
+        for action in available_actions(request, catalog)
+    ]
+
+
+def office_mail(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    actions: list[tuple[str, str]],
+    heading_key: str | None = None,
+    role: str = "office",
+    extra: list[tuple[str, str]] | None = None,
+    to: str | None = None,
+    flag: str | None = None,
+    heading: str | None = None,
+) -> Mail:
+    lang = catalog.property.staff_language
+    kind = catalog.kinds[request.kind]
+    kind_name = kind.name(lang)
+    due = request.current_due
+    due_text = local_time(catalog, due, lang)
+    when = (
+        translate(lang, "mail.subject_due", due=due_text) if due else translate(lang, "mail.subject_tracked")
+    )
+    flagged = f"{flag} · " if flag else ""
+    subject = f"[{request.reference}] {flagged}{kind_name} · {request.location} · {when}"
+    summary = [
+        (translate(lang, "mail.kind"), kind_name),
+        (translate(lang, "mail.office"), catalog.offices[request.office].name(lang)),
+        (translate(lang, "mail.received"), local_time(catalog, request.received_at, lang)),
+    ]
+    if request.acknowledge_due:
+        summary.append(
+            (translate(lang, "mail.acknowledge_by"), local_time(catalog, request.acknowledge_due, lang))
+        )
+    rule = kind.resolve_rule(request.fields)
+    summary.append((translate(lang, "mail.resolve_rule"), describe_rule(rule, lang)))
+    if request.resolve_due:
+        summary.append((translate(lang, "mail.resolve_by"), local_time(catalog, request.resolve_due, lang)))
+    summary.append((translate(lang, "mail.language"), translate(lang, f"mail.lang.{request.lang}")))
+    summary.append((translate(lang, "mail.catalog"), request.catalog_version))
+    summary.extend(extra or [])
+    heading_key = heading_key or ("mail.office_heading_urgent" if kind.urgent else "mail.office_heading")
+    within = describe_timedelta(policy.REWORK_WITHIN, lang)
+    context = {
+        "lang": lang,
+        "subject": subject,
+        "property_name": catalog.property.name(lang),
+        "heading": heading or translate(lang, heading_key, kind=kind_name, within=within),
+        "reference": request.reference,
+        "summary": summary,
+        "fields_heading": translate(lang, "mail.fields"),
+        "fields": field_rows(catalog, request, lang),
+        "procedure_heading": translate(lang, "mail.procedure"),
+        "procedure": kind.staff_procedure(lang),
+        "actions_heading": translate(lang, "mail.actions"),
+        "actions": actions,
+        "footer": translate(lang, "mail.office_footer"),
+    }
+    text, html = render("office_submitted", context)
+    recipient = to or settings.office_email(request.office)
+    return Mail(role=role, to=recipient, subject=subject, text=text, html=html)
+
+
+def new_request(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
+) -> Mail:
+    """A new request for its office."""
+    return office_mail(catalog, settings, request, actions)
+
+
+# An event that sends the office the request again: (heading, flag in the subject, recipient role).
+_AGAIN = {
+    "reassign": ("mail.office_heading_reassigned", "mail.flag_reassigned", "office-{office}"),
+    "reopen": ("mail.office_heading_reopen", "mail.flag_reopened", "office-reopen"),
+}
+
+
+def again(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    actions: list[tuple[str, str]],
+    event_type: str,
+) -> Mail:
+    """The request once more, for the office that holds it now: passed to it, or reopened for rework."""
+    heading_key, flag_key, role = _AGAIN[event_type]
+    flag = translate(catalog.property.staff_language, flag_key)
+    return office_mail(
+        catalog,
+        settings,
+        request,
+        actions,
+        heading_key=heading_key,
+        role=role.format(office=request.office),
+        flag=flag,
+    )

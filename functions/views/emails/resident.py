@@ -1,0 +1,157 @@
+"""The resident's e-mails: the receipt, and a message at each step they should hear about."""
+
+from __future__ import annotations
+
+from lobby import policy
+from lobby.catalog import Catalog
+from lobby.mail import Mail
+from lobby.requests import Event, ServiceRequest
+from lobby.settings import Settings
+from views import receipt
+from views.emails.bodies import render
+from views.emails.office import Signer
+from views.messages import translate
+from views.wording import describe_timedelta, local_time
+
+
+def resident_mail(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    *,
+    heading: str,
+    paragraphs: list[str],
+    steps: list[str],
+    link: str | None,
+    link_label: str,
+    role: str = "resident",
+) -> Mail:
+    lang = request.lang
+    numbers = catalog.property.emergency_numbers
+    subject = f"[{request.reference}] {heading}"
+    context = {
+        "lang": lang,
+        "subject": subject,
+        "property_name": catalog.property.name(lang),
+        "heading": heading,
+        "reference_label": translate(lang, "mail.reference"),
+        "reference": request.reference,
+        "paragraphs": paragraphs,
+        "steps_heading": translate(lang, "mail.steps"),
+        "steps": steps,
+        "link": link,
+        "link_label": link_label,
+        "footer": translate(
+            lang,
+            "mail.resident_footer",
+            line_hours=policy.SERVICE_LINE_HOURS,
+            phone=catalog.property.phone_24h,
+            fire=numbers.fire,
+            medical=numbers.medical,
+            police=numbers.police,
+        ),
+    }
+    text, html = render("resident_message", context)
+    assert request.contact_email
+    return Mail(role=role, to=request.contact_email, subject=subject, text=text, html=html)
+
+
+def received(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
+    """The receipt: what the office promises, the reference to keep, what happens next."""
+    lang = request.lang
+    return _simple(
+        catalog,
+        settings,
+        request,
+        receipt.received_title(catalog, request, lang),
+        receipt.promise(catalog, request, lang),
+        translate(lang, "receipt.keep_reference"),
+        steps=receipt.next_steps(catalog, request, lang)[1:],
+    )
+
+
+def _simple(
+    catalog: Catalog,
+    settings: Settings,
+    request: ServiceRequest,
+    heading: str,
+    *paragraphs: str,
+    steps: list[str] | None = None,
+    link: str | None = None,
+    link_label: str = "",
+) -> Mail:
+    lang = request.lang
+    status_link = f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
+    return resident_mail(
+        catalog,
+        settings,
+        request,
+        heading=heading,
+        paragraphs=[p for p in paragraphs if p],
+        steps=steps or [],
+        link=link or status_link,
+        link_label=link_label or translate(lang, "status_page.link"),
+    )
+
+
+def update(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None
+) -> Mail | None:
+    """The resident's message about ``event``, or None when the event is not theirs to hear about."""
+    lang = request.lang
+    note = str(event.data.get("note", ""))
+    office = catalog.offices[request.office].name(lang)
+    match event.type:
+        case "acknowledge":
+            return _simple(
+                catalog,
+                settings,
+                request,
+                translate(lang, "mail.acked_heading"),
+                translate(lang, "mail.acked_text", owner=event.actor, office=office),
+                receipt.promise(catalog, request, lang),
+            )
+        case "note" if event.public:
+            return _simple(catalog, settings, request, translate(lang, "mail.note_heading"), note)
+        case "wait":
+            return _simple(
+                catalog,
+                settings,
+                request,
+                translate(lang, "mail.wait_heading"),
+                note,
+                translate(lang, "mail.wait_text", phone=catalog.property.phone_24h),
+            )
+        case "resolve":
+            rate_link = signer(request, "rate") if signer else None
+            within = describe_timedelta(policy.REWORK_WITHIN, lang)
+            return _simple(
+                catalog,
+                settings,
+                request,
+                translate(lang, "mail.resolved_heading"),
+                note,
+                translate(lang, "mail.resolved_text", within=within),
+                link=rate_link,
+                link_label=translate(lang, "mail.rate"),
+            )
+        case "cancel":
+            return _simple(catalog, settings, request, translate(lang, "mail.cancelled_heading"), note)
+        case "reopen":
+            due = local_time(catalog, request.resolve_due, lang)
+            return _simple(
+                catalog,
+                settings,
+                request,
+                translate(lang, "mail.reopened_heading"),
+                translate(lang, "mail.reopened_text", due=due),
+            )
+        case "retriage":
+            return _simple(
+                catalog,
+                settings,
+                request,
+                translate(lang, "mail.retriaged_heading"),
+                receipt.promise(catalog, request, lang),
+            )
+    return None
