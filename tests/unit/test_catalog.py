@@ -266,3 +266,14 @@ def test_a_cold_start_loads_the_catalog_and_settings_without_pydantic() -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_no_escalation_ladder_tells_the_same_office_twice() -> None:
+    # The ladder's director step goes to the handling office's director, its last step to the quality
+    # office: they must differ, or the last step repeats the one before (the suggestion ladder did).
+    catalog = load_catalog(SOURCE_YAML)
+    quality = catalog.property.quality_office
+    for kind in catalog.kinds.values():
+        director = catalog.offices[kind.office].director
+        assert director not in (None, quality, kind.office), kind.id
+    assert catalog.offices["management"].director == "general-manager"
