@@ -158,6 +158,26 @@ def stored_sample() -> tuple[dict[str, Any], dict[str, Any]]:
     return store.request_item(request), store.event_item(request.reference, event)
 
 
+def queued_sample(event_item: dict[str, Any]) -> dict[str, Any]:
+    """The office's outbox item of the sample's "submitted" event, as the submit transaction queues it."""
+    from datetime import UTC, datetime
+
+    from lobby.catalog import load_catalog
+    from lobby.keys import outbox_sk
+    from lobby.outbox import EVENT_MESSAGE, Message
+    from lobby.settings import Settings
+    from lobby.storage import Store
+
+    catalog = load_catalog()
+    settings = Settings(table_name=TABLE, sender_email=SENDER, office_emails=office_emails())
+    store = Store(settings.table_name, catalog.property.id)
+    reference, source = event_item["reference"]["S"], event_item["SK"]["S"]
+    message = Message(
+        EVENT_MESSAGE, source, "office", "office", catalog.property.staff_language, reference=reference
+    )
+    return store.outbox_item(event_item["PK"]["S"], outbox_sk(source, "office"), message, datetime.now(UTC))
+
+
 def stream_event(items: list[dict[str, Any]]) -> dict[str, Any]:
     """A DynamoDB stream batch of INSERT records, in the shape Lambda delivers it."""
     arn = f"arn:aws:dynamodb:{REGION}:123456789012:table/{TABLE}/stream/2026-11-22T00:00:00.000"

@@ -2,78 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta, Struct
+from msgspec.json import schema_components
 
 from lobby.catalog import Catalog, Kind
 from lobby.fields import field_schema
 from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
 
-_PROBLEM = {
-    "type": "object",
-    "required": ["message"],
-    "properties": {"message": {"type": "string"}},
-}
-_FIELD_ERRORS = {
-    "type": "object",
-    "required": ["message", "errors"],
-    "properties": {
-        "message": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_RECEIPT = {
-    "type": "object",
-    "required": ["reference", "kind", "status", "received_at", "due_at", "status_url"],
-    "properties": {
-        "reference": {"type": "string", "pattern": r"^[0-9]{8}-[0-9]{4,6}$"},
-        "kind": {"type": "string"},
-        "status": {"type": "string"},
-        "received_at": {"type": "string", "format": "date-time"},
-        "due_at": _NULLABLE_TIME,
-        "acknowledge_by": _NULLABLE_TIME,
-        "resolve_by": _NULLABLE_TIME,
-        "due_text": {"type": "string"},
-        "status_url": {"type": "string"},
-        "message": {"type": "string"},
-        "next_steps": {"type": "array", "items": {"type": "string"}},
-        "duplicate": {"type": "boolean"},
-    },
-}
-_STATUS = {
-    "type": "object",
-    "required": ["reference", "kind", "status", "received_at", "due_at", "history"],
-    "properties": {
-        "reference": {"type": "string"},
-        "kind": {"type": "string"},
-        "kind_name": {"type": "string"},
-        "status": {"type": "string"},
-        "status_text": {"type": "string"},
-        "received_at": {"type": "string", "format": "date-time"},
-        "due_at": _NULLABLE_TIME,
-        "due_text": {"type": "string"},
-        "owner": {"type": "string"},
-        "history": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["at", "text"],
-                "properties": {
-                    "at": {"type": "string", "format": "date-time"},
-                    "at_text": {"type": "string"},
-                    "text": {"type": "string"},
-                },
-            },
-        },
-    },
-}
+# The answers' shapes, declared once as msgspec Structs; msgspec.json.schema_components writes their
+# JSON Schema. A field with a default may be left out of an answer.
+Instant = Annotated[datetime, Meta(extra_json_schema={"format": "date-time"})]
+Moment = Instant | None
+
+
+class Problem(Struct):
+    message: str
+
+
+class FieldError(Struct):
+    field: str
+    message: str
+
+
+class FieldErrors(Struct):
+    message: str
+    errors: list[FieldError]
+
+
+class Receipt(Struct):
+    reference: Annotated[str, Meta(pattern=r"^[0-9]{8}-[0-9]{4,6}$")]
+    kind: str
+    status: str
+    received_at: Instant
+    due_at: Moment
+    status_url: str
+    acknowledge_by: Moment = None
+    resolve_by: Moment = None
+    due_text: str = ""
+    message: str = ""
+    next_steps: list[str] = []
+    duplicate: bool = False
+
+
+class HistoryEntry(Struct):
+    at: Instant
+    text: str
+    at_text: str = ""
+
+
+class Status(Struct):
+    reference: str
+    kind: str
+    status: str
+    received_at: Instant
+    due_at: Moment
+    history: list[HistoryEntry]
+    kind_name: str = ""
+    status_text: str = ""
+    due_text: str = ""
+    owner: str = ""
+
+
+class StatusQuery(Struct, forbid_unknown_fields=True):
+    reference: Annotated[str, Meta(max_length=20)]
+    contact: Annotated[str, Meta(max_length=120)]
+    lang: Literal["zh", "en"] = "zh"
+
+
+_REF = "#/components/schemas/{name}"
+_PROBLEM = {"$ref": _REF.format(name="Problem")}
+_FIELD_ERRORS = {"$ref": _REF.format(name="FieldErrors")}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -230,16 +231,9 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
     for kind_id in kinds:
         bodies[f"{kind_id}Request"] = kind_schema(catalog, catalog.kinds[kind_id])
         bodies[f"{kind_id}JsonRequest"] = kind_schema(catalog, catalog.kinds[kind_id], json_body=True)
-    status_body = {
-        "type": "object",
-        "required": ["reference", "contact"],
-        "properties": {
-            "reference": {"type": "string", "maxLength": 20},
-            "contact": {"type": "string", "maxLength": 120},
-            "lang": {"type": "string", "enum": ["zh", "en"]},
-        },
-        "additionalProperties": False,
-    }
+    (status_body, *_), answers = schema_components(
+        (StatusQuery, Problem, FieldErrors, Receipt, Status), ref_template=_REF
+    )
     html = {"text/html": {"schema": {"type": "string"}}}
 
     def with_html(response: dict[str, Any]) -> dict[str, Any]:
@@ -288,5 +282,5 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {**bodies, "Receipt": _RECEIPT, "Status": _STATUS}},
+        "components": {"schemas": {**bodies, **answers}},
     }

@@ -7,8 +7,10 @@ The service office's digest also lists the follow-up visits (回访) due today o
   working day.
 - **Nothing to say, no e-mail**: an office with no open request (and, for the service office, no
   follow-up due) gets none.
-- **Once per office per day**: a sent-marker is claimed with a conditional write before sending, so an
-  overlapping or retried run sends nothing twice.
+- **Once per office per day**: the run queues each office's digest in the outbox with a conditional
+  write (its own partition per day, ``keys.digest_pk``), so an overlapping or retried run queues nothing
+  twice; the sender (``lobby.sender``) renders it as of the run's moment and delivers it, retrying
+  while SES is down.
 - **No scan.** Open requests come from the office's sparse ``ByOfficeDeadline`` index. Resolved requests
   are not in it, so the follow-ups come from the sparse ``Agenda`` index: ``agenda_due`` up to the end of
   the next working day returns the requests whose next scheduled action is that close, and those
@@ -20,16 +22,17 @@ The service office's digest also lists the follow-up visits (回访) due today o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from lobby import keys
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.outbox import DIGEST_MESSAGE, Message
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
-from lobby.storage import MARKER_LIFETIME, Store
+from lobby.storage import Store
 
 DIGEST_ROLE = "digest"
 
@@ -135,8 +138,8 @@ def office_digest(
 class DigestRun:
     day: str
     working_day: bool
-    sent: list[str] = field(default_factory=list)  # offices e-mailed by this run
-    already: list[str] = field(default_factory=list)  # offices an earlier run had e-mailed today
+    queued: list[str] = field(default_factory=list)  # offices whose digest this run queued
+    already: list[str] = field(default_factory=list)  # offices an earlier run had queued today
     quiet: list[str] = field(default_factory=list)  # offices with nothing to say
     items_read: int = 0
     # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
@@ -144,23 +147,38 @@ class DigestRun:
     unknown_years: list[int] = field(default_factory=list)
 
 
-def digest_marker(day: date) -> str:
-    """The sent-marker's key: mail markers live under a reference; this can never be a real one (``yyyymmdd-nnnn``)."""
-    return f"digest-{day.isoformat()}"
+def follow_ups_of_the_day(store: Store, catalog: Catalog, now: datetime) -> list[ServiceRequest]:
+    prop = catalog.property
+    day = local_day(now, prop.time_zone)
+    return follow_ups_due(
+        store,
+        catalog,
+        until=end_of_day(day, prop.time_zone),
+        horizon=end_of_day(next_working_day(day, catalog), prop.time_zone),
+    )
 
 
-def run_digest(
-    store: Store,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    sender: Callable[[Mail, str], str] | None = None,
-) -> DigestRun:
-    """Send each office its digest for the local day of ``now``, once; nothing on a non-working day."""
-    from lobby.mail import send as ses_send
+def digest_of(
+    store: Store, catalog: Catalog, office: str, now: datetime, follow_ups: list[ServiceRequest] | None = None
+) -> OfficeDigest:
+    """One office's digest as of ``now`` (follow-ups go to the service office only)."""
+    prop = catalog.property
+    if office != prop.service_office:
+        follow_ups = []
+    elif follow_ups is None:
+        follow_ups = follow_ups_of_the_day(store, catalog, now)
+    return office_digest(office, store.open_for_office(office), follow_ups, now, prop.time_zone)
+
+
+def digest_mail_for(store: Store, catalog: Catalog, settings: Settings, office: str, now: datetime) -> Mail:
+    """The digest e-mail of one office for the run at ``now``: what the sender renders."""
     from views.emails.digest import digest_mail
 
-    send = sender or ses_send
+    return digest_mail(catalog, settings, digest_of(store, catalog, office, now))
+
+
+def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
+    """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day."""
     prop = catalog.property
     day = local_day(now, prop.time_zone)
     # Each office gets its digest on its own working days: a seven-day service centre on Sundays too.
@@ -175,33 +193,15 @@ def run_digest(
     if not run.working_day:
         return run
     start_read = store.items_read
-    follow_ups = follow_ups_due(
-        store,
-        catalog,
-        until=end_of_day(day, prop.time_zone),
-        horizon=end_of_day(next_working_day(day, catalog), prop.time_zone),
-    )
+    follow_ups = follow_ups_of_the_day(store, catalog, now)
     for office in working:
-        digest = office_digest(
-            office,
-            store.open_for_office(office),
-            follow_ups if office == prop.service_office else [],
-            now,
-            prop.time_zone,
-        )
-        if not digest.has_news:
+        if not digest_of(store, catalog, office, now, follow_ups).has_news:
             run.quiet.append(office)
             continue
-        marker = digest_marker(day)
-        if not store.claim_mail(marker, office, DIGEST_ROLE, now, expires_at=now + MARKER_LIFETIME):
+        message = Message(DIGEST_MESSAGE, office, DIGEST_ROLE, "office", prop.staff_language, at=now)
+        if store.queue_message(keys.digest_pk(prop.id, day.isoformat()), message, now):
+            run.queued.append(office)
+        else:
             run.already.append(office)
-            continue
-        try:
-            send(digest_mail(catalog, settings, digest), settings.sender_email)
-        except Exception:
-            store.mark_mail(marker, office, DIGEST_ROLE, sent=False)
-            raise
-        store.mark_mail(marker, office, DIGEST_ROLE, sent=True)
-        run.sent.append(office)
     run.items_read = store.items_read - start_read
     return run

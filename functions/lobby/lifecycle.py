@@ -109,7 +109,9 @@ def available_actions(request: ServiceRequest, catalog: Catalog) -> list[str]:
     """Staff actions that make sense now, in the order an e-mail offers them."""
     actions = [action for action in STAFF_ACTIONS if request.status in ALLOWED[action]]
     kind = catalog.kinds[request.kind]
-    if not isinstance(kind.deadlines.resolve, dict):
+    # Re-sizing is for kinds whose deadline follows a size (a repair); a complaint's deadline follows
+    # its category, which staff do not re-size.
+    if not isinstance(kind.deadlines.resolve, dict) or kind.deadlines.resolve_by != "size":
         actions = [action for action in actions if action != "retriage"]
     return actions
 
@@ -201,7 +203,7 @@ def _resume(request: ServiceRequest, now: datetime) -> ServiceRequest:
 def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[str, Any]) -> ServiceRequest:
     kind = catalog.kinds[request.kind]
     rules = kind.deadlines.resolve
-    if not isinstance(rules, dict) or size not in rules:
+    if not isinstance(rules, dict) or kind.deadlines.resolve_by != "size" or size not in rules:
         raise MissingInput("size")
     assert kind.deadlines.resolve_by
     fields = {**request.fields, kind.deadlines.resolve_by: size}

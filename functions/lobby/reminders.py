@@ -16,7 +16,7 @@ from lobby.storage import StaleRequest, Store
 @dataclass
 class RunReport:
     requests: int = 0  # requests the Agenda index returned as due
-    recorded: int = 0  # steps recorded by this run (each e-mails once, through the notify function)
+    recorded: int = 0  # steps recorded by this run (each queues its e-mail in the outbox with it)
     already: int = 0  # steps an earlier or overlapping run had recorded
     closed: int = 0  # resolved requests closed because nobody needs to follow them up
     items_read: int = 0  # items DynamoDB returned to the queries of this run
@@ -51,7 +51,7 @@ def run_reminders(store: Store, catalog: Catalog, now: datetime) -> RunReport:
             if step.stage == "autoclose":
                 report.closed += _autoclose(store, catalog, request, now)
                 continue
-            if store.record_step(request.reference, step_event(step, step.key in overtaken)):
+            if store.record_step(request, step_event(step, step.key in overtaken), now):
                 report.recorded += 1
             else:
                 report.already += 1

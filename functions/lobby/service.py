@@ -1,4 +1,4 @@
-"""Wiring shared by every function: the store for the deployment, planned by the catalog."""
+"""Wiring shared by every function: the store for the deployment, planned and addressed by the catalog."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from lobby import links
 from lobby.catalog import Catalog
 from lobby.fields import phone_digits
 from lobby.limits import keyed
+from lobby.outbox import messages_for
 from lobby.schedule import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
@@ -22,4 +23,5 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         retention_days=catalog.property.retention_days,
         planner=lambda request: next_action_at(catalog, request),
         contact_keyer=contact_key,
+        addresser=lambda request, event: messages_for(catalog, request, event),
     )

@@ -36,24 +36,24 @@ and figures only; never a name, phone number, e-mail address or free text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from lobby import keys
 from lobby.catalog import Catalog
 from lobby.mail import Attachment, Mail
 from lobby.months import month_bounds, previous_month, shift_month
+from lobby.outbox import MONTHLY_MESSAGE, Message
 from lobby.policy import RATING_SCALES, REPEAT_THRESHOLDS, WINDOW_MONTHS
 from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.sampling import decide_sample, sample_size, sampling_seed
 from lobby.settings import Settings
-from lobby.storage import MARKER_LIFETIME, StaleRequest, Store
+from lobby.storage import StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
 CANCELLED = "cancelled"
-MONTHLY_MARKER_EVENT = "statistics"
-MONTHLY_MARKER_ROLE = "director"
+MONTHLY_MARKER_ROLE = "director"  # the recipient's role of the report's outbox item
 
 
 @dataclass
@@ -390,7 +390,7 @@ class MonthlyRun:
         default_factory=dict
     )  # kind → requests chosen (stored), this run or before
     skipped: list[str] = field(default_factory=list)  # references changed by someone else twice: undecided
-    mail: str = "not sent"  # "sent", or "already sent" by an earlier run
+    mail: str = "not queued"  # "queued" for the sender, or "already queued" by an earlier run
 
 
 def sample_month(
@@ -456,44 +456,22 @@ def gather_month(
     return MonthData(month=month, now=now, window=window, histories=histories, open_requests=open_requests)
 
 
-Sender = Callable[[Mail, str, Attachment], str]
+def monthly_mail_for(
+    store: Store, catalog: Catalog, settings: Settings, month: str, now: datetime
+) -> tuple[Mail, Attachment]:
+    """The director's report on ``month`` as of the run at ``now``: what the sender renders."""
+    from views.emails.monthly import monthly_mail
+
+    data = gather_month(store, catalog, month, now, store.received_in_month(month))
+    return monthly_mail(catalog, settings, compute_statistics(catalog, data))
 
 
-def monthly_marker(month: str) -> str:
-    """The sent-marker's key: mail markers live under a reference; this one can never be a real reference
-    (those are ``yyyymmdd-nnnn``)."""
-    return f"monthly-{month}"
-
-
-def run_monthly(
-    store: Store,
-    catalog: Catalog,
-    settings: Settings,
-    now: datetime,
-    secret: bytes,
-    sender: Sender | None = None,
-) -> MonthlyRun:
-    """The run on the 1st: decide last month's follow-up sample, then e-mail the statistics once."""
-    from lobby.mail import send_with_attachment
-
-    send: Sender = sender or send_with_attachment
-    month = previous_month(now, catalog.property.time_zone)
-    received, run = sample_month(store, catalog, store.received_in_month(month), month, secret)
-    marker = monthly_marker(month)
-    if not store.claim_mail(
-        marker, MONTHLY_MARKER_EVENT, MONTHLY_MARKER_ROLE, now, expires_at=now + MARKER_LIFETIME
-    ):
-        run.mail = "already sent"
-        return run
-    try:
-        stats = compute_statistics(catalog, gather_month(store, catalog, month, now, received))
-        from views.emails.monthly import monthly_mail
-
-        mail, attachment = monthly_mail(catalog, settings, stats)
-        send(mail, settings.sender_email, attachment)
-    except Exception:
-        store.mark_mail(marker, MONTHLY_MARKER_EVENT, MONTHLY_MARKER_ROLE, sent=False)
-        raise
-    store.mark_mail(marker, MONTHLY_MARKER_EVENT, MONTHLY_MARKER_ROLE, sent=True)
-    run.mail = "sent"
+def run_monthly(store: Store, catalog: Catalog, now: datetime, secret: bytes) -> MonthlyRun:
+    """The run on the 1st: decide last month's follow-up sample, then queue the statistics e-mail once."""
+    prop = catalog.property
+    month = previous_month(now, prop.time_zone)
+    _received, run = sample_month(store, catalog, store.received_in_month(month), month, secret)
+    message = Message(MONTHLY_MESSAGE, month, MONTHLY_MARKER_ROLE, "director", prop.staff_language, at=now)
+    queued = store.queue_message(keys.monthly_pk(prop.id, month), message, now)
+    run.mail = "queued" if queued else "already queued"
     return run

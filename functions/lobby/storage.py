@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from lobby import keys
+from lobby.outbox import PARKED, PENDING, PROMPT_GRACE, SENDING, SENT, Message, OutboxItem
 from lobby.policy import DEDUPE_WINDOW_SECONDS
 from lobby.references import format_reference
 from lobby.requests import Event, ServiceRequest, parse_iso, utc_iso
@@ -21,8 +22,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 NO_DEADLINE = "9999-12-31T23:59:59Z"
-# Markers of digests and monthly reports belong to no request; TTL removes them after this long.
+# Outbox items of digests and monthly reports belong to no request; TTL removes them after this long.
 MARKER_LIFETIME = timedelta(days=400)
+Addresser = Callable[[ServiceRequest, Event], list[Message]]
 
 
 class StoreUnavailable(Exception):
@@ -78,12 +80,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _unit_key(request: ServiceRequest) -> str:
-    building = request.fields.get("building", "").replace(" ", "").lower()
-    unit = request.fields.get("unit", "").replace(" ", "").lower()
-    return f"{building}#{unit}"
-
-
 def _is_throttle(error: Exception) -> bool:
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
     return code in {
@@ -116,7 +112,7 @@ def translating_outages(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class Store:
-    """Requests, their history and mail markers for one property."""
+    """Requests, their history and their outbox for one property."""
 
     def __init__(
         self,
@@ -126,6 +122,7 @@ class Store:
         retention_days: int = 730,
         planner: Callable[[ServiceRequest], datetime | None] | None = None,
         contact_keyer: Callable[[str], str] | None = None,
+        addresser: Addresser | None = None,
     ) -> None:
         self.table_name = table_name
         # When the scheduler must next look at a request (the Agenda index); see lobby.schedule.
@@ -133,6 +130,8 @@ class Store:
         # The ByContact index key of a phone number: a keyed hash (lobby.limits.keyed). Without a
         # keyer a request has no ByContact entry: a bare hash of a phone number is never stored.
         self.contact_keyer = contact_keyer
+        # The messages a history event causes (lobby.outbox.messages_for): queued with the event, atomically.
+        self.addresser = addresser or (lambda request, event: [])
         self.items_read = 0  # items returned by queries, for the scheduler's benchmark
         self.property_id = property_id
         self.retention_days = retention_days
@@ -146,18 +145,15 @@ class Store:
 
     # keys -----------------------------------------------------------------
     def request_pk(self, reference: str) -> str:
-        return f"P#{self.property_id}#R#{reference}"
-
-    def _prefix(self) -> str:
-        return f"P#{self.property_id}"
+        return keys.request_pk(self.property_id, reference)
 
     # items ----------------------------------------------------------------
     def request_item(self, request: ServiceRequest) -> dict[str, Any]:
-        prefix = self._prefix()
+        prop = self.property_id
         received = utc_iso(request.received_at)
         data: dict[str, Any] = {
             "PK": self.request_pk(request.reference),
-            "SK": "REQUEST",
+            "SK": keys.REQUEST_SK,
             "type": "request",
             "reference": request.reference,
             "kind": request.kind,
@@ -179,25 +175,23 @@ class Store:
             "version": request.version,
             "follow_up_due": _iso_or_none(request.follow_up_due),
             "follow_up_selected": request.follow_up_selected,
-            "GSI3PK": f"{prefix}#UNIT#{_unit_key(request)}",
-            "GSI3SK": f"{request.kind}#{received}",
-            "GSI5PK": f"{prefix}#MONTH#{request.received_month}",
-            "GSI5SK": f"{received}#{request.reference}",
+            "GSI5PK": keys.month_pk(prop, request.received_month),
+            "GSI5SK": keys.at_key(received, request.reference),
         }
         phone = request.fields.get("phone", "")
         if self.contact_keyer is not None and phone:
-            data["GSI4PK"] = f"{prefix}#CONTACT#{self.contact_keyer(phone)}"
+            data["GSI4PK"] = keys.contact_pk(prop, self.contact_keyer(phone))
             data["GSI4SK"] = received
         if request.closed_at and self.retention_days:
             data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))
         if request.is_open:
             due = utc_iso(request.current_due) if request.current_due else NO_DEADLINE
-            data["GSI1PK"] = f"{prefix}#OFFICE#{request.office}"
-            data["GSI1SK"] = f"{due}#{request.reference}"
+            data["GSI1PK"] = keys.office_queue_pk(prop, request.office)
+            data["GSI1SK"] = keys.at_key(due, request.reference)
         agenda_at = self.planner(request)
         if agenda_at:
-            data["GSI2PK"] = f"{prefix}#AGENDA"
-            data["GSI2SK"] = f"{utc_iso(agenda_at)}#{request.reference}"
+            data["GSI2PK"] = keys.agenda_pk(prop)
+            data["GSI2SK"] = keys.at_key(utc_iso(agenda_at), request.reference)
         return to_item(data)
 
     def event_item(self, reference: str, event: Event) -> dict[str, Any]:
@@ -258,7 +252,7 @@ class Store:
     def get_request(self, reference: str) -> ServiceRequest | None:
         response = self.client.get_item(
             TableName=self.table_name,
-            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": "REQUEST"}},
+            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": keys.REQUEST_SK}},
             ConsistentRead=True,
         )
         item = response.get("Item")
@@ -272,7 +266,7 @@ class Store:
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :event)",
             "ExpressionAttributeValues": {
                 ":pk": {"S": self.request_pk(reference)},
-                ":event": {"S": "EVENT#"},
+                ":event": {"S": keys.EVENT_SK_PREFIX},
             },
             "ConsistentRead": True,
         }
@@ -285,7 +279,7 @@ class Store:
 
     # writes ---------------------------------------------------------------
     def _dedupe_key(self, fingerprint: str) -> dict[str, Any]:
-        return {"PK": {"S": f"{self._prefix()}#DEDUPE#{fingerprint}"}, "SK": {"S": "DEDUPE"}}
+        return {"PK": {"S": keys.dedupe_pk(self.property_id, fingerprint)}, "SK": {"S": "DEDUPE"}}
 
     @translating_outages
     def find_duplicate(self, fingerprint: str, now: datetime) -> str | None:
@@ -302,7 +296,7 @@ class Store:
         """The next reference of the day, from an atomic counter."""
         response = self.client.update_item(
             TableName=self.table_name,
-            Key={"PK": {"S": f"{self._prefix()}#SEQ#{day:%Y%m%d}"}, "SK": {"S": "SEQ"}},
+            Key={"PK": {"S": keys.sequence_pk(self.property_id, f"{day:%Y%m%d}")}, "SK": {"S": "SEQ"}},
             UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
             ExpressionAttributeValues={
                 ":one": {"N": "1"},
@@ -315,7 +309,7 @@ class Store:
 
     @translating_outages
     def create_request(self, request: ServiceRequest, event: Event, fingerprint: str, now: datetime) -> str:
-        """Store a new request with its first event, atomically.
+        """Store a new request with its first event and the messages it causes, atomically.
 
         Returns the reference stored, which is an earlier request's when an identical
         submission won the race inside the duplicate window.
@@ -351,13 +345,14 @@ class Store:
                             "ExpressionAttributeValues": {":now": {"N": str(_epoch(now))}},
                         }
                     },
+                    *self._queued_with(request, event, now),  # type: ignore[list-item]
                 ]
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
             if code == "TransactionCanceledException":
                 reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-                if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
+                if len(reasons) >= 3 and reasons[2] == "ConditionalCheckFailed":
                     winner = self.find_duplicate(fingerprint, now)
                     if winner:
                         return winner
@@ -372,7 +367,7 @@ class Store:
     def save_change(
         self, before: ServiceRequest, after: ServiceRequest, event: Event, once: str | None = None
     ) -> None:
-        """Store a changed request with the event that records it, atomically.
+        """Store a changed request with the event that records it and the messages it causes, atomically.
 
         The write only succeeds if nobody changed the request since ``before`` was read,
         and, with ``once``, if that one-time token was never used: otherwise StaleRequest.
@@ -396,6 +391,7 @@ class Store:
                 }
             },
             {"Put": {"TableName": self.table_name, "Item": self.event_item(stored.reference, event)}},
+            *self._queued_with(stored, event, event.at),
         ]
         if once:
             items.append(
@@ -404,7 +400,7 @@ class Store:
                         "TableName": self.table_name,
                         "Item": {
                             "PK": {"S": self.request_pk(stored.reference)},
-                            "SK": {"S": f"LINK#{once}"},
+                            "SK": {"S": keys.link_sk(once)},
                             "used_at": {"S": utc_iso(event.at)},
                             "action": {"S": event.type},
                         },
@@ -427,7 +423,7 @@ class Store:
 
     # limits ---------------------------------------------------------------
     def _limit_key(self, counter: str) -> dict[str, Any]:
-        return {"PK": {"S": f"{self._prefix()}#LIMIT#{counter}"}, "SK": {"S": "LIMIT"}}
+        return {"PK": {"S": keys.limit_pk(self.property_id, counter)}, "SK": {"S": "LIMIT"}}
 
     def _update_if(self, counter: str, **update: Any) -> bool:
         """One conditional update of a limit counter; False when its condition did not hold."""
@@ -471,7 +467,7 @@ class Store:
     def link_used(self, reference: str, nonce: str) -> bool:
         item = self.client.get_item(
             TableName=self.table_name,
-            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"LINK#{nonce}"}},
+            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": keys.link_sk(nonce)}},
             ConsistentRead=True,
         ).get("Item")
         return item is not None
@@ -493,7 +489,7 @@ class Store:
             IndexName="Agenda",
             KeyConditionExpression="GSI2PK = :pk AND GSI2SK <= :now",
             ExpressionAttributeValues={
-                ":pk": {"S": f"{self._prefix()}#AGENDA"},
+                ":pk": {"S": keys.agenda_pk(self.property_id)},
                 ":now": {"S": f"{utc_iso(now)}#~"},
             },
             Limit=page_size,
@@ -504,7 +500,7 @@ class Store:
         items = self._query(
             IndexName="ByOfficeDeadline",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"{self._prefix()}#OFFICE#{office}"}},
+            ExpressionAttributeValues={":pk": {"S": keys.office_queue_pk(self.property_id, office)}},
         )
         return [self.request_from_item(item) for item in items]
 
@@ -513,36 +509,38 @@ class Store:
         items = self._query(
             IndexName="ByMonth",
             KeyConditionExpression="GSI5PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"{self._prefix()}#MONTH#{month}"}},
+            ExpressionAttributeValues={":pk": {"S": keys.month_pk(self.property_id, month)}},
         )
         return [self.request_from_item(item) for item in items]
 
-    def at_unit(self, building: str, unit: str, kind: str) -> list[ServiceRequest]:
-        """Requests of one kind from one flat, oldest first (the ByUnit index): repeats show here."""
-        key = f"{building.replace(' ', '').lower()}#{unit.replace(' ', '').lower()}"
-        items = self._query(
-            IndexName="ByUnit",
-            KeyConditionExpression="GSI3PK = :pk AND begins_with(GSI3SK, :kind)",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"{self._prefix()}#UNIT#{key}"},
-                ":kind": {"S": f"{kind}#"},
-            },
-        )
-        return [self.request_from_item(item) for item in items]
-
-    def record_step(self, reference: str, event: Event) -> bool:
-        """Write a scheduler event under its stable key; False when an earlier run already wrote it."""
+    def record_step(self, request: ServiceRequest, event: Event, now: datetime) -> bool:
+        """Write a scheduler event under its stable key, with the messages it causes, atomically;
+        False when an earlier run already wrote it."""
         from botocore.exceptions import ClientError
 
+        key = {"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": event.sort_key}}
+        if "Item" in self.client.get_item(
+            TableName=self.table_name, Key=key, ConsistentRead=True, ProjectionExpression="PK"
+        ):
+            return False  # most steps a run sees were recorded by an earlier run: a read is cheaper
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=self.event_item(reference, event),
-                ConditionExpression="attribute_not_exists(PK)",
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": self.event_item(request.reference, event),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    *self._queued_with(request, event, now),  # type: ignore[list-item]
+                ]
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+                if reasons[:1] == ["ConditionalCheckFailed"]:
+                    return False
             raise
         return True
 
@@ -555,12 +553,12 @@ class Store:
             update = "REMOVE GSI2PK, GSI2SK"
         else:
             update = "SET GSI2PK = :pk, GSI2SK = :sk"
-            values[":pk"] = {"S": f"{self._prefix()}#AGENDA"}
-            values[":sk"] = {"S": f"{utc_iso(next_at)}#{request.reference}"}
+            values[":pk"] = {"S": keys.agenda_pk(self.property_id)}
+            values[":sk"] = {"S": keys.at_key(utc_iso(next_at), request.reference)}
         try:
             self.client.update_item(
                 TableName=self.table_name,
-                Key={"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": "REQUEST"}},
+                Key={"PK": {"S": self.request_pk(request.reference)}, "SK": {"S": keys.REQUEST_SK}},
                 UpdateExpression=update,
                 ConditionExpression="#version = :version",
                 ExpressionAttributeNames={"#version": "version"},
@@ -592,14 +590,14 @@ class Store:
             raise
 
     def expire_history(self, reference: str, expires_at: datetime) -> int:
-        """Let TTL remove a closed request's history and mail markers with it (quality records: 2 years)."""
+        """Let TTL remove a closed request's history and outbox items with it (quality records: 2 years)."""
         count = 0
         for item in self._query(
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": {"S": self.request_pk(reference)}},
             ProjectionExpression="PK, SK",
         ):
-            if item["SK"]["S"] == "REQUEST":
+            if item["SK"]["S"] == keys.REQUEST_SK:
                 continue  # the request item carries its own expiry, cleared if it is ever reopened
             self.client.update_item(
                 TableName=self.table_name,
@@ -610,56 +608,215 @@ class Store:
             count += 1
         return count
 
-    # mail markers ---------------------------------------------------------
-    def claim_mail(
-        self, reference: str, event_sk: str, role: str, now: datetime, expires_at: datetime | None = None
-    ) -> bool:
-        """Claim the right to send one e-mail for one event; False if it was sent or may have been."""
-        return self.claim_mail_state(reference, event_sk, role, now, expires_at) == "claimed"
+    # the outbox ------------------------------------------------------------
+    def get_event(self, reference: str, sort_key: str) -> Event | None:
+        item = self.client.get_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": self.request_pk(reference)}, "SK": {"S": sort_key}},
+            ConsistentRead=True,
+        ).get("Item")
+        return self.event_from_item(item) if item else None
 
-    def claim_mail_state(
-        self, reference: str, event_sk: str, role: str, now: datetime, expires_at: datetime | None = None
-    ) -> str:
-        """Claim one e-mail of one event. Answers ``claimed`` (send it now), ``sent``, or ``uncertain``:
-        a claim left by an invocation that died while sending. That e-mail may have left, so it is
-        never sent again (at most once); the caller fails the record, and after Lambda's retries it
-        lands in the dead-letter queue, whose alarm asks a person to check.
+    def outbox_item(
+        self, pk: str, sk: str, message: Message, now: datetime, expires_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """A new outbox item: pending, on the outbox partition of the Agenda index for the retry schedule."""
+        next_at = now + PROMPT_GRACE
+        return to_item(
+            {
+                "PK": pk,
+                "SK": sk,
+                "type": "outbox",
+                "message": message.message,
+                "source": message.source,
+                "role": message.role,
+                "recipient": message.recipient,
+                "lang": message.lang,
+                "channel": message.channel,
+                "reference": message.reference,
+                "at": _iso_or_none(message.at),
+                "state": PENDING,
+                "attempts": 0,
+                "queued_at": utc_iso(now),
+                "next_at": utc_iso(next_at),
+                "GSI2PK": keys.outbox_due_pk(self.property_id),
+                "GSI2SK": utc_iso(next_at),
+                "expires_at": _epoch(expires_at) if expires_at else None,
+            }
+        )
 
-        ``expires_at`` lets TTL remove markers that belong to no request (digests, monthly reports).
-        """
+    @staticmethod
+    def outbox_from_item(item: dict[str, Any]) -> OutboxItem:
+        data = from_item(item)
+        return OutboxItem(
+            pk=data["PK"],
+            sk=data["SK"],
+            body=Message(
+                message=data["message"],
+                source=data["source"],
+                role=data["role"],
+                recipient=data["recipient"],
+                lang=data["lang"],
+                channel=data["channel"],
+                reference=data.get("reference"),
+                at=_parse_or_none(data.get("at")),
+            ),
+            state=data["state"],
+            attempts=int(data.get("attempts", 0)),
+            queued_at=parse_iso(data["queued_at"]),
+            next_at=_parse_or_none(data.get("next_at")),
+            claimed_at=_parse_or_none(data.get("claimed_at")),
+            error=data.get("error"),
+            retry_until=_parse_or_none(data.get("retry_until")),
+        )
+
+    def _queued_with(self, request: ServiceRequest, event: Event, now: datetime) -> list[dict[str, Any]]:
+        """The transaction Puts that queue the messages an event causes (see ``addresser``)."""
+        puts = []
+        for message in self.addresser(request, event):
+            pk, sk = self.request_pk(request.reference), keys.outbox_sk(event.sort_key, message.role)
+            puts.append(
+                {"Put": {"TableName": self.table_name, "Item": self.outbox_item(pk, sk, message, now)}}
+            )
+        return puts
+
+    def queue_message(self, pk: str, message: Message, now: datetime) -> bool:
+        """Queue a message that belongs to no request (a digest, a report) once; False if it already was."""
         from botocore.exceptions import ClientError
 
-        key = {"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"MAIL#{event_sk}#{role}"}}
+        sk = keys.outbox_sk(message.source, message.role)
         try:
             self.client.put_item(
                 TableName=self.table_name,
-                Item={
-                    **key,
-                    "state": {"S": "sending"},
-                    "claimed_at": {"N": str(_epoch(now))},
-                    **({"expires_at": {"N": str(_epoch(expires_at))}} if expires_at else {}),
-                },
+                Item=self.outbox_item(pk, sk, message, now, expires_at=now + MARKER_LIFETIME),
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
-            item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
-            if item is None:  # released between our write and our read: try once more
-                return self.claim_mail_state(reference, event_sk, role, now, expires_at)
-            return "sent" if item.get("state", {}).get("S") == "sent" else "uncertain"
-        return "claimed"
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
-    def mark_mail(self, reference: str, event_sk: str, role: str, *, sent: bool) -> None:
-        """Record the outcome: ``sent`` for good, or release the claim so a retry may send."""
-        key = {"PK": {"S": self.request_pk(reference)}, "SK": {"S": f"MAIL#{event_sk}#{role}"}}
-        if sent:
+    def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
+        item = self.client.get_item(
+            TableName=self.table_name, Key={"PK": {"S": pk}, "SK": {"S": sk}}, ConsistentRead=True
+        ).get("Item")
+        return self.outbox_from_item(item) if item else None
+
+    def outbox_due(self, now: datetime, page_size: int = 100) -> Iterator[OutboxItem]:
+        """Outbox items whose next try is due (the outbox partition of the sparse Agenda index; never a scan)."""
+        items = self._query(
+            IndexName="Agenda",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK <= :now",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.outbox_due_pk(self.property_id)},
+                ":now": {"S": utc_iso(now)},
+            },
+            Limit=page_size,
+        )
+        return (self.outbox_from_item(item) for item in items)
+
+    def outbox_parked(self) -> Iterator[OutboxItem]:
+        """Parked outbox items, oldest first (the parked partition of the Agenda index)."""
+        items = self._query(
+            IndexName="Agenda",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": keys.outbox_parked_pk(self.property_id)}},
+        )
+        return (self.outbox_from_item(item) for item in items)
+
+    def _change_outbox(
+        self,
+        item: OutboxItem,
+        state: str,
+        update: str,
+        values: dict[str, Any],
+        names: dict[str, str] | None = None,
+    ) -> bool:
+        """One conditional step of the delivery protocol: only from ``state`` at the attempt count seen."""
+        from botocore.exceptions import ClientError
+
+        try:
             self.client.update_item(
                 TableName=self.table_name,
-                Key=key,
-                UpdateExpression="SET #state = :sent, sent_at = :at",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":sent": {"S": "sent"}, ":at": {"N": str(int(time.time()))}},
+                Key={"PK": {"S": item.pk}, "SK": {"S": item.sk}},
+                UpdateExpression=update,
+                ConditionExpression="#state = :from AND attempts = :seen",
+                ExpressionAttributeNames={"#state": "state", **(names or {})},
+                ExpressionAttributeValues={
+                    ":from": {"S": state},
+                    ":seen": {"N": str(item.attempts)},
+                    **values,
+                },
             )
-        else:
-            self.client.delete_item(TableName=self.table_name, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def claim_outbox(self, item: OutboxItem, now: datetime) -> bool:
+        """Take the right to try this item now; False when another sender has it, or it is done."""
+        return self._change_outbox(
+            item,
+            PENDING,
+            "SET #state = :sending, claimed_at = :now, attempts = :next",
+            {
+                ":sending": {"S": SENDING},
+                ":now": {"S": utc_iso(now)},
+                ":next": {"N": str(item.attempts + 1)},
+            },
+        )
+
+    def outbox_sent(self, claimed: OutboxItem, now: datetime) -> bool:
+        """Mark a claimed item sent, for good: it leaves the index. ``claimed`` carries the claim's count."""
+        return self._change_outbox(
+            claimed,
+            SENDING,
+            "SET #state = :sent, sent_at = :now REMOVE next_at, GSI2PK, GSI2SK",
+            {":sent": {"S": SENT}, ":now": {"S": utc_iso(now)}},
+        )
+
+    def outbox_retry(self, claimed: OutboxItem, next_at: datetime, retry_until: datetime, error: str) -> bool:
+        """Release a claimed item that failed, due again at ``next_at``; parked if still failing at ``retry_until``."""
+        return self._change_outbox(
+            claimed,
+            SENDING,
+            "SET #state = :pending, next_at = :next, GSI2SK = :next, retry_until = :until, #error = :error",
+            {
+                ":pending": {"S": PENDING},
+                ":next": {"S": utc_iso(next_at)},
+                ":until": {"S": utc_iso(retry_until)},
+                ":error": {"S": error},
+            },
+            {"#error": "error"},
+        )
+
+    def outbox_park(self, item: OutboxItem, now: datetime, reason: str) -> bool:
+        """Park an item (from ``item.state``) for a person: off the retry partition, onto the parked one."""
+        return self._change_outbox(
+            item,
+            item.state,
+            "SET #state = :parked, parked_at = :now, #error = :error, GSI2PK = :pk, GSI2SK = :now "
+            "REMOVE next_at",
+            {
+                ":parked": {"S": PARKED},
+                ":now": {"S": utc_iso(now)},
+                ":error": {"S": reason},
+                ":pk": {"S": keys.outbox_parked_pk(self.property_id)},
+            },
+            {"#error": "error"},
+        )
+
+    def outbox_requeue(self, item: OutboxItem, now: datetime) -> bool:
+        """Put a parked item back in the queue, due now, with a new day of retries."""
+        return self._change_outbox(
+            item,
+            PARKED,
+            "SET #state = :pending, next_at = :now, GSI2PK = :pk, GSI2SK = :now REMOVE retry_until",
+            {
+                ":pending": {"S": PENDING},
+                ":now": {"S": utc_iso(now)},
+                ":pk": {"S": keys.outbox_due_pk(self.property_id)},
+            },
+        )

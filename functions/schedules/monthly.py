@@ -1,7 +1,7 @@
 """Lambda entry point of the monthly statistics (EventBridge Scheduler, 08:00 on the 1st, property time): wiring only.
 
 "Now" is the event's ``time``: the run reports on the local month before it, so a retry later that day (or
-a replay) reports on the same month, and its sent-marker keeps the e-mail to one.
+a replay) reports on the same month, and its outbox item keeps the e-mail to one.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     now = scheduled_time(event)
     # The follow-up sample is keyed by the signing secret: reproducible by us, unguessable by whoever does the work.
     secret = links.signing_secret(settings.signing_secret_parameter)
-    report = run_monthly(open_store(catalog, settings), catalog, settings, now, secret)
+    report = run_monthly(open_store(catalog, settings), catalog, now, secret)
     for reference in report.skipped:
         logger.warning(
             "sample decision not stored: the request kept changing", extra={"reference": reference}

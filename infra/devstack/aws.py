@@ -8,10 +8,12 @@ process, :mod:`devstack.ses` can read what SES "sent" straight from moto's backe
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,12 +79,60 @@ def check_office_emails(settings: LocalSettings, catalog_path: Path = CATALOG_YA
         raise StackError(f"environments file: office_emails has no address for {', '.join(missing)}")
 
 
+_TRANSACTION = threading.local()
+
+
+class _TableCopiedOncePerTransaction:
+    """Stands in for the ``copy`` module inside moto's DynamoDB backend.
+
+    To roll back a cancelled ``TransactWriteItems``, moto deep-copies the whole table once per item
+    of the transaction, before writing anything: the same copy, made again for every item. A request
+    and the messages it queues are four or five items, and the copies grow with the table, so a few
+    dozen concurrent submissions stalled the local stack. Inside a transaction, a table is copied
+    once; everything else is the real ``copy``.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        from moto.dynamodb.models.table import Table
+
+        copies = getattr(_TRANSACTION, "copies", None)
+        if copies is None or not isinstance(value, Table):
+            return copy.deepcopy(value, memo)
+        if id(value) not in copies:
+            copies[id(value)] = (value, copy.deepcopy(value, memo))
+        return copies[id(value)][1]
+
+
+def copy_each_table_once_per_transaction() -> None:
+    """Make moto's ``TransactWriteItems`` copy each table once (see above); idempotent."""
+    import moto.dynamodb.models as backend
+
+    if isinstance(backend.copy, _TableCopiedOncePerTransaction):
+        return
+    original = backend.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        _TRANSACTION.copies = {}
+        try:
+            original(self, transact_items)
+        finally:
+            _TRANSACTION.copies = None
+
+    backend.copy = _TableCopiedOncePerTransaction()  # type: ignore[assignment]
+    backend.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
 class EmbeddedAws:
     """moto's server on a free loopback port, in a daemon thread of this process."""
 
     def __init__(self) -> None:
         # werkzeug logs every request at INFO; the stream poller alone makes four a second.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        copy_each_table_once_per_transaction()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint = ""
 

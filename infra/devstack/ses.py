@@ -34,7 +34,7 @@ class _SendDetails:
 
 
 class Outbox:
-    """Every e-mail moto's SES accepted, as ``{to, from, subject, text, html, sent_at}``.
+    """Every e-mail moto's SES accepted, as ``{channel, to, from, subject, text, html, sent_at}``.
 
     moto keeps a simple message's HTML body only (the text part is dropped) and
     no send time, so a thin wrapper around its SES v2 ``SendEmail`` notes both,
@@ -94,7 +94,7 @@ class Outbox:
             else:
                 continue  # templated sends carry no rendered body
             entry["sent_at"] = details.sent_at if details else first_seen
-            found.append(entry)
+            found.append({"channel": "email", **entry})  # the outbox item's channel (lobby/outbox.py)
         return found
 
 
@@ -147,6 +147,7 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
         )
         articles.append(
             f"<article><h2>{subject}</h2><dl>"
+            f"<dt>Channel</dt><dd>{escape(message.get('channel', 'email'))}</dd>"
             f"<dt>From</dt><dd>{escape(message['from'])}</dd>"
             f"<dt>To</dt><dd>{escape(', '.join(message['to']))}</dd>"
             f"<dt>Sent</dt><dd><time>{escape(message['sent_at'])}</time></dd></dl>"

@@ -235,6 +235,7 @@ class StreamPoller(Background):
         self._backoff = backoff
         self._debug = debug
         self._iterator: str | None = None
+        self._last_sequence: str | None = None
         self._client: Any = None
 
     def _run(self) -> None:
@@ -250,11 +251,13 @@ class StreamPoller(Background):
         """Read what is new on the stream and deliver it."""
         if self._client is None:
             self._client = boto3.client("dynamodbstreams")
-        if self._iterator is None:
-            self._iterator = self._open_iterator()
+        # A fresh iterator after the last record seen, every time: moto rolls a cancelled transaction
+        # back by restoring a copy of the table, and a kept iterator would go on reading the old stream.
+        self._iterator = self._open_iterator()
         response = self._client.get_records(ShardIterator=self._iterator, Limit=1000)
         self._forget_iterator(self._iterator)
-        self._iterator = response.get("NextShardIterator")
+        if response["Records"]:
+            self._last_sequence = str(response["Records"][-1]["dynamodb"]["SequenceNumber"])
         records = [lambda_record(raw, self._region, self._stream_arn) for raw in response["Records"]]
         accepted = [record for record in records if self.subscription.accepts(record)]
         size = self.subscription.batch_size
@@ -266,9 +269,12 @@ class StreamPoller(Background):
     def _open_iterator(self) -> str:
         stream = self._client.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]
         shard_id = stream["Shards"][0]["ShardId"]
-        iterator = self._client.get_shard_iterator(
-            StreamArn=self._stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._last_sequence}
+            if self._last_sequence
+            else {"ShardIteratorType": "TRIM_HORIZON"}
         )
+        iterator = self._client.get_shard_iterator(StreamArn=self._stream_arn, ShardId=shard_id, **position)
         return str(iterator["ShardIterator"])
 
     def _forget_iterator(self, iterator: str) -> None:

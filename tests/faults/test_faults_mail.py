@@ -1,12 +1,15 @@
-"""SES rejects or times out: the request is kept, the e-mail goes out when SES is back, and each
-e-mail of an event goes out at most once however often the batch is retried."""
+"""SES rejects or times out: the request is kept, the e-mail waits in the outbox and goes out when SES
+is back, and each e-mail goes out at most once however often the stream is redelivered."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from tests.faults.aws_faults import Fault, always, error_answer, failing
-from tests.faults.stream import deliver, history_records, mails_to, sequence_of
+from tests.faults.stream import Clock, deliver, history_records, mails_to, outbox_states
 from tests.integration.conftest import OFFICE_EMAILS, Aws, post_json, repair_fields
 from tests.pii_guard import watching
 
@@ -20,57 +23,61 @@ def ses() -> Any:
     return ses_client()
 
 
-def markers(aws: Aws) -> dict[str, str]:
-    """Sent-markers by recipient role: ``sending`` while claimed, ``sent`` once SES took it."""
-    return {
-        item["SK"]["S"].rsplit("#", 1)[-1]: item["state"]["S"]
-        for item in aws.items()
-        if item["SK"]["S"].startswith("MAIL#")
-    }
-
-
 def submit(**overrides: str) -> str:
     response = post_json("/api/requests/repair", repair_fields(**overrides))
     assert response.status == 201, response.body
     return str(response.json()["reference"])
 
 
-def test_an_ses_timeout_keeps_the_request_and_the_mail_goes_out_when_ses_is_back(aws: Aws) -> None:
+def to_the_resident(_: int, parameters: dict[str, Any]) -> bool:
+    return RESIDENT in parameters["Destination"]["ToAddresses"]
+
+
+def test_an_ses_timeout_keeps_the_request_and_the_mail_goes_out_when_ses_is_back(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(monkeypatch)
     reference = submit()
     records = history_records(aws)
 
     with failing(ses(), Fault("SendEmail", always)) as timeout:  # every call times out
-        assert deliver(records) == [sequence_of(records, reference)]  # reported, so Lambda retries
-        assert deliver(records) == [sequence_of(records, reference)]  # and again
+        assert deliver(records) == []  # nothing for Lambda to retry: the items wait in the table
+        clock.advance(timedelta(minutes=1))
+        assert clock.run_schedule(aws)["retrying"] == 2  # the retry schedule tries again, and fails
 
-    assert timeout.calls == 2  # one attempt per delivery: the office e-mail, then the record fails
+    assert timeout.calls == 4  # each e-mail tried once on the stream and once by the schedule
     assert [item["reference"]["S"] for item in aws.requests()] == [reference]
     assert aws.sent() == []
-    assert markers(aws) == {}  # every claim released: nothing blocks the retry
+    assert outbox_states(aws) == {(reference, "office"): "pending", (reference, "resident"): "pending"}
 
-    assert deliver(records) == []  # SES is back
+    clock.advance(timedelta(minutes=2))
+    assert clock.run_schedule(aws)["sent"] == 2  # SES is back
     assert mails_to(aws, OFFICE, reference) == 1
     assert mails_to(aws, RESIDENT, reference) == 1
-    assert markers(aws) == {"office": "sent", "resident": "sent"}
+    assert outbox_states(aws) == {(reference, "office"): "sent", (reference, "resident"): "sent"}
 
 
-def test_a_rejected_resident_address_never_sends_the_office_mail_twice(aws: Aws) -> None:
+def test_a_rejected_resident_address_never_sends_the_office_mail_twice(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(monkeypatch)
     reference = submit()
     records = history_records(aws)
 
-    def to_the_resident(_: int, parameters: dict[str, Any]) -> bool:
-        return RESIDENT in parameters["Destination"]["ToAddresses"]
-
     with failing(ses(), Fault("SendEmail", to_the_resident, error_answer("MessageRejected"))) as rejected:
-        for _ in range(3):  # Lambda's retries while SES keeps refusing
-            assert deliver(records) == [sequence_of(records, reference)]
+        deliver(records)
+        for _ in range(3):  # the retry schedule, while SES keeps refusing the resident's address
+            clock.advance(timedelta(minutes=5))
+            clock.run_schedule(aws)
+            deliver(records)  # and Lambda redelivering the stream on top
 
-    assert len(rejected.failed) == 3
+    assert len(rejected.failed) == 4
     assert mails_to(aws, OFFICE, reference) == 1
     assert mails_to(aws, RESIDENT, reference) == 0
-    assert markers(aws) == {"office": "sent"}
+    assert outbox_states(aws) == {(reference, "office"): "sent", (reference, "resident"): "pending"}
 
-    assert deliver(records) == []
+    clock.advance(timedelta(minutes=10))
+    clock.run_schedule(aws)
     assert mails_to(aws, OFFICE, reference) == 1
     assert mails_to(aws, RESIDENT, reference) == 1
 
@@ -84,19 +91,22 @@ def test_a_refused_address_is_not_written_to_the_logs(aws: Aws) -> None:
         f"Email address is not verified. The following identities failed the check in region AP-SOUTHEAST-1: {RESIDENT}",
     )
 
-    def to_the_resident(_: int, parameters: dict[str, Any]) -> bool:
-        return RESIDENT in parameters["Destination"]["ToAddresses"]
-
-    with watching() as logs, failing(ses(), Fault("SendEmail", to_the_resident, refusal)):
-        assert deliver(records)  # the record failed: the refusal was handled, and logged
+    with watching() as logs, failing(ses(), Fault("SendEmail", to_the_resident, refusal)) as refused:
+        deliver(records)
+    assert len(refused.failed) == 1  # the refusal was handled, and logged
     assert logs.records_checked > 0
     assert [leak.describe() for leak in logs.leaks] == []
+    stored = [item.get("error") for item in aws.outbox().values()]
+    assert "MessageRejected" in stored and not any(RESIDENT in str(error) for error in stored)
 
 
-def test_a_retried_batch_after_partial_success_sends_each_mail_once(aws: Aws) -> None:
+def test_a_redelivered_batch_after_partial_success_sends_each_mail_once(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(monkeypatch)
     references = [submit(description=f"第 {n} 处水管漏水，需要上门查看。", unit=f"150{n}") for n in (1, 2, 3)]
     records = history_records(aws)
-    assert len(records) == 3
+    assert len(records) == 6  # an office and a resident e-mail each
     second = references[1]
 
     def the_second_office_mail(_: int, parameters: dict[str, Any]) -> bool:
@@ -105,13 +115,17 @@ def test_a_retried_batch_after_partial_success_sends_each_mail_once(aws: Aws) ->
 
     throttled = error_answer("TooManyRequestsException", status=429)
     with failing(ses(), Fault("SendEmail", the_second_office_mail, throttled)):
-        assert deliver(records) == [sequence_of(records, second)]  # only the record that failed
+        assert deliver(records) == []
 
     assert [mails_to(aws, OFFICE, reference) for reference in references] == [1, 0, 1]
-    # Lambda retries from the failed record; after a bisection or a crash it is the whole batch again.
+    # Lambda may deliver the records again (after a bisection or a crash): nothing goes out twice,
+    # and the failed e-mail waits for the schedule rather than the stream.
     assert deliver(records[1:]) == []
     assert deliver(records) == []
+    assert [mails_to(aws, OFFICE, reference) for reference in references] == [1, 0, 1]
 
+    clock.advance(timedelta(minutes=1))
+    assert clock.run_schedule(aws)["sent"] == 1
     for reference in references:
         assert mails_to(aws, OFFICE, reference) == 1, reference
         assert mails_to(aws, RESIDENT, reference) == 1, reference

@@ -1,5 +1,7 @@
-"""The notify function dies in the middle of a batch (a crash, or Lambda's timeout): Lambda then
-delivers the whole batch again. Nothing may be lost and nothing e-mailed twice.
+"""The sender dies in the middle of a batch (a crash, or Lambda's timeout): Lambda then delivers the
+whole batch again, and the retry schedule looks at what is left. Nothing may be lost and nothing
+e-mailed twice; an e-mail that may have left with the dead process is parked for a person, never
+sent again.
 
 A Lambda timeout is not an exception the code can catch: the process is stopped. It is simulated
 with an exception outside ``Exception`` (so no ``except Exception`` in the code can catch it)
@@ -10,12 +12,13 @@ would have left it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.faults.stream import deliver, history_records, mails_to
+from lobby.outbox import LEASE
+from tests.faults.stream import Clock, deliver, history_records, mails_to, outbox_states
 from tests.integration.conftest import OFFICE_EMAILS, Aws, post_json, repair_fields
 
 OFFICE = OFFICE_EMAILS["engineering"]
@@ -81,6 +84,7 @@ def test_a_crash_before_the_second_record_loses_nothing_and_repeats_nothing(
 
     assert deliver(records) == []  # Lambda retries the whole batch
     assert_each_mail_once(aws, references)
+    assert set(outbox_states(aws).values()) == {"sent"}
 
 
 def test_a_timeout_after_the_first_mail_of_a_record_sends_only_the_rest_on_retry(
@@ -90,13 +94,11 @@ def test_a_timeout_after_the_first_mail_of_a_record_sends_only_the_rest_on_retry
     records = history_records(aws)
     from lobby.storage import Store
 
-    def second_office_mail_recorded(
-        _store: Store, reference: str, _event: str, role: str, *, sent: bool
-    ) -> bool:
-        return reference == references[1] and role == "office" and sent
+    def second_office_mail_recorded(_store: Store, claimed: Any, _now: datetime) -> bool:
+        return claimed.body.reference == references[1] and claimed.body.role == "office"
 
     with monkeypatch.context() as patched:
-        stop_when(patched, Store, "mark_mail", second_office_mail_recorded, after=True)
+        stop_when(patched, Store, "outbox_sent", second_office_mail_recorded, after=True)
         crashed(records)
     assert mails_to(aws, OFFICE, references[1]) == 1
     assert mails_to(aws, RESIDENT, references[1]) == 0
@@ -109,87 +111,96 @@ def second_office_mail(references: list[str]) -> Callable[[Any, str], bool]:
     return lambda mail, _sender: mail.role == "office" and f"[{references[1]}]" in mail.subject
 
 
+def parked_metrics(output: str) -> list[dict[str, Any]]:
+    """The ``OutboxParked`` embedded-metric lines the sender printed."""
+    import json
+
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith('{"_aws"')]
+    return [line for line in lines if line.get("OutboxParked") == 1]
+
+
 def test_a_timeout_after_ses_took_the_mail_but_before_it_was_recorded_does_not_send_it_again(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The e-mail left, but the process died before writing "sent": the claim (a lease) must stop
     # the retry from sending it a second time.
+    clock = Clock(monkeypatch)
     references = three_requests()
     records = history_records(aws)
-    import notify.app
+    import lobby.sender
 
     with monkeypatch.context() as patched:
-        stop_when(patched, notify.app, "send", second_office_mail(references), after=True)
+        stop_when(patched, lobby.sender, "send", second_office_mail(references), after=True)
         crashed(records)
 
-    deliver(records)  # whether it reports the record done or failed, it must not send again
+    deliver(records)  # Lambda retries the batch: it must not send again
+    for minutes in (1, 3, 7, 20):  # nor the retry schedule, before or after the claim's lease ran out
+        clock.now += timedelta(minutes=minutes)
+        clock.run_schedule(aws)
     assert mails_to(aws, OFFICE, references[1]) == 1
     assert mails_to(aws, RESIDENT, references[1]) == 1
+    assert_each_mail_once(aws, references)
+    # It is parked, with the reason and the alarm's metric, for a person to check.
+    assert outbox_states(aws)[(references[1], "office")] == "parked"
+    [parked] = [item for item in aws.outbox().values() if item["state"] == "parked"]
+    assert parked["error"] == "MaybeSent"
+    assert parked["GSI2PK"].endswith("#PARKED")
 
 
-# A sent-marker left "sending" by a dead invocation means "maybe sent". These tests hold the rule:
-# sent", but Store.claim_mail answers only True or False. While its lease runs, the retry reads it
-# as "sent" (lost e-mail, record reported done); once the lease is over, as "never sent" (second
-# e-mail). A fix that keeps "at most once": tell the states apart; while one is "sending", report
-# the record failed so Lambda retries it; never send an expired "sending" one again, but let the
-# record fail into the dead-letter queue, whose alarm asks a person to check that e-mail.
-MAYBE_SENT = "BUG: Store.claim_mail cannot tell 'sent' from 'maybe sent' (a claim left by a dead invocation)"
-
-
-def test_a_timeout_while_ses_is_called_is_never_reported_done_with_the_mail_unsent(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+# A claim left "sending" by a dead invocation means "maybe sent": it is never sent again by itself
+# (at most once), and it is never silently taken for "sent" either: it is parked and alarmed.
+def test_a_timeout_while_ses_is_called_is_never_taken_for_sent(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    clock = Clock(monkeypatch)
     references = three_requests()
     records = history_records(aws)
-    import notify.app
+    import lobby.sender
 
     with monkeypatch.context() as patched:
         stop_when(
-            patched, notify.app, "send", second_office_mail(references), after=False
+            patched, lobby.sender, "send", second_office_mail(references), after=False
         )  # SES never got it
         crashed(records)
 
-    failed = deliver(records)
-    from tests.faults.stream import sequence_of
+    deliver(records)
+    clock.now += LEASE + timedelta(minutes=1)
+    capsys.readouterr()
+    clock.run_schedule(aws)
 
     sent = mails_to(aws, OFFICE, references[1])
-    assert sent == 1 or sequence_of(records, references[1]) in failed, "the e-mail was silently lost"
+    state = outbox_states(aws)[(references[1], "office")]
+    assert sent == 1 or state == "parked", "the e-mail was silently lost"
     assert sent <= 1
+    assert [metric["reason"] for metric in parked_metrics(capsys.readouterr().out)] == ["MaybeSent"]
 
 
 def test_a_mail_that_may_have_left_is_not_sent_again_when_the_retries_outlast_the_lease(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    clock = Clock(monkeypatch)
     references = three_requests()
     records = history_records(aws)
-    import notify.app
+    import lobby.sender
 
     with monkeypatch.context() as patched:
-        stop_when(patched, notify.app, "send", second_office_mail(references), after=True)  # SES took it
+        stop_when(patched, lobby.sender, "send", second_office_mail(references), after=True)  # SES took it
         crashed(records)
 
-    # The resident's address keeps being refused, so Lambda keeps retrying the record, minutes apart.
+    # The resident's address keeps being refused, so the item keeps being retried, minutes apart.
     from botocore.exceptions import ClientError
 
-    real_send = notify.app.send
+    real_send = lobby.sender.send
 
     def resident_refused(mail: Any, sender: str) -> str:
         if mail.role == "resident":
             raise ClientError({"Error": {"Code": "MessageRejected", "Message": "refused"}}, "SendEmail")
         return real_send(mail, sender)
 
-    monkeypatch.setattr(notify.app, "send", resident_refused)
+    monkeypatch.setattr(lobby.sender, "send", resident_refused)
     for minutes in (0, 1, 3, 7):
-        monkeypatch.setattr(notify.app, "datetime", _Clock(datetime.now(UTC) + timedelta(minutes=minutes)))
+        clock.now += timedelta(minutes=minutes)
         deliver(records)
+        clock.run_schedule(aws)
     assert mails_to(aws, OFFICE, references[1]) == 1
-
-
-class _Clock:
-    """Stands in for ``datetime`` in notify.app: ``now()`` is a fixed later moment."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self, tz: Any = None) -> datetime:
-        return self.moment.astimezone(tz) if tz else self.moment
+    assert outbox_states(aws)[(references[1], "resident")] == "pending"

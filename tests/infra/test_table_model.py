@@ -35,8 +35,6 @@ def open_request(reference: str = REFERENCE, **extra: str) -> dict[str, str]:
         "GSI1SK": f"2026-11-22T09:30:00Z#{reference}",
         "GSI2PK": f"{PROPERTY}#AGENDA",
         "GSI2SK": f"2026-11-22T05:30:00Z#{reference}",
-        "GSI3PK": f"{PROPERTY}#UNIT#3#1202",
-        "GSI3SK": "repair#2026-11-22T01:30:00Z",
         "GSI4PK": f"{PROPERTY}#CONTACT#" + "ab" * 32,
         "GSI4SK": "2026-11-22T01:30:00Z",
         "GSI5PK": f"{PROPERTY}#MONTH#2026-11",
@@ -58,7 +56,6 @@ def test_the_table_has_the_template_keys_indexes_stream_and_ttl(dynamodb: Any) -
     assert indexes == {
         "ByOfficeDeadline": ["GSI1PK", "GSI1SK"],
         "Agenda": ["GSI2PK", "GSI2SK"],
-        "ByUnit": ["GSI3PK", "GSI3SK"],
         "ByContact": ["GSI4PK", "GSI4SK"],
         "ByMonth": ["GSI5PK", "GSI5SK"],
     }
@@ -74,7 +71,6 @@ def test_the_table_has_the_template_keys_indexes_stream_and_ttl(dynamodb: Any) -
     [
         ("ByOfficeDeadline", ("GSI1PK", f"{PROPERTY}#OFFICE#engineering"), ("GSI1SK", "2026-11-22")),
         ("Agenda", ("GSI2PK", f"{PROPERTY}#AGENDA"), ("GSI2SK", "2026-11-22T05")),
-        ("ByUnit", ("GSI3PK", f"{PROPERTY}#UNIT#3#1202"), ("GSI3SK", "repair#")),
         ("ByContact", ("GSI4PK", f"{PROPERTY}#CONTACT#" + "ab" * 32), ("GSI4SK", "2026-11")),
     ],
 )

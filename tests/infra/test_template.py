@@ -17,7 +17,14 @@ from lobby.catalog import SOURCE_YAML, load_catalog
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-EVENT_FILTER = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}}}}
+OUTBOX_FILTER = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "OUTBOX#"}]}}}}
+CLOSING_FILTER = {
+    "eventName": ["INSERT"],
+    "dynamodb": {
+        "Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}},
+        "NewImage": {"event": {"S": ["close", "cancel", "rated", "followed_up"]}},
+    },
+}
 REQUIRED_OUTPUTS = {
     "SiteUrl",
     "SiteBucketName",
@@ -125,6 +132,7 @@ def test_the_template_declares_the_api_notify_and_scheduled_functions(template: 
         ("RemindersFunction", "Reminders", "rate(15 minutes)"),
         ("DigestFunction", "DailyDigest", "cron(30 8 * * ? *)"),
         ("MonthlyFunction", "MonthlyStatistics", "cron(0 8 1 * ? *)"),
+        ("NotifyFunction", "OutboxRetries", "rate(1 minute)"),
     ],
 )
 def test_schedules_run_on_the_property_clock_with_retries_and_a_dead_letter_queue(
@@ -214,8 +222,11 @@ def test_the_http_api_throttles_every_route(template: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------ stream and DLQ
 def stream_event(template: dict[str, Any]) -> dict[str, Any]:
-    (event,) = resource(template, "NotifyFunction")["Properties"]["Events"].values()
-    assert event["Type"] == "DynamoDB"
+    (event,) = [
+        event
+        for event in resource(template, "NotifyFunction")["Properties"]["Events"].values()
+        if event["Type"] == "DynamoDB"
+    ]
     return event["Properties"]
 
 
@@ -244,10 +255,17 @@ def test_batches_that_fail_every_retry_go_to_the_dead_letter_queue(template: dic
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
 
 
-def test_only_inserted_history_events_wake_the_notify_function(template: dict[str, Any]) -> None:
-    (only,) = stream_event(template)["FilterCriteria"]["Filters"]
+def test_only_new_outbox_items_and_closing_events_wake_the_sender(template: dict[str, Any]) -> None:
+    outbox, closing = stream_event(template)["FilterCriteria"]["Filters"]
 
-    assert json.loads(only["Pattern"]) == EVENT_FILTER
+    assert json.loads(outbox["Pattern"]) == OUTBOX_FILTER
+    assert json.loads(closing["Pattern"]) == CLOSING_FILTER
+
+
+def test_closing_events_are_the_ones_the_sender_retires(template: dict[str, Any]) -> None:
+    from notify.app import CLOSING_EVENTS
+
+    assert set(CLOSING_FILTER["dynamodb"]["NewImage"]["event"]["S"]) == CLOSING_EVENTS  # type: ignore[index]
 
 
 # ------------------------------------------------------------------ permissions
@@ -265,6 +283,11 @@ def test_no_statement_grants_anything_on_every_resource(template: dict[str, Any]
         assert "*" not in as_list(statement["Resource"]), statement
 
 
+@pytest.mark.parametrize("name", ["RemindersFunction", "DigestFunction", "MonthlyFunction"])
+def test_only_the_sender_may_send_mail(template: dict[str, Any], name: str) -> None:
+    assert ses_statements(template, name) == []  # the schedules queue their messages in the outbox
+
+
 def test_the_api_function_cannot_send_mail(template: dict[str, Any]) -> None:
     assert ses_statements(template, "ApiFunction") == []
     assert not any(
@@ -276,7 +299,7 @@ def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -
     (statement,) = ses_statements(template, "NotifyFunction")
     resources = [sub_text(item) for item in as_list(statement["Resource"])]
 
-    assert as_list(statement["Action"]) == ["ses:SendEmail"]
+    assert as_list(statement["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]  # raw: the report's CSV
     assert statement["Effect"] == "Allow"
     prefix = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     assert sorted(resources) == [prefix + "${SenderDomain}", prefix + "${SenderEmail}"]
@@ -404,7 +427,6 @@ def test_the_table_has_the_four_indexes_of_the_design(template: dict[str, Any], 
     assert documented == {
         "ByOfficeDeadline": ("GSI1PK", "GSI1SK"),
         "Agenda": ("GSI2PK", "GSI2SK"),
-        "ByUnit": ("GSI3PK", "GSI3SK"),
         "ByContact": ("GSI4PK", "GSI4SK"),
         "ByMonth": ("GSI5PK", "GSI5SK"),
     }
@@ -422,6 +444,7 @@ def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) 
     }
 
     assert ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue.QueueName") in watched
+    assert ("OutboxParked", "RequestsTable") in watched  # the metric lobby/sender.py emits, per table
     assert {("Errors", name) for name in functions(template)} <= watched
     for alarm in alarms:
         props = alarm["Properties"]

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ import cfn
 import pytest
 from moto import mock_aws
 
+from devstack.aws import copy_each_table_once_per_transaction
 from devstack.stream import lambda_record, matches
 from tests.conftest import reset_caches
 
@@ -26,6 +28,7 @@ OFFICE_EMAILS = {
     "security": "security@harbour-view.example",
     "environment": "environment@harbour-view.example",
     "management": "director@harbour-view.example",
+    "general-manager": "gm-office@harbour-view.example",
     "quality": "quality@harbour-view.example",
 }
 REGION = "ap-southeast-1"
@@ -48,6 +51,8 @@ class Aws:
     dynamodb: Any
     streams: Any
     template: dict[str, Any]
+    # The last sequence number read from each shard. Iterators are not kept: moto rolls a cancelled
+    # transaction back by restoring a copy of the table, and an old iterator would read the old stream.
     _shard_iterators: dict[str, str] = field(default_factory=dict)
 
     def items(self) -> list[dict[str, Any]]:
@@ -70,14 +75,16 @@ class Aws:
         records: list[dict[str, Any]] = []
         for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             shard_id = shard["ShardId"]
-            iterator = (
-                self._shard_iterators.get(shard_id)
-                or self.streams.get_shard_iterator(
-                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+            last = self._shard_iterators.get(shard_id)
+            position: dict[str, str] = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+                if last
+                else {"ShardIteratorType": "TRIM_HORIZON"}
             )
-            response = self.streams.get_records(ShardIterator=iterator)
-            self._shard_iterators[shard_id] = response["NextShardIterator"]
+            iterator = self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **position)
+            response = self.streams.get_records(ShardIterator=iterator["ShardIterator"])
+            if response["Records"]:
+                self._shard_iterators[shard_id] = response["Records"][-1]["dynamodb"]["SequenceNumber"]
             records.extend(lambda_record(raw, REGION, arn) for raw in response["Records"])
         return records
 
@@ -93,6 +100,20 @@ class Aws:
             return {"batchItemFailures": [], "delivered": 0}
         result = lambda_handler({"Records": records}, LambdaContext())
         return {**result, "delivered": len(records)}
+
+    def outbox_run(self, at: datetime) -> dict[str, Any]:
+        """Run the sender's retry schedule as EventBridge Scheduler would, at ``at``."""
+        from notify.app import lambda_handler
+
+        return dict(lambda_handler({"time": at.astimezone(UTC).isoformat()}, LambdaContext()))
+
+    def outbox(self) -> dict[str, dict[str, Any]]:
+        """Every outbox item by its sort key, as stored (plain values)."""
+        from lobby.storage import from_item
+
+        return {
+            item["SK"]["S"]: from_item(item) for item in self.items() if item["SK"]["S"].startswith("OUTBOX#")
+        }
 
 
 def _sent_mail(message: Any) -> SentMail:
@@ -136,6 +157,7 @@ def moto_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     monkeypatch.setenv("SITE_URL", "https://lobby.example")
     monkeypatch.setenv("SIGNING_SECRET_PARAMETER", SIGNING_PARAMETER)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    copy_each_table_once_per_transaction()  # the local stack's speed-up of moto's transactions
     with mock_aws():
         reset_caches()
         template = cfn.load_template()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,39 +24,52 @@ def _ses_down(*_: Any, **__: Any) -> None:
     raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "SES is down"}}, "SendEmail")
 
 
-def test_a_mail_failure_keeps_the_request_and_reports_the_record_for_retry(
+def states(aws: Aws) -> dict[str, str]:
+    """Outbox states by recipient role."""
+    return {sort_key.rsplit("#", 1)[-1]: item["state"] for sort_key, item in aws.outbox().items()}
+
+
+def test_a_mail_failure_keeps_the_request_and_the_mail_waits_for_its_retry(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     response = post_json("/api/requests/repair", repair_fields())
     assert response.status == 201
     reference = response.json()["reference"]
 
-    import notify.app
+    import lobby.sender
 
     with monkeypatch.context() as patched:
-        patched.setattr(notify.app, "send", _ses_down)
+        patched.setattr(lobby.sender, "send", _ses_down)
         failed = aws.notify_batch()
 
-    assert len(failed["batchItemFailures"]) == 1  # reported, so Lambda retries it
+    assert failed["batchItemFailures"] == []  # the item waits in the table, not on the stream
     assert aws.sent() == []
     assert [item["reference"]["S"] for item in aws.requests()] == [reference]
-    assert not [item for item in aws.items() if item["SK"]["S"].startswith("MAIL#")]  # claims released
+    assert states(aws) == {"office": "pending", "resident": "pending"}
+    assert {item["error"] for item in aws.outbox().values()} == {"ServiceUnavailable"}
 
-    # The service is back: the retried record sends both e-mails, once.
+    # Lambda redelivering the stream sends nothing: the retry belongs to the schedule.
     aws._shard_iterators.clear()
     assert aws.notify_batch()["batchItemFailures"] == []
+    assert aws.sent() == []
+
+    # The service is back: the next retry run sends both e-mails, once.
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert aws.outbox_run(later)["sent"] == 2
+    assert aws.outbox_run(later + timedelta(minutes=1))["sent"] == 0
     assert sorted(mail.to[0] for mail in aws.sent()) == sorted(
         [OFFICE_EMAILS["engineering"], "resident@example.com"]
     )
+    assert states(aws) == {"office": "sent", "resident": "sent"}
 
 
 def test_a_failure_after_the_office_mail_does_not_send_it_again(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     post_json("/api/requests/repair", repair_fields())
-    import notify.app
+    import lobby.sender
 
-    real_send = notify.app.send
+    real_send = lobby.sender.send
 
     def office_only(mail: Any, sender: str) -> str:
         if mail.role != "office":
@@ -63,12 +77,14 @@ def test_a_failure_after_the_office_mail_does_not_send_it_again(
         return real_send(mail, sender)
 
     with monkeypatch.context() as patched:
-        patched.setattr(notify.app, "send", office_only)
-        assert len(aws.notify_batch()["batchItemFailures"]) == 1
-    assert [mail.to for mail in aws.sent()] == [[OFFICE_EMAILS["engineering"]]]
+        patched.setattr(lobby.sender, "send", office_only)
+        aws.notify_batch()
+        assert [mail.to for mail in aws.sent()] == [[OFFICE_EMAILS["engineering"]]]
+        assert states(aws) == {"office": "sent", "resident": "pending"}
 
     aws._shard_iterators.clear()
     aws.notify_batch()
+    aws.outbox_run(datetime.now(UTC) + timedelta(minutes=1))
     recipients = [mail.to[0] for mail in aws.sent()]
     assert recipients.count(OFFICE_EMAILS["engineering"]) == 1
     assert recipients.count("resident@example.com") == 1

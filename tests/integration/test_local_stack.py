@@ -42,30 +42,34 @@ TABLE = "local-stack-test"
 NOTIFY_PATTERN = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVENT#"}]}}}}
 
 
-def _stream_record(event_name: str, sort_key: str) -> dict[str, Any]:
-    return {"eventName": event_name, "dynamodb": {"Keys": {"PK": {"S": "P#x#R#1"}, "SK": {"S": sort_key}}}}
+def _stream_record(event_name: str, sort_key: str, history_event: str | None = None) -> dict[str, Any]:
+    keys = {"PK": {"S": "P#x#R#1"}, "SK": {"S": sort_key}}
+    image = {**keys, **({"event": {"S": history_event}} if history_event else {})}
+    return {"eventName": event_name, "dynamodb": {"Keys": keys, "NewImage": image}}
 
 
 # ---------------------------------------------------------------- filters
 
 
 @pytest.mark.parametrize(
-    ("event_name", "sort_key", "delivered"),
+    ("event_name", "sort_key", "history_event", "delivered"),
     [
-        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", True),
-        ("MODIFY", "EVENT#2026-11-22T01:30:00Z#1", False),
-        ("REMOVE", "EVENT#2026-11-22T01:30:00Z#1", False),
-        ("INSERT", "MAIL#EVENT#2026-11-22T01:30:00Z#1#office", False),
-        ("INSERT", "REQUEST", False),
+        ("INSERT", "OUTBOX#EVENT#2026-11-22T01:30:00Z#1#office", None, True),
+        ("MODIFY", "OUTBOX#EVENT#2026-11-22T01:30:00Z#1#office", None, False),  # a claim or a mark
+        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", "close", True),  # starts the retention period
+        ("INSERT", "EVENT#2026-11-22T01:30:00Z#1", "submitted", False),  # its messages have their items
+        ("MODIFY", "EVENT#2026-11-22T01:30:00Z#1", "close", False),
+        ("REMOVE", "EVENT#2026-11-22T01:30:00Z#1", "close", False),
+        ("INSERT", "REQUEST", None, False),
     ],
 )
-def test_notify_filter_passes_only_inserted_history_events(
-    event_name: str, sort_key: str, delivered: bool
+def test_the_sender_filter_passes_only_new_outbox_items_and_closing_events(
+    event_name: str, sort_key: str, history_event: str | None, delivered: bool
 ) -> None:
     template = cfn.load_template()
     subscriptions = stream_subscriptions(template_functions(template, REPO, REGION))
     notify = next(s for s in subscriptions if s.function.logical_id == "NotifyFunction")
-    assert notify.accepts(_stream_record(event_name, sort_key)) is delivered
+    assert notify.accepts(_stream_record(event_name, sort_key, history_event)) is delivered
 
 
 def test_filter_needs_the_key_it_names() -> None:
@@ -622,7 +626,8 @@ def test_outbox_json_and_page(stack: Stack) -> None:
             },
         )
     mail = stack.wait_for_mail(_subject_is("outbox probe"))
-    assert set(mail) == {"to", "from", "subject", "text", "html", "sent_at"}
+    assert set(mail) == {"channel", "to", "from", "subject", "text", "html", "sent_at"}
+    assert mail["channel"] == "email"
     assert mail["to"] == ["engineering@lobby.local"]
     assert mail["from"] == "desk@lobby.local"
     assert (mail["text"], mail["html"]) == (

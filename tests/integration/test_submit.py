@@ -82,7 +82,8 @@ def test_the_office_and_the_resident_are_emailed_once(aws: Aws) -> None:
     result = aws.notify_batch()
 
     assert result["batchItemFailures"] == []
-    assert result["delivered"] == 1  # only the history event passes the template's filter
+    # Only the two outbox items (the office's and the resident's) pass the template's filter.
+    assert result["delivered"] == 2
     sent = aws.sent()
     office = next(mail for mail in sent if mail.to == [OFFICE_EMAILS["engineering"]])
     assert reference in office.subject
@@ -95,7 +96,7 @@ def test_the_office_and_the_resident_are_emailed_once(aws: Aws) -> None:
     assert f"https://lobby.example/status/?ref={reference}" in resident.html
     assert len(sent) == 2
 
-    # A redelivered batch (Lambda retries) sends nothing again: the sent-markers hold.
+    # A redelivered batch (Lambda retries) sends nothing again: the outbox items are marked sent.
     aws._shard_iterators.clear()
     assert aws.notify_batch()["batchItemFailures"] == []
     assert len(aws.sent()) == 2

@@ -536,3 +536,10 @@ def test_every_offered_action_can_be_taken(status: str) -> None:
     request = in_state(status)
     for action in available_actions(request, CATALOG):
         assert apply(CATALOG, request, action, COMPLETE_INPUTS, NOW).event.type == action
+
+
+def test_a_complaint_is_not_re_sized_into_another_category() -> None:
+    request = in_state("acknowledged", complaint())
+    with pytest.raises(MissingInput) as refused:
+        apply(CATALOG, request, "retriage", {**COMPLETE_INPUTS, "size": "service"}, NOW)
+    assert refused.value.field == "size"

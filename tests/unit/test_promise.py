@@ -126,3 +126,19 @@ def test_an_urgent_kind_counts_every_hour() -> None:
     assert help_kind.urgent
     contact_by, _ = promise(CATALOG, help_kind, {}, local("2026-10-01 03:00"))
     assert shown(contact_by) == "Thu 2026-10-01 04:00"
+
+
+@pytest.mark.parametrize(
+    ("category", "done_by"),
+    [
+        ("service", "Wed 2026-11-25 17:30"),  # seed 000 §5.4.1: fixed and answered the same day
+        ("attitude", "Sat 2026-11-28 10:00"),  # seed 002: within 3 days
+        ("equipment", "Sat 2026-11-28 10:00"),
+    ],
+)
+def test_a_service_quality_complaint_is_put_right_the_same_day(category: str, done_by: str) -> None:
+    contact_by, due = promise(
+        CATALOG, CATALOG.kinds["complaint"], {"category": category}, local("2026-11-25 10:00")
+    )
+    assert shown(due) == done_by
+    assert shown(contact_by) == "Wed 2026-11-25 17:30"
