@@ -104,10 +104,18 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     return json_response(status, receipt_json(catalog, request, lang, duplicate))
 
 
-def limits(event: Any) -> Limits:
+def limits(event: Any) -> Limits | None:
+    """The submission's limits; none when the keying secret cannot be read. A resident's request never
+    waits on the secret: an outage of SSM lets submissions through uncounted (and says so in the log)
+    rather than refusing them, since the API's own throttling still caps the rate."""
     settings = get_settings()
+    try:
+        secret = links.keying_secret(settings.signing_secret_parameter)
+    except Exception as error:
+        logger.warning("limits skipped", extra={"error": type(error).__name__})
+        return None
     return Limits(
-        secret=links.keying_secret(settings.signing_secret_parameter),
+        secret=secret,
         client=client_address(event),
         per_client=settings.submissions_per_client,
         per_recipient=settings.receipts_per_recipient,

@@ -13,8 +13,13 @@ from lobby.storage import Store
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
-    def contact_key(phone: str) -> str:
-        secret = links.keying_secret(settings.signing_secret_parameter)  # cached for 5 minutes
+    def contact_key(phone: str) -> str | None:
+        """The ByContact key of a phone number; None when the keying secret cannot be read, so that
+        a request is stored (without its contact entry) rather than lost while SSM is away."""
+        try:
+            secret = links.keying_secret(settings.signing_secret_parameter)  # cached for 5 minutes
+        except Exception:
+            return None
         return keyed(secret, "contact", phone_digits(phone))
 
     return Store(

@@ -121,7 +121,7 @@ class Store:
         client: DynamoDBClient | None = None,
         retention_days: int = 730,
         planner: Callable[[ServiceRequest], datetime | None] | None = None,
-        contact_keyer: Callable[[str], str] | None = None,
+        contact_keyer: Callable[[str], str | None] | None = None,
         addresser: Addresser | None = None,
     ) -> None:
         self.table_name = table_name
@@ -179,8 +179,9 @@ class Store:
             "GSI5SK": keys.at_key(received, request.reference),
         }
         phone = request.fields.get("phone", "")
-        if self.contact_keyer is not None and phone:
-            data["GSI4PK"] = keys.contact_pk(prop, self.contact_keyer(phone))
+        contact = self.contact_keyer(phone) if self.contact_keyer is not None and phone else None
+        if contact:
+            data["GSI4PK"] = keys.contact_pk(prop, contact)
             data["GSI4SK"] = received
         if request.closed_at and self.retention_days:
             data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))
