@@ -8,7 +8,7 @@ STACK ?= lobby
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium messages
+.PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium messages node
 
 # The editable install knows the top-level packages and modules it found, so a new one in functions/ or
 # infra/ (a change to the directory itself) installs again; edits to existing files need nothing.
@@ -31,6 +31,10 @@ messages: $(MESSAGES_MO)
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The CloudFront function's JavaScript is tested under Node.js.
+node:
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+
 site_build/index.html: $(BIN)/.installed $(MESSAGES_MO) mkdocs.yml infra/catalog.yaml $(shell find site -type f 2>/dev/null) $(wildcard functions/lobby/*.py functions/views/*.py)
 	$(BIN)/mkdocs build --strict --quiet --site-dir site_build
 
@@ -40,11 +44,11 @@ site: site_build/index.html
 dev: $(BIN)/.installed messages
 	PORT=$(PORT) $(BIN)/python -m devstack
 
-test: $(BIN)/.installed messages chromium
+test: $(BIN)/.installed messages chromium node
 	cd functions && ../$(BIN)/python -m lobby.catalog
 	$(BIN)/python -m pytest -n 2 --timeout=300 $(PYTEST_ARGS)
 
-test-fast: $(BIN)/.installed messages
+test-fast: $(BIN)/.installed node messages
 	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed

@@ -52,10 +52,10 @@ def reset_caches() -> None:
     mail.ses_client.cache_clear()
     catalog.load_catalog.cache_clear()
     try:
-        from api import routes
+        from api import shared
     except ImportError:  # pragma: no cover - the API package is optional for unit tests
         return
-    routes.store.cache_clear()
+    shared.store.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.http import html_response, read_body
-from api.routes import logger, store
+from api.shared import logger, store
 from lobby import actions, clock, links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
@@ -60,14 +60,14 @@ def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
 def show_action(token: str):  # no return annotation: Powertools would read it as a response model
     now = clock.now()
     try:
-        opened = actions.open_link(store(), _secret(), token, now)
+        opened = actions.open_link(store(), _secret(), token, now, actions.STAFF_LINKS)
     except LINK_ERRORS as error:
         return _link_problem(error)
     catalog = load_catalog()
     action = opened.link.action
     if action == "followup" and opened.request.status == "resolved":
         return html_response(200, signed_links.rate_page(catalog, opened.request, token, staff=True))
-    if action in ("rate", "followup") or opened.request.status not in _allowed(action):
+    if action == "followup" or opened.request.status not in _allowed(action):
         return _illegal(opened.request, action)
     return html_response(
         200, signed_links.confirm_page(catalog, opened.request, opened.history, action, token)
@@ -82,7 +82,7 @@ def _allowed(action: str) -> frozenset[str]:
 
 def _illegal(request: ServiceRequest, action: str) -> Response:
     lang = load_catalog().property.staff_language
-    label = action_label(action, lang) if action != "rate" else action
+    label = action_label(action, lang)
     return _problem(409, "problem_illegal", status=status_text(request.status, lang), action=label)
 
 
@@ -110,7 +110,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     except StaleRequest:
         return _problem(409, "problem_stale")
     except MissingInput as missing:
-        opened = actions.open_link(store(), _secret(), token, now)
+        opened = actions.open_link(store(), _secret(), token, now, actions.STAFF_LINKS)
         errors = {missing.field: _refusal(missing, lang)}
         page = signed_links.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
@@ -142,13 +142,13 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
     """Staff record the answers they gathered by phone or visit; the same questions as the resident's rating."""
     catalog = load_catalog()
     try:
-        change = actions.rate(store(), catalog, _secret(), token, inputs, now)
+        change = actions.rate(store(), catalog, _secret(), token, inputs, now, ["followup"])
     except LINK_ERRORS as error:
         return _link_problem(error)
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used")
     except (actions.RatingIncomplete, MissingInput) as refused:
-        opened = actions.open_link(store(), _secret(), token, now)
+        opened = actions.open_link(store(), _secret(), token, now, ["followup"])
         # an unanswered question is told in one sentence; a refused answer in its own words
         problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
@@ -164,11 +164,9 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
 def show_rating(token: str):  # no return annotation: Powertools would read it as a response model
     now = clock.now()
     try:
-        opened = actions.open_link(store(), _secret(), token, now)
+        opened = actions.open_link(store(), _secret(), token, now, actions.RESIDENT_LINKS)
     except LINK_ERRORS as error:
         return _link_problem(error, "zh")
-    if opened.link.action != "rate":
-        return _problem(404, "problem_invalid", opened.request.lang)
     if opened.request.status != "resolved":
         return _problem(409, "problem_used", opened.request.lang)
     return html_response(200, signed_links.rate_page(load_catalog(), opened.request, token))
@@ -182,13 +180,13 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
     }
     try:
-        change = actions.rate(store(), catalog, _secret(), token, inputs, now)
+        change = actions.rate(store(), catalog, _secret(), token, inputs, now, actions.RESIDENT_LINKS)
     except LINK_ERRORS as error:
         return _link_problem(error, "zh")
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used", "zh")
     except actions.RatingIncomplete as refused:
-        opened = actions.open_link(store(), _secret(), token, now)
+        opened = actions.open_link(store(), _secret(), token, now, actions.RESIDENT_LINKS)
         problem = refused.code == "required" or _refusal(refused, opened.request.lang)
         return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=problem))
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})

@@ -7,7 +7,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from api.routes import configure, logger
+from api.shared import logger
+from api.wiring import configure
 
 app = configure(APIGatewayHttpResolver())
 

@@ -35,10 +35,14 @@ HTML_HEADERS = {
 class HttpProblem(Exception):
     """A client error with a localized message; nothing was stored."""
 
-    def __init__(self, status: int, key: str) -> None:
+    def __init__(
+        self, status: int, key: str, *, lang: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(key)
         self.status = status
         self.key = key
+        self.lang = lang  # the resident's language when known (a form's lang field), else the browser's
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -54,6 +58,18 @@ def header(headers: dict[str, str] | None, name: str) -> str:
         if key.lower() == name:
             return value or ""
     return ""
+
+
+def client_address(event: Any) -> str:
+    """The address the request came from. Behind CloudFront that is the last X-Forwarded-For entry
+    (CloudFront appends the viewer's own address to whatever the client sent); else the source."""
+    forwarded = [part.strip() for part in header(event.headers, "x-forwarded-for").split(",") if part.strip()]
+    if forwarded:
+        return forwarded[-1]
+    context = event.raw_event.get("requestContext") or {}
+    return str(
+        (context.get("http") or {}).get("sourceIp") or context.get("identity", {}).get("sourceIp") or ""
+    )
 
 
 def negotiate_lang(headers: dict[str, str] | None) -> str:
@@ -95,13 +111,7 @@ def read_body(event: Any) -> Incoming:
     except UnicodeDecodeError:
         raise HttpProblem(400, "malformed") from None
     if content_type == JSON:
-        try:
-            data = json.loads(text) if text.strip() else {}
-        except (json.JSONDecodeError, RecursionError):
-            raise HttpProblem(400, "malformed") from None
-        if not isinstance(data, dict):
-            raise HttpProblem(400, "not_object")
-        return Incoming(data=data, wants_html=False)
+        return Incoming(data=_json_object(text), wants_html=False)
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (UnicodeDecodeError, ValueError):
@@ -110,6 +120,35 @@ def read_body(event: Any) -> Incoming:
     if len(names) != len(set(names)):
         raise HttpProblem(400, "repeated")
     return Incoming(data=dict(pairs), wants_html=True)
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    if len(names) != len(set(names)):
+        raise _RepeatedKey
+    return dict(pairs)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object with each key once, numbers of sane size and text that is real Unicode."""
+    try:
+        # ValueError covers integers past Python's digit limit; RecursionError deep nesting.
+        data = json.loads(text, object_pairs_hook=_unique_keys) if text.strip() else {}
+    except _RepeatedKey:
+        raise HttpProblem(400, "repeated") from None
+    except (ValueError, RecursionError):
+        raise HttpProblem(400, "malformed") from None
+    if not isinstance(data, dict):
+        raise HttpProblem(400, "not_object")
+    try:  # "\ud800" escapes decode to lone surrogates, which no answer or table can hold
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise HttpProblem(400, "malformed") from None
+    return data
 
 
 def json_response(status: int, payload: dict[str, Any]) -> Response:

@@ -2,78 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta, Struct
+from msgspec.json import schema_components
 
 from lobby.catalog import Catalog, Kind
 from lobby.fields import field_schema
 from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
 
-_PROBLEM = {
-    "type": "object",
-    "required": ["message"],
-    "properties": {"message": {"type": "string"}},
-}
-_FIELD_ERRORS = {
-    "type": "object",
-    "required": ["message", "errors"],
-    "properties": {
-        "message": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_RECEIPT = {
-    "type": "object",
-    "required": ["reference", "kind", "status", "received_at", "due_at", "status_url"],
-    "properties": {
-        "reference": {"type": "string", "pattern": r"^[0-9]{8}-[0-9]{4,6}$"},
-        "kind": {"type": "string"},
-        "status": {"type": "string"},
-        "received_at": {"type": "string", "format": "date-time"},
-        "due_at": _NULLABLE_TIME,
-        "acknowledge_by": _NULLABLE_TIME,
-        "resolve_by": _NULLABLE_TIME,
-        "due_text": {"type": "string"},
-        "status_url": {"type": "string"},
-        "message": {"type": "string"},
-        "next_steps": {"type": "array", "items": {"type": "string"}},
-        "duplicate": {"type": "boolean"},
-    },
-}
-_STATUS = {
-    "type": "object",
-    "required": ["reference", "kind", "status", "received_at", "due_at", "history"],
-    "properties": {
-        "reference": {"type": "string"},
-        "kind": {"type": "string"},
-        "kind_name": {"type": "string"},
-        "status": {"type": "string"},
-        "status_text": {"type": "string"},
-        "received_at": {"type": "string", "format": "date-time"},
-        "due_at": _NULLABLE_TIME,
-        "due_text": {"type": "string"},
-        "owner": {"type": "string"},
-        "history": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["at", "text"],
-                "properties": {
-                    "at": {"type": "string", "format": "date-time"},
-                    "at_text": {"type": "string"},
-                    "text": {"type": "string"},
-                },
-            },
-        },
-    },
-}
+# The answers' shapes, declared once as msgspec Structs; msgspec.json.schema_components writes their
+# JSON Schema. A field with a default may be left out of an answer.
+Instant = Annotated[datetime, Meta(extra_json_schema={"format": "date-time"})]
+Moment = Instant | None
+
+
+class Problem(Struct):
+    message: str
+
+
+class FieldError(Struct):
+    field: str
+    message: str
+
+
+class FieldErrors(Struct):
+    message: str
+    errors: list[FieldError]
+
+
+class Receipt(Struct):
+    reference: Annotated[str, Meta(pattern=r"^[0-9]{8}-[0-9]{4,6}$")]
+    kind: str
+    status: str
+    received_at: Instant
+    due_at: Moment
+    status_url: str
+    acknowledge_by: Moment = None
+    resolve_by: Moment = None
+    due_text: str = ""
+    message: str = ""
+    next_steps: list[str] = []
+    duplicate: bool = False
+
+
+class HistoryEntry(Struct):
+    at: Instant
+    text: str
+    at_text: str = ""
+
+
+class Status(Struct):
+    reference: str
+    kind: str
+    status: str
+    received_at: Instant
+    due_at: Moment
+    history: list[HistoryEntry]
+    kind_name: str = ""
+    status_text: str = ""
+    due_text: str = ""
+    owner: str = ""
+
+
+class StatusQuery(Struct, forbid_unknown_fields=True):
+    reference: Annotated[str, Meta(max_length=20)]
+    contact: Annotated[str, Meta(max_length=120)]
+    lang: Literal["zh", "en"] = "zh"
+
+
+_REF = "#/components/schemas/{name}"
+_PROBLEM = {"$ref": _REF.format(name="Problem")}
+_FIELD_ERRORS = {"$ref": _REF.format(name="FieldErrors")}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -84,7 +85,10 @@ def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[s
     """The body of one kind. In JSON an optional field (and the honeypot) may also be null: "not given"."""
     properties = {form_field.id: field_schema(catalog, form_field) for form_field in kind.fields}
     properties[CONSENT_FIELD] = {"type": "string", "enum": ["yes"], "description": "privacy consent"}
-    properties[HONEYPOT_FIELD] = {"type": "string", "maxLength": 0, "description": "leave empty"}
+    properties[HONEYPOT_FIELD] = {
+        "type": "string",
+        "description": "hidden from people; a request that fills it is answered but never stored",
+    }
     properties[LANG_FIELD] = {"type": "string", "enum": ["zh", "en"]}
     required = [form_field.id for form_field in kind.fields if form_field.required] + [CONSENT_FIELD]
     if json_body:
@@ -104,6 +108,91 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     if "enum" in schema:
         return {**schema, "type": ["string", "null"], "enum": [*schema["enum"], None]}
     return {**schema, "type": ["string", "null"]}
+
+
+def _retry(response: dict[str, Any]) -> dict[str, Any]:
+    """A refusal that says when to try again."""
+    seconds = {"description": "Seconds to wait", "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+    return {**response, "headers": {"Retry-After": {**seconds, "required": True}}}
+
+
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "a signed link from an e-mail; any other value is answered 404",
+    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$", "maxLength": 1000},
+}
+_PAGE = {"text/html": {"schema": {"type": "string"}}}
+# What staff and residents send from the pages behind their links (api/action_pages.py).
+_LINK_FORM = {
+    "type": "object",
+    "properties": {
+        "actor": {"type": "string", "maxLength": 80},
+        "note": {"type": "string", "maxLength": 1000},
+        "visibility": {"type": "string", "enum": ["internal", "public"]},
+        "size": {"type": "string"},
+        "office": {"type": "string"},
+        "quality": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "effect": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "attitude": {"type": "string", "enum": ["1", "2", "3", "4", "5"]},
+        "satisfied": {"type": "string", "enum": ["yes", "no"]},
+        "comments": {"type": "string", "maxLength": 1000},
+    },
+}
+
+
+def _page(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _PAGE}
+
+
+def _refusal(description: str) -> dict[str, Any]:
+    """A refusal: a page for a browser, JSON for any other client (as every route answers them)."""
+    return {"description": description, "content": {**_PAGE, "application/json": {"schema": _PROBLEM}}}
+
+
+def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, Any]:
+    responses = {
+        "200": _page("The page: confirm, rate, or what was done"),
+        "404": _refusal("Not a genuine link for this route"),
+        "409": _refusal("The request's state does not allow it, or it changed meanwhile"),
+        "410": _refusal("The link expired or was used"),
+        "503": _retry(_refusal("Failing; nothing changed; try again")),
+    }
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["signed-link"],
+        "parameters": [_TOKEN],
+        "responses": responses,
+    }
+    if post:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": _LINK_FORM}},
+        }
+        responses.update(
+            {
+                "400": _refusal("Unreadable body"),
+                "413": _refusal("Body over 16 KB"),
+                "415": _refusal("Not form-encoded"),
+                "422": _page("A question left unanswered: the form again"),
+            }
+        )
+    return operation
+
+
+def _link_paths() -> dict[str, Any]:
+    return {
+        "/api/actions/{token}": {
+            "get": _link_operation("showAction", "Staff: the confirmation page (changes nothing)", False),
+            "post": _link_operation("takeAction", "Staff: take the link's action, once", True),
+        },
+        "/api/rate/{token}": {
+            "get": _link_operation("showRating", "Resident: the rating questions", False),
+            "post": _link_operation("sendRating", "Resident: send the rating, once", True),
+        },
+    }
 
 
 def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
@@ -126,7 +215,12 @@ def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
             "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
             "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
             "422": with_html(_json(_FIELD_ERRORS, "Fields in error, one message each")),
-            "503": with_html(_json(_PROBLEM, "Busy; nothing stored; try again")),
+            "429": with_html(
+                _retry(
+                    _json(_PROBLEM, "Too many requests from this client, or receipts to this address today")
+                )
+            ),
+            "503": with_html(_retry(_json(_PROBLEM, "Busy or failing; nothing stored; try again"))),
         },
     }
 
@@ -137,16 +231,9 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
     for kind_id in kinds:
         bodies[f"{kind_id}Request"] = kind_schema(catalog, catalog.kinds[kind_id])
         bodies[f"{kind_id}JsonRequest"] = kind_schema(catalog, catalog.kinds[kind_id], json_body=True)
-    status_body = {
-        "type": "object",
-        "required": ["reference", "contact"],
-        "properties": {
-            "reference": {"type": "string", "maxLength": 20},
-            "contact": {"type": "string", "maxLength": 120},
-            "lang": {"type": "string", "enum": ["zh", "en"]},
-        },
-        "additionalProperties": False,
-    }
+    (status_body, *_), answers = schema_components(
+        (StatusQuery, Problem, FieldErrors, Receipt, Status), ref_template=_REF
+    )
     html = {"text/html": {"schema": {"type": "string"}}}
 
     def with_html(response: dict[str, Any]) -> dict[str, Any]:
@@ -182,25 +269,11 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                         "404": with_html(_json(_PROBLEM, "No request with that reference and contact")),
                         "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
                         "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
+                        "503": with_html(_retry(_json(_PROBLEM, "Failing; try again"))),
                     },
                 }
             },
-            "/api/requests/{reference}": {
-                "get": {
-                    "operationId": "getStatus",
-                    "summary": "The public status (same answer as for an unknown reference unless contact matches)",
-                    "parameters": [
-                        {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "contact", "in": "query", "schema": {"type": "string", "maxLength": 120}},
-                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["zh", "en"]}},
-                    ],
-                    "responses": {
-                        "200": _json({"$ref": "#/components/schemas/Status"}, "Found"),
-                        "404": _json(_PROBLEM, "No request with that reference and contact"),
-                        "422": _json(_FIELD_ERRORS, "Invalid query"),
-                    },
-                }
-            },
+            **_link_paths(),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -209,5 +282,5 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {**bodies, "Receipt": _RECEIPT, "Status": _STATUS}},
+        "components": {"schemas": {**bodies, **answers}},
     }

@@ -1,48 +1,50 @@
 """The resident-facing API routes. They sit on a Router so Lambda and the local stack share them."""
 
-from datetime import datetime
-from functools import cache
+from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
+from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.http import (
     HttpProblem,
     Incoming,
+    client_address,
     html_response,
     json_response,
     negotiate_lang,
-    prefers_html,
-    problem_message,
     read_body,
 )
-from api.openapi import openapi_document
-from lobby import clock
-from lobby.catalog import LANGUAGES, Catalog, load_catalog
+from api.shared import logger, now, store
+from lobby import links
+from lobby.catalog import Catalog, Kind, load_catalog
 from lobby.intake import receive
+from lobby.limits import LimitReached, Limits
 from lobby.references import is_reference
-from lobby.requests import ServiceRequest, utc_iso
-from lobby.service import open_store
+from lobby.requests import Event, ServiceRequest, utc_iso
 from lobby.settings import get_settings
-from lobby.storage import Store, StoreUnavailable
-from lobby.validation import LANG_FIELD, SubmissionInvalid, choose_lang
+from lobby.validation import CONTROL_FIELDS, LANG_FIELD, SubmissionInvalid, choose_lang
 from views import receipt
 from views.pages import resident as pages
 from views.wording import event_text, local_time, status_text
 
-logger = Logger(service="lobby")
 router = Router()
 
-
-@cache
-def store() -> Store:
-    return open_store(load_catalog(), get_settings())
-
-
-def now() -> datetime:
-    return clock.now()
+# Looked up in place of a malformed reference, so that it costs what a real one costs; no request has it.
+UNUSED_REFERENCE = "00000000-0000"
+# Compared against when no request was found, so that a miss costs what a wrong contact costs.
+_NOBODY = ServiceRequest(
+    reference=UNUSED_REFERENCE,
+    kind="",
+    office="",
+    status="",
+    lang="zh",
+    fields={"phone": "00000000000", "phone_alt": "00000000000", "email": "nobody@invalid"},
+    received_at=datetime(2000, 1, 1, tzinfo=UTC),
+    acknowledge_due=None,
+    resolve_due=None,
+    catalog_version="",
+)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -70,18 +72,22 @@ def receipt_json(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
 def submit_request(kind: str):  # no return annotation: Powertools would read it as a response model
     catalog = load_catalog()
     event = router.current_event
-    lang = negotiate_lang(event.headers)
     kind_spec = catalog.kinds.get(kind)
     if kind_spec is None:
         raise HttpProblem(404, "unknown_kind")
     incoming: Incoming = read_body(event)
-    lang = choose_lang(incoming.data.get(LANG_FIELD, lang))
+    # Without a lang field, the resident's language is the one their browser asks for.
+    data = {LANG_FIELD: negotiate_lang(event.headers), **incoming.data}
+    lang = choose_lang(data[LANG_FIELD])
     try:
-        receipt = receive(store(), catalog, kind_spec, incoming.data, now())
+        receipt = receive(store(), catalog, kind_spec, data, now(), limits(event))
+    except LimitReached as limit:
+        # Logged for the operators' alarm; the first refusal of a counter is recorded in the table
+        # (Store.mark_tripped) for the office's notice. Neither the address nor the client is logged.
+        logger.warning("limit reached", extra={"kind": kind, "limit": limit.which, "first": limit.first})
+        raise HttpProblem(429, f"limit_{limit.which}", lang=lang, retry_after=limit.retry_after) from None
     except SubmissionInvalid as invalid:
-        logger.info(
-            "submission refused", extra={"kind": kind, "fields_in_error": sorted(invalid.errors)[:20]}
-        )
+        logger.info("submission refused", extra={"kind": kind, **fields_in_error(kind_spec, invalid)})
         if incoming.wants_html:
             return html_response(422, pages.form_errors_page(catalog, kind_spec, invalid, incoming.data))
         errors = [{"field": name, "message": text} for name, text in invalid.errors.items()]
@@ -98,19 +104,53 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     return json_response(status, receipt_json(catalog, request, lang, duplicate))
 
 
-def _lookup(reference: str, contact: str) -> ServiceRequest | None:
-    """The request, only when the contact matches; otherwise None, exactly as for an unknown reference."""
+def limits(event: Any) -> Limits | None:
+    """The submission's limits; none when the keying secret cannot be read. A resident's request never
+    waits on the secret: an outage of SSM lets submissions through uncounted (and says so in the log)
+    rather than refusing them, since the API's own throttling still caps the rate."""
+    settings = get_settings()
+    try:
+        secret = links.keying_secret(settings.signing_secret_parameter)
+    except Exception as error:
+        logger.warning("limits skipped", extra={"error": type(error).__name__})
+        return None
+    return Limits(
+        secret=secret,
+        client=client_address(event),
+        per_client=settings.submissions_per_client,
+        per_recipient=settings.receipts_per_recipient,
+        time_zone=load_catalog().property.time_zone,
+    )
+
+
+def fields_in_error(kind: Kind, invalid: SubmissionInvalid) -> dict[str, Any]:
+    """What a refusal may log: the names of the kind's own fields in error, and how many other names
+    were sent. A name the form does not have is whatever the client sent (a JSON body posted as a
+    form arrives as one long "name"), so it is counted, never written."""
+    known = {form_field.id for form_field in kind.fields} | CONTROL_FIELDS
+    named = sorted(name for name in invalid.errors if name in known)
+    return {"fields_in_error": named, "unknown_fields": len(invalid.errors) - len(named)}
+
+
+def _lookup(reference: str, contact: str) -> tuple[ServiceRequest, list[Event]] | None:
+    """The request and its history, only when the contact matches; otherwise None.
+
+    A known reference with a wrong contact, an unknown reference and a malformed one cost the same
+    work: one read of the request, one query of its history, one comparison of the contact, so
+    neither the answer nor its timing tells them apart.
+    """
     reference = reference.strip()
-    if not is_reference(reference) or not contact.strip():
+    key = reference if is_reference(reference) else UNUSED_REFERENCE
+    request = store().get_request(key)
+    history = store().history(key)
+    matches = (request or _NOBODY).matches_contact(contact)
+    if request is None or not matches or key != reference:
         return None
-    request = store().get_request(reference)
-    if request is None or not request.matches_contact(contact):
-        return None
-    return request
+    return request, history
 
 
-def status_json(catalog: Catalog, request: ServiceRequest, lang: str) -> dict[str, Any]:
-    history = [event for event in store().history(request.reference) if event.public]
+def status_json(catalog: Catalog, request: ServiceRequest, history: list[Event], lang: str) -> dict[str, Any]:
+    history = [event for event in history if event.public]
     return {
         "reference": request.reference,
         "kind": request.kind,
@@ -144,82 +184,11 @@ def lookup_status():  # no return annotation: Powertools would read it as a resp
     lang = choose_lang(data.get(LANG_FIELD, negotiate_lang(router.current_event.headers)))
     reference, contact = data.get("reference", ""), data.get("contact", "")
     valid = isinstance(reference, str) and isinstance(contact, str)
-    request = _lookup(reference, contact) if valid else None
+    found = _lookup(reference, contact) if valid else _lookup("", "")
     if incoming.wants_html:
-        if request is None:
+        if found is None:
             return html_response(404, pages.status_not_found_page(lang))
-        history = store().history(request.reference)
-        return html_response(200, pages.status_page(catalog, request, history, lang))
-    if request is None:
+        return html_response(200, pages.status_page(catalog, *found, lang))
+    if found is None:
         return _not_found_json(lang)
-    return json_response(200, status_json(catalog, request, lang))
-
-
-CONTACT_MAX_LENGTH = 120
-
-
-@router.get("/api/requests/<reference>", include_in_schema=False)
-def get_status(reference: str):  # no return annotation: Powertools would read it as a response model
-    query = router.current_event.query_string_parameters or {}
-    contact, lang = query.get("contact", ""), query.get("lang", "zh")
-    invalid = [
-        name
-        for name, wrong in (("contact", len(contact) > CONTACT_MAX_LENGTH), ("lang", lang not in LANGUAGES))
-        if wrong
-    ]
-    if invalid:
-        # Checked here rather than by the resolver's enable_validation, which would import
-        # pydantic and the OpenAPI models on every cold start for two query parameters.
-        message = problem_message("invalid_query", negotiate_lang(router.current_event.headers))
-        errors = [{"field": name, "message": message} for name in invalid]
-        return json_response(422, {"message": message, "errors": errors})
-    request = _lookup(reference, contact)
-    if request is None:
-        return _not_found_json(lang)
-    return json_response(200, status_json(load_catalog(), request, lang))
-
-
-def _problem_response(problem: HttpProblem, event: Any) -> Response:
-    lang = negotiate_lang(event.headers)
-    message = problem_message(problem.key, lang)
-    if prefers_html(event.headers):
-        return html_response(problem.status, pages.problem_page(lang, message))
-    return json_response(problem.status, {"message": message})
-
-
-def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
-    """Attach the routes, error handlers and the OpenAPI document to a resolver."""
-    from api import actions
-
-    app.include_router(router)
-    app.include_router(actions.router)
-
-    def bind_router(resolver: ApiGatewayResolver, next_middleware: Any) -> Response:
-        # One Router serves every resolver built in a process (Lambda's, the local one, tests');
-        # point it at the resolver handling this request.
-        router.api_resolver = resolver
-        actions.router.api_resolver = resolver
-        return next_middleware(resolver)
-
-    app.use([bind_router])
-
-    @app.get("/api/openapi.json", include_in_schema=False)
-    def openapi():
-        return json_response(200, openapi_document(load_catalog()))
-
-    @app.exception_handler(HttpProblem)
-    def handle_problem(problem: HttpProblem) -> Response:
-        return _problem_response(problem, app.current_event)
-
-    @app.exception_handler(StoreUnavailable)
-    def handle_unavailable(_: StoreUnavailable) -> Response:
-        logger.warning("table unavailable; nothing stored")
-        response = _problem_response(HttpProblem(503, "busy"), app.current_event)
-        response.headers["Retry-After"] = "30"
-        return response
-
-    @app.not_found
-    def handle_not_found(_: Exception) -> Response:
-        return _problem_response(HttpProblem(404, "not_found"), app.current_event)
-
-    return app
+    return json_response(200, status_json(catalog, *found, lang))

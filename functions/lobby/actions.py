@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -9,11 +10,15 @@ from typing import Any
 from lobby import links
 from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
-from lobby.lifecycle import Change, MissingInput, apply, clean_inputs
+from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
 from lobby.requests import Event, ServiceRequest
 from lobby.storage import Store
 from views.messages import translate
+
+# The actions of the links staff get (the follow-up link is staff's too); "rate" is the resident's.
+STAFF_LINKS = frozenset(ALLOWED) | {"followup"}
+RESIDENT_LINKS = frozenset({"rate"})
 
 
 class LinkUsed(ValueError):
@@ -41,9 +46,17 @@ class Opened:
     history: list[Event]
 
 
-def open_link(store: Store, secret: bytes, token: str, now: datetime) -> Opened:
-    """Check a link and load its request. Raises LinkInvalid, LinkExpired, LinkUsed or LinkUnknown."""
+def open_link(
+    store: Store, secret: bytes, token: str, now: datetime, accepts: Collection[str] | None = None
+) -> Opened:
+    """Check a link and load its request. Raises LinkInvalid, LinkExpired, LinkUsed or LinkUnknown.
+
+    ``accepts`` names the actions this route takes (None: any): a genuine link of another action
+    (a resident's rating link at the staff route, a link minted for no known action) is invalid here.
+    """
     link = links.verify(secret, token, now)
+    if accepts is not None and link.action not in accepts:
+        raise links.LinkInvalid("not a link for this route")
     if store.link_used(link.reference, link.nonce):
         raise LinkUsed(link.reference)
     request = store.get_request(link.reference)
@@ -56,7 +69,7 @@ def confirm(
     store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime
 ) -> Change:
     """Perform the link's action once. Raises the link errors, IllegalTransition, MissingInput or StaleRequest."""
-    opened = open_link(store, secret, token, now)
+    opened = open_link(store, secret, token, now, STAFF_LINKS)
     change = apply(catalog, opened.request, opened.link.action, inputs, now)
     store.save_change(opened.request, change.request, change.event, once=opened.link.nonce)
     return change
@@ -87,17 +100,21 @@ FOLLOW_UP_ACTIONS = {"rate": "rated", "followup": "followed_up"}
 
 
 def rate(
-    store: Store, catalog: Catalog, secret: bytes, token: str, inputs: dict[str, str], now: datetime
+    store: Store,
+    catalog: Catalog,
+    secret: bytes,
+    token: str,
+    inputs: dict[str, str],
+    now: datetime,
+    accepts: Collection[str] = tuple(FOLLOW_UP_ACTIONS),
 ) -> Change:
     """Record the follow-up answers (回访): the resident's own rating (a ``rate`` link) or the answers staff
     gathered by phone or visit (a ``followup`` link, which names the staff member).
 
     Satisfied closes the request; unsatisfied (a failed follow-up) reopens it and alerts the director.
     """
-    opened = open_link(store, secret, token, now)
+    opened = open_link(store, secret, token, now, set(accepts) & FOLLOW_UP_ACTIONS.keys())
     action = opened.link.action
-    if action not in FOLLOW_UP_ACTIONS:
-        raise links.LinkInvalid("not a follow-up link")
     actor = "resident" if action == "rate" else clean_inputs({"actor": inputs.get("actor", "")})["actor"]
     if not actor:
         raise MissingInput("actor")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog, Kind
+from lobby.limits import Limits
+from lobby.references import format_reference
 from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
-from lobby.validation import validate_submission
+from lobby.validation import HONEYPOT_FIELD, validate_submission
+
+# Decoy references are drawn from sequence numbers no day reaches (real ones count up from 1).
+DECOY_SEQUENCE_FROM = 5000
 
 
 @dataclass(frozen=True)
@@ -19,18 +25,32 @@ class Receipt:
     created: bool  # False when an identical submission was already stored
 
 
-def receive(store: Store, catalog: Catalog, kind: Kind, data: dict[str, Any], now: datetime) -> Receipt:
+def receive(
+    store: Store,
+    catalog: Catalog,
+    kind: Kind,
+    data: dict[str, Any],
+    now: datetime,
+    limits: Limits | None = None,
+) -> Receipt:
     """Store a resident's submission and return its receipt.
 
-    Raises ``SubmissionInvalid`` (nothing stored) or ``StoreUnavailable`` (nothing stored).
+    Raises ``SubmissionInvalid``, ``LimitReached`` or ``StoreUnavailable`` (each: nothing stored).
     """
     submission = validate_submission(catalog, kind, data, now)
+    local_day = now.astimezone(ZoneInfo(catalog.property.time_zone)).date()
+    if data.get(HONEYPOT_FIELD) not in (None, ""):
+        # Only a robot fills the hidden field. It is answered as if its request were stored, so that
+        # it learns nothing, and nothing is stored or sent.
+        decoy = format_reference(local_day, DECOY_SEQUENCE_FROM + secrets.randbelow(DECOY_SEQUENCE_FROM))
+        return Receipt(request=new_request(catalog, submission, decoy, now), created=True)
     fingerprint = submission_fingerprint(submission)
     earlier = store.find_duplicate(fingerprint, now)
     if earlier:
         return _earlier(store, earlier)
+    if limits is not None:  # a repeat above costs nothing: it stores nothing and sends no receipt
+        limits.take(store, submission.values.get("email"), now)
 
-    local_day = now.astimezone(ZoneInfo(catalog.property.time_zone)).date()
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)
     submitted = Event(type="submitted", at=now, actor="resident", public=True, data={"channel": "web"})

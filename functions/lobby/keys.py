@@ -91,3 +91,8 @@ def month_pk(property_id: str, month: str) -> str:
 def at_key(moment_iso: str, reference: str) -> str:
     """The sort key of a request in a time-ordered index."""
     return f"{moment_iso}#{reference}"
+
+
+def limit_pk(property_id: str, counter: str) -> str:
+    """A rate-limit counter (lobby.limits): the counter's name holds a keyed hash, never an address."""
+    return f"{property_prefix(property_id)}#LIMIT#{counter}"

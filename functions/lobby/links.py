@@ -99,3 +99,9 @@ def signing_secret(parameter_name: str) -> bytes:
     if not value or len(value) < 32:
         raise RuntimeError("the signing secret must be at least 32 characters")
     return str(value).encode()
+
+
+def keying_secret(parameter_name: str) -> bytes:
+    """The key of the project's keyed hashes (the contact index, the limits' counters), derived from
+    the signing secret: one secret to create and rotate, and this key signs nothing."""
+    return hmac.new(signing_secret(parameter_name), b"lobby keyed hashes", hashlib.sha256).digest()

@@ -146,8 +146,3 @@ def submission_fingerprint(submission: Submission) -> str:
     """Identical submissions of the same kind share a fingerprint (double clicks, retried posts)."""
     canonical = json.dumps([submission.kind.id, submission.values], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def contact_key(phone: str) -> str:
-    """A stable, non-reversible key for a resident's phone number (never store the number in a key)."""
-    return hashlib.sha256(phone_digits(phone).encode()).hexdigest()[:32]

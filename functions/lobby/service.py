@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from lobby import links
 from lobby.catalog import Catalog
+from lobby.fields import phone_digits
+from lobby.limits import keyed
 from lobby.outbox import messages_for
 from lobby.schedule import next_action_at
 from lobby.settings import Settings
@@ -10,10 +13,20 @@ from lobby.storage import Store
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
+    def contact_key(phone: str) -> str | None:
+        """The ByContact key of a phone number; None when the keying secret cannot be read, so that
+        a request is stored (without its contact entry) rather than lost while SSM is away."""
+        try:
+            secret = links.keying_secret(settings.signing_secret_parameter)  # cached for 5 minutes
+        except Exception:
+            return None
+        return keyed(secret, "contact", phone_digits(phone))
+
     return Store(
         settings.table_name,
         catalog.property.id,
         retention_days=catalog.property.retention_days,
         planner=lambda request: next_action_at(catalog, request),
+        contact_keyer=contact_key,
         addresser=lambda request, event: messages_for(catalog, request, event),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,6 +16,9 @@ class Settings:
     office_emails: dict[str, str]
     site_url: str = ""
     signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
+    # Submissions one client may make in ten minutes, receipts one e-mail address may get in a day.
+    submissions_per_client: int = 10
+    receipts_per_recipient: int = 10
 
     def __post_init__(self) -> None:
         # Frozen: the normalised values are set the way dataclasses set them.
@@ -23,6 +27,10 @@ class Settings:
         problems = []
         if not self.table_name:
             problems.append("TABLE_NAME is empty: it names the DynamoDB table")
+        if self.submissions_per_client < 1 or self.receipts_per_recipient < 1:
+            problems.append(
+                "LIMIT_SUBMISSIONS_PER_CLIENT and LIMIT_RECEIPTS_PER_RECIPIENT must be at least 1"
+            )
         if len(self.sender_email) < 3:
             problems.append("SENDER_EMAIL is not an e-mail address (it is shorter than 3 characters)")
         if problems:
@@ -60,4 +68,13 @@ def get_settings() -> Settings:
         office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
+        submissions_per_client=_count(env, "LIMIT_SUBMISSIONS_PER_CLIENT", 10),
+        receipts_per_recipient=_count(env, "LIMIT_RECEIPTS_PER_RECIPIENT", 10),
     )
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name) or default)
+    except ValueError:
+        raise ValueError(f"invalid settings: {name} is not a whole number") from None

@@ -13,7 +13,7 @@ from lobby import keys
 from lobby.outbox import PARKED, PENDING, PROMPT_GRACE, SENDING, SENT, Message, OutboxItem
 from lobby.policy import DEDUPE_WINDOW_SECONDS
 from lobby.references import format_reference
-from lobby.requests import Event, ServiceRequest, contact_key, parse_iso, utc_iso
+from lobby.requests import Event, ServiceRequest, parse_iso, utc_iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -121,11 +121,15 @@ class Store:
         client: DynamoDBClient | None = None,
         retention_days: int = 730,
         planner: Callable[[ServiceRequest], datetime | None] | None = None,
+        contact_keyer: Callable[[str], str | None] | None = None,
         addresser: Addresser | None = None,
     ) -> None:
         self.table_name = table_name
         # When the scheduler must next look at a request (the Agenda index); see lobby.schedule.
         self.planner = planner or (lambda request: request.current_due)
+        # The ByContact index key of a phone number: a keyed hash (lobby.limits.keyed). Without a
+        # keyer a request has no ByContact entry: a bare hash of a phone number is never stored.
+        self.contact_keyer = contact_keyer
         # The messages a history event causes (lobby.outbox.messages_for): queued with the event, atomically.
         self.addresser = addresser or (lambda request, event: [])
         self.items_read = 0  # items returned by queries, for the scheduler's benchmark
@@ -171,11 +175,14 @@ class Store:
             "version": request.version,
             "follow_up_due": _iso_or_none(request.follow_up_due),
             "follow_up_selected": request.follow_up_selected,
-            "GSI4PK": keys.contact_pk(prop, contact_key(request.fields.get("phone", ""))),
-            "GSI4SK": received,
             "GSI5PK": keys.month_pk(prop, request.received_month),
             "GSI5SK": keys.at_key(received, request.reference),
         }
+        phone = request.fields.get("phone", "")
+        contact = self.contact_keyer(phone) if self.contact_keyer is not None and phone else None
+        if contact:
+            data["GSI4PK"] = keys.contact_pk(prop, contact)
+            data["GSI4SK"] = received
         if request.closed_at and self.retention_days:
             data["expires_at"] = _epoch(request.closed_at + timedelta(days=self.retention_days))
         if request.is_open:
@@ -414,6 +421,48 @@ class Store:
             if _is_throttle(error):
                 raise StoreUnavailable(code or "throttled") from error
             raise
+
+    # limits ---------------------------------------------------------------
+    def _limit_key(self, counter: str) -> dict[str, Any]:
+        return {"PK": {"S": keys.limit_pk(self.property_id, counter)}, "SK": {"S": "LIMIT"}}
+
+    def _update_if(self, counter: str, **update: Any) -> bool:
+        """One conditional update of a limit counter; False when its condition did not hold."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(TableName=self.table_name, Key=self._limit_key(counter), **update)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    @translating_outages
+    def take(self, counter: str, limit: int, expires_at: int) -> bool:
+        """Count one use of ``counter`` unless it already reached ``limit``; False when it had.
+        TTL removes the counter at ``expires_at`` (epoch seconds)."""
+        return self._update_if(
+            counter,
+            UpdateExpression="ADD n :one SET expires_at = if_not_exists(expires_at, :expires)",
+            ConditionExpression="attribute_not_exists(n) OR n < :limit",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":expires": {"N": str(expires_at)},
+            },
+        )
+
+    @translating_outages
+    def mark_tripped(self, counter: str, now: datetime) -> bool:
+        """Note when a counter first refused; True only the first time (so the office hears once).
+        The item (``tripped_at``) is what a notice to the office is made from."""
+        return self._update_if(
+            counter,
+            UpdateExpression="SET tripped_at = :now",
+            ConditionExpression="attribute_exists(n) AND attribute_not_exists(tripped_at)",
+            ExpressionAttributeValues={":now": {"S": utc_iso(now)}},
+        )
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:

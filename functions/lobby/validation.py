@@ -49,7 +49,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请阅读隐私说明并勾选同意，我们才能处理您的请求",
         "en": "Read the privacy notice and tick the box so that we can handle your request",
     },
-    "honeypot": {"zh": "此栏必须留空", "en": "Leave this field empty"},
     "unknown_field": {"zh": "表单中没有“{name}”这一栏", "en": "The form has no field called “{name}”"},
     "bad_lang": {"zh": "语言只能是 zh 或 en", "en": "The language must be zh or en"},
     "summary": {"zh": "提交的内容有 {n} 处需要修改", "en": "There is a problem with {n} of your answers"},
@@ -122,10 +121,6 @@ def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], n
     for name in data:
         if name not in known:
             errors[str(name)[:40]] = message("unknown_field", lang, name=str(name)[:40])
-
-    honeypot = data.get(HONEYPOT_FIELD)
-    if honeypot not in (None, ""):
-        errors[HONEYPOT_FIELD] = message("honeypot", lang)
 
     consent = data.get(CONSENT_FIELD)
     if consent is not True and str(consent).strip().lower() not in CONSENT_VALUES:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from devstack.functions import describe_failure
 from devstack.scheduler import Schedule, find_schedule, parse_time, run_schedule
@@ -107,14 +108,19 @@ class StaticSite:
     def _file_for(self, url_path: str) -> Path | str | None:
         """The file to serve, a redirect target (``str``), or ``None`` for not found."""
         segments = url_path.split("/")
-        if "\x00" in url_path or "\\" in url_path or any(part in (".", "..") for part in segments):
+        if (
+            "\\" in url_path
+            or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url_path)  # browsers drop tabs, newlines
+            or any(part in (".", "..") for part in segments)
+        ):
             return None
         candidate = self.root.joinpath(*[part for part in segments if part])
         if url_path.endswith("/"):
             candidate = candidate / "index.html"
         elif "." not in segments[-1]:
             # As the CDN's directory-index function: a name without a dot is a directory URL.
-            return url_path + "/"
+            # One leading slash only: "//host/x" in a Location header is another site.
+            return quote("/" + url_path.lstrip("/") + "/", safe="/!$&'()*+,;=:@%")
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root) or not resolved.is_file():
             return None
@@ -299,7 +305,7 @@ class Dispatcher:
             await self._tools(scope, receive, noting_status)
         else:
             await self._site(scope, receive, noting_status)
-        # The path only: query strings can carry a phone number (GET /api/requests/{ref}?contact=…).
+        # The path only: a query string is whatever the client put there.
         log.info("%s %s %s", scope["method"], path, status[0] if status else "-")
 
 

@@ -2,7 +2,7 @@
 
 Emergency numbers, office hours, prices, each kind's deadlines, and the tables of the staff and
 administrators' pages. Only the site build uses them, so they live with its hooks and never ship
-in a Lambda package; the forms, which the API renders too, stay in ``lobby.formhtml``.
+in a Lambda package; the forms, which the API renders too, are ``views.forms``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from datetime import timedelta
 from html import escape
 
 from lobby.catalog import Catalog, Kind, Rule
-from lobby.formhtml import page_url, price_text
 from lobby.sampling import sample_size
+from views.forms import price_text
+from views.page import page_url
 from views.wording import STATUSES, describe_period, describe_rule, describe_timedelta, status_text
 
 _T: dict[str, dict[str, str]] = {

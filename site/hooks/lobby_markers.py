@@ -58,7 +58,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from lobby import formhtml
 from lobby.catalog import (
     PACKAGED_JSON,
     SOURCE_YAML,
@@ -68,13 +67,14 @@ from lobby.catalog import (
     load_catalog,
     read_document,
 )
+from views import forms, script
 
 # Anything that looks like a marker; each one must then parse as a known marker exactly.
 _ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
 _MARKER = re.compile(r"(?P<name>[a-z-]+)(?:\s+(?P<argument>[a-z0-9-]+))?")
 
 _BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
-    "form": formhtml.render_form,
+    "form": forms.render_form,
     "deadlines": handbook_blocks.render_deadlines,
     "staff-procedure": handbook_blocks.render_staff_procedure,
 }
@@ -82,7 +82,7 @@ _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "emergency": handbook_blocks.render_emergency,
     "prices": handbook_blocks.render_prices,
     "office-hours": handbook_blocks.render_office_hours,
-    "status": lambda _catalog, lang: formhtml.render_status_form(lang),
+    "status": lambda _catalog, lang: forms.render_status_form(lang),
     "kinds": handbook_blocks.render_kinds,
     "retention": handbook_blocks.render_retention,
     "deadline-table": handbook_blocks.render_deadline_table,
@@ -151,6 +151,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["lobby_announce"] = {
         lang: handbook_blocks.render_emergency_line(catalog, lang) for lang in LANGUAGES
     }
+    # The words lobby.js shows, from the message catalog, in the head of every page (main.html).
+    config.extra["lobby_words"] = {lang: script.words_tag(lang) for lang in LANGUAGES}
     # jieba (Chinese word segmentation for the search index) chats on stderr at DEBUG level.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     return config

@@ -90,7 +90,8 @@ def test_a_failing_table_asks_the_resident_to_try_again_and_stores_nothing(
     assert fault.failed, f"{operation} was never called"
     assert_try_again(response, BUSY_EN)
     stored = kinds_stored(aws)
-    assert set(stored) <= {"SEQ"}, stored  # at most a used-up number of the day, never part of a request
+    # At most a used-up number of the day and the limits' counts of the attempt, never part of a request.
+    assert set(stored) <= {"SEQ", "LIMIT"}, stored
 
     again = post_json("/api/requests/repair", repair_fields())
     assert again.status == 201, again.body
@@ -103,7 +104,7 @@ def test_a_form_post_gets_the_try_again_page_in_the_browsers_language(aws: Aws) 
     assert_try_again(response, BUSY_ZH)
     assert response.headers["Content-Type"].startswith("text/html")
     assert '<html lang="zh' in response.body
-    assert kinds_stored(aws).keys() <= {"SEQ"}
+    assert kinds_stored(aws).keys() <= {"SEQ", "LIMIT"}
 
 
 def test_a_status_lookup_on_a_throttled_table_asks_to_try_again(aws: Aws) -> None:

@@ -113,6 +113,7 @@ def make_copy(root: Path, tmp_path: Path) -> Path:
         "functions/lobby/catalog.py",
         "functions/lobby/official_calendar.py",
         "functions/lobby/fields.py",
+        "functions/lobby/catalog_check.py",
     )
     for relative in files:
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)

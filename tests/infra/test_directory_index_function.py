@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from cfn import resource
 
+# make test installs Node.js (as it installs Chromium): the function's own JavaScript is what runs.
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js runs the CloudFront function's JavaScript")
 
 # Runs the template's function on each event of stdin's JSON list; prints the results.
 HARNESS = """
@@ -24,7 +24,7 @@ process.stdout.write(JSON.stringify(events.map(handler)));
 def run_function(template: dict[str, Any], requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     code = resource(template, "DirectoryIndexFunction")["Properties"]["FunctionCode"]
     events = [{"version": "1.0", "context": {"eventType": "viewer-request"}, "request": r} for r in requests]
-    assert NODE
+    assert NODE, "Node.js runs the CloudFront function's JavaScript: make test installs it (nodejs)"
     result = subprocess.run(
         [NODE, "-e", HARNESS % code],
         input=json.dumps(events),
@@ -87,6 +87,27 @@ def test_a_directory_url_without_its_slash_is_redirected_to_it(
 ) -> None:
     """The pages' relative links only resolve from the directory URL itself."""
     (result,) = run_function(template, [request(uri, querystring)])
+
+    assert result["statusCode"] == 301
+    assert result["headers"]["location"]["value"] == location
+
+
+@pytest.mark.parametrize(
+    ("uri", "location"),
+    [
+        ("//evil.example/x", "/evil.example/x/"),
+        ("///evil.example/x", "/evil.example/x/"),
+        ("/\\evil.example/x", "/evil.example/x/"),
+        ("/\\/evil.example/x", "/evil.example/x/"),
+        ("//\\evil.example/x", "/evil.example/x/"),
+        ("/\t/evil.example/x", "/evil.example/x/"),
+        ("/ //evil.example/x", "/evil.example/x/"),
+        ("/%2F%2Fevil.example/x", "/%2F%2Fevil.example/x/"),
+    ],
+)
+def test_a_redirect_never_leaves_the_site(template: dict[str, Any], uri: str, location: str) -> None:
+    """A Location of "//host/x" (or "/\\host/x", which browsers read the same way) is another site."""
+    (result,) = run_function(template, [request(uri)])
 
     assert result["statusCode"] == 301
     assert result["headers"]["location"]["value"] == location

@@ -309,7 +309,7 @@ def test_notify_may_send_only_as_the_sender_identity(template: dict[str, Any]) -
     )
 
 
-@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
+@pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction", "RemindersFunction"])
 def test_functions_read_only_the_signing_secret_parameter(template: dict[str, Any], name: str) -> None:
     by_sid = {statement.get("Sid"): statement for statement in statements(template, name)}
     parameter_arn = (
@@ -440,6 +440,7 @@ def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) 
     watched = {
         (alarm["Properties"]["MetricName"], str(alarm["Properties"]["Dimensions"][0]["Value"].value))
         for alarm in alarms
+        if "Dimensions" in alarm["Properties"]
     }
 
     assert ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue.QueueName") in watched
@@ -557,6 +558,23 @@ def test_the_custom_domain_is_served_only_with_a_certificate(template: dict[str,
     assert config["Aliases"].value[0] == "HasCustomDomain"
     assert config["ViewerCertificate"].value[0] == "HasCustomDomain"
     assert template["Conditions"]["HasCustomDomain"].name == "And"
+
+
+def test_a_custom_domain_requires_tls_1_2_and_the_deploy_page_says_what_the_default_allows(
+    template: dict[str, Any], root: Path
+) -> None:
+    """checkov CKV_AWS_174: CloudFront's default certificate allows TLSv1, and that cannot be changed;
+    with a custom domain the distribution requires TLS 1.2 (2021 ciphers)."""
+    _, custom, default = distribution(template)["ViewerCertificate"].value
+    assert custom["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert custom["SslSupportMethod"] == "sni-only"
+    assert default == {"CloudFrontDefaultCertificate": True}
+    english = (root / "site/docs/admin/deploy.en.md").read_text()
+    chinese = (root / "site/docs/admin/deploy.zh.md").read_text()
+    for page in (english, chinese):
+        assert "TLSv1.2_2021" in page and "`TLSv1`" in page and "*.cloudfront.net" in page
+    assert "cannot be tightened" in english
+    assert "无法收紧" in chinese
 
 
 # ------------------------------------------------------------------ parameters and outputs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -147,8 +148,9 @@ class LambdaContext:
         return 30_000
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+@contextmanager
+def moto_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+    """The functions' environment and a moto account with the table, the sender and the secret."""
     monkeypatch.setenv("TABLE_NAME", TABLE)
     monkeypatch.setenv("SENDER_EMAIL", SENDER)
     monkeypatch.setenv("OFFICE_EMAILS", json.dumps(OFFICE_EMAILS))
@@ -170,6 +172,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
             dynamodb=dynamodb, streams=boto3.client("dynamodbstreams", region_name=REGION), template=template
         )
     reset_caches()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+    with moto_account(monkeypatch) as account:
+        yield account
 
 
 @dataclass

@@ -116,32 +116,22 @@ def test_a_wrong_contact_gets_exactly_the_unknown_reference_answer(aws: Aws) -> 
     assert wrong.body == unknown.body == garbage.body
 
 
-def test_the_get_status_endpoint_matches_the_post_one(aws: Aws) -> None:
-    reference = post_json("/api/requests/repair", repair_fields()).json()["reference"]
-    found = call_api(http_event("GET", f"/api/requests/{reference}", query={"contact": "13800138000"}))
-    missing = call_api(http_event("GET", f"/api/requests/{reference}", query={"contact": "1"}))
-    assert found.status == 200 and found.json()["reference"] == reference
-    assert missing.status == 404
-
-
-@pytest.mark.parametrize(
-    ("query", "fields"),
-    [
-        pytest.param({"contact": "1" * 121}, ["contact"], id="a contact over 120 characters"),
-        pytest.param({"contact": "13800138000", "lang": "fr"}, ["lang"], id="an unknown language"),
-        pytest.param({"contact": "1" * 121, "lang": "de"}, ["contact", "lang"], id="both"),
-    ],
-)
-def test_the_get_status_endpoint_refuses_a_bad_query_in_the_residents_language(
-    aws: Aws, query: dict[str, str], fields: list[str]
-) -> None:
+def test_status_is_never_given_for_a_contact_in_the_url(aws: Aws) -> None:
+    """The phone number stays out of URLs (and so out of access logs and browser history): the
+    status is only given for a posted contact; the GET form is gone."""
     reference = post_json("/api/requests/repair", repair_fields()).json()["reference"]
     answer = call_api(
-        http_event("GET", f"/api/requests/{reference}", query=query, headers={"accept-language": "en"})
+        http_event(
+            "GET",
+            f"/api/requests/{reference}",
+            query={"contact": "13800138000"},
+            headers={"accept-language": "en"},
+        )
     )
-    assert answer.status == 422
-    assert answer.json()["message"] == "The request has invalid parameters."
-    assert [error["field"] for error in answer.json()["errors"]] == fields
+    assert answer.status == 405
+    assert answer.headers["Allow"] == "POST"
+    assert answer.json() == {"message": "This address does not accept that kind of request."}
+    assert reference not in answer.body
 
 
 def test_the_status_lookup_without_javascript_is_an_html_page(aws: Aws) -> None:

@@ -21,8 +21,8 @@ from site_handbook import (
     page_path,
 )
 
-from lobby import formhtml
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
+from views import page as views_page
 
 CATALOG = load_catalog(SOURCE_YAML)
 KINDS = sorted(CATALOG.kinds)
@@ -31,9 +31,9 @@ KINDS = sorted(CATALOG.kinds)
 def test_strict_build_writes_both_home_pages_and_the_stylesheet(built_site: Path) -> None:
     assert load_page(built_site, "zh", "index").one("html").get("lang") == "zh"
     assert load_page(built_site, "en", "index").one("html").get("lang") == "en"
-    # The API's own pages link these absolute paths (formhtml.render_page).
-    assert (built_site / formhtml.STYLESHEET_PATH.lstrip("/")).is_file()
-    assert (built_site / formhtml.SCRIPT_PATH.lstrip("/")).is_file()
+    # The API's own pages link these absolute paths (views.page.render_page).
+    assert (built_site / views_page.STYLESHEET_PATH.lstrip("/")).is_file()
+    assert (built_site / views_page.SCRIPT_PATH.lstrip("/")).is_file()
 
 
 def test_every_page_is_written_in_both_languages(catalog: Catalog) -> None:
@@ -144,7 +144,7 @@ def test_form_fields_match_the_catalog(built_site: Path, kind_id: str, lang: str
     consent = form.one("input", name="consent")
     assert (consent.get("type"), consent.get("value")) == ("checkbox", "yes")
     privacy = form.one("label", for_="f-consent").one("a")
-    assert privacy.get("href") == formhtml.page_url(lang, "privacy")
+    assert privacy.get("href") == views_page.page_url(lang, "privacy")
     honeypot = form.one("input", name="website")
     assert honeypot.get("tabindex") == "-1" and honeypot.get("autocomplete") == "off"
     assert "lobby-honeypot" in (honeypot.parent.classes if honeypot.parent else set())
@@ -176,7 +176,7 @@ def test_home_page_lists_every_kind_and_the_emergency_numbers(
 ) -> None:
     content = article(load_page(built_site, lang, "index"))
     links = {link.get("href") for link in content.one(cls="lobby-kinds").find_all("a")}
-    assert links == {formhtml.page_url(lang, kind.page) for kind in catalog.kinds.values()}
+    assert links == {views_page.page_url(lang, kind.page) for kind in catalog.kinds.values()}
     assert before(content, content.one(cls="lobby-emergency"), content.one(cls="lobby-kinds"))
     assert catalog.property.phone_24h in content.one(cls="lobby-office-hours").text
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from lobby_html import Element, parse
 
-from lobby import formhtml
 from lobby.catalog import Catalog
+from views import forms
 
 COUNT_FETCHES = """
 window.__lobbyFetches = 0;
@@ -164,7 +164,7 @@ def test_refused_answers_are_shown_like_the_api_renders_them(
     assert page.is_enabled(".lobby-form button[type=submit]")
     # Same markup as the no-JavaScript page: the summary and each field with its message.
     in_browser = parse(page.eval_on_selector(".lobby-form", "form => form.outerHTML"))
-    rendered = parse(formhtml.render_form(catalog, "repair", "en", errors=errors))
+    rendered = parse(forms.render_form(catalog, "repair", "en", errors=errors))
     assert _signature(in_browser.one(cls="lobby-error-summary")) == _signature(
         rendered.one(cls="lobby-error-summary")
     )

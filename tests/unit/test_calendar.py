@@ -206,9 +206,10 @@ def test_a_function_loading_the_compiled_catalog_never_imports_chinese_calendar(
 def test_a_complaint_filed_on_new_years_eve_is_due_after_the_holiday_once_the_year_is_typed(
     document: dict[str, Any],
 ) -> None:
-    from dataclasses import replace
     from datetime import datetime
     from zoneinfo import ZoneInfo
+
+    from msgspec.structs import replace
 
     from lobby.deadlines import deadline_for
 

@@ -7,13 +7,13 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from msgspec.structs import asdict
 
 from lobby.catalog import (
     SOURCE_YAML,
@@ -62,7 +62,8 @@ def test_the_shipped_catalog_has_every_request_kind_of_the_seeds() -> None:
 def test_the_compiled_json_is_the_same_catalog_with_the_same_version(tmp_path: Path) -> None:
     target = tmp_path / "catalog.json"
     compiled = compile_catalog(SOURCE_YAML, target)
-    reloaded = parse_catalog(json.loads(target.read_text(encoding="utf-8")))
+    load_catalog.cache_clear()
+    reloaded = load_catalog(target)  # as a cold start reads it: decoded, checked when it was compiled
     assert reloaded == compiled
     assert reloaded.catalog_version == load_catalog(SOURCE_YAML).catalog_version
 
@@ -266,6 +267,48 @@ def test_a_cold_start_loads_the_catalog_and_settings_without_pydantic() -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_compiled_catalog_is_decoded_without_being_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "catalog.json"
+    compiled = compile_catalog(SOURCE_YAML, target)
+    from lobby import catalog, catalog_check
+
+    def checked_again(*_args: object) -> None:
+        raise AssertionError("the compiled catalog was checked again")
+
+    monkeypatch.setattr(catalog, "parse_catalog", checked_again)
+    monkeypatch.setattr(catalog_check, "check", checked_again)
+    monkeypatch.setattr(catalog_check, "_cross_check", checked_again)
+    load_catalog.cache_clear()
+    assert load_catalog(target) == compiled
+    assert load_catalog(target).kinds["repair"].deadlines.resolve["minor"].parts == ("h", 8)
+
+
+def test_a_compiled_catalog_that_does_not_fit_the_models_is_not_loaded(tmp_path: Path) -> None:
+    target = tmp_path / "catalog.json"
+    compile_catalog(SOURCE_YAML, target)
+    damaged = json.loads(target.read_text(encoding="utf-8"))
+    damaged["kinds"]["repair"]["deadlines"]["acknowledge"] = "soon"
+    target.write_text(json.dumps(damaged), encoding="utf-8")
+    load_catalog.cache_clear()
+    with pytest.raises(ValueError, match=r"kinds.*deadlines\.acknowledge"):
+        load_catalog(target)
+
+
+def test_errors_inside_lists_and_shared_fields_name_their_place(document: dict[str, Any]) -> None:
+    broken = _break(document, "property.calendar.working_weekdays", [1, 2, 9])
+    broken = _break(broken, "fields.name.max_length", 0)
+    broken = _break(broken, "kinds.repair.fields.0.type", "slider")
+    lines = _report(broken)
+    assert "property.calendar.working_weekdays.2: must be at most 7, got 9" in lines
+    assert "kinds.repair.fields.2.max_length: must be at least 1, got 0" in lines
+    assert (
+        "kinds.repair.fields.0.type: must be one of 'text', 'textarea', 'tel', 'email', 'choice', 'date';"
+        " got 'slider'" in lines
+    )
 
 
 def test_no_escalation_ladder_tells_the_same_office_twice() -> None:

@@ -6,13 +6,13 @@ Every local time carries its weekday so a mistyped date fails loudly instead of 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, Calendar, Property, Rule, load_catalog
 from lobby.deadlines import (

@@ -4,11 +4,11 @@ the three agree; staff inputs are held to their limits."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from api.openapi import kind_schema, openapi_document
 from lobby.catalog import SOURCE_YAML, load_catalog
@@ -330,3 +330,21 @@ def test_a_catalog_field_cannot_be_longer_than_its_type_allows() -> None:
         CatalogError, match=r"kinds\.repair\.fields\.2: a text field takes at most 200 characters"
     ):
         parse_catalog(document)
+
+
+def test_the_answers_are_described_from_their_declarations() -> None:
+    schemas = openapi_document(CATALOG)["components"]["schemas"]
+    receipt = schemas["Receipt"]
+    assert receipt["required"] == ["reference", "kind", "status", "received_at", "due_at", "status_url"]
+    assert receipt["properties"]["received_at"] == {"type": "string", "format": "date-time"}
+    assert re.search(receipt["properties"]["reference"]["pattern"], "20261122-0007")
+    assert schemas["Status"]["properties"]["history"]["items"] == {
+        "$ref": "#/components/schemas/HistoryEntry"
+    }
+    query = schemas["StatusQuery"]
+    assert query["additionalProperties"] is False
+    assert (query["properties"]["reference"]["maxLength"], query["properties"]["contact"]["maxLength"]) == (
+        20,
+        120,
+    )
+    assert query["required"] == ["reference", "contact"]

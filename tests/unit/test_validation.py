@@ -68,7 +68,6 @@ def test_a_valid_submission_is_cleaned() -> None:
         ("en", "unit", "15\n02", "Flat number must be on one line"),
         ("en", "unit", "15\u202802", "Flat number must be on one line"),
         ("zh", "consent", "no", "请阅读隐私说明并勾选同意，我们才能处理您的请求"),
-        ("en", "website", "spam", "Leave this field empty"),
         ("en", "colour", "red", "The form has no field called “colour”"),
     ],
 )

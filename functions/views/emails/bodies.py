@@ -1,6 +1,6 @@
 """The e-mails' bodies, in plain text and in HTML, from the context their builders assemble.
 
-Written as Python, like the forms in ``formhtml``: every value passes ``_e`` once, where it
+Written as Python, like the forms in ``views.forms``: every value passes ``_e`` once, where it
 enters the HTML, so nothing a resident typed can add markup. (Jinja templates said the same
 for about 20 ms of every mailing function's cold start: importing and compiling them.)
 

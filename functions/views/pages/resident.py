@@ -5,11 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from lobby.catalog import Catalog, Kind
-from lobby.formhtml import render_form, render_page, render_status_form
 from lobby.requests import Event, ServiceRequest
 from lobby.validation import SubmissionInvalid
 from views import receipt
+from views.forms import render_form, render_status_form
 from views.messages import translate
+from views.page import render_page
 from views.wording import event_text, local_time, status_text
 
 

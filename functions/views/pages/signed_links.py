@@ -8,12 +8,12 @@ from typing import Any
 from lobby import policy
 from lobby.catalog import Catalog
 from lobby.fields import STAFF_INPUTS
-from lobby.formhtml import render_page
 from lobby.lifecycle import NEEDS
 from lobby.requests import Event, ServiceRequest
 from views import receipt
 from views.labels import action_label, field_rows
 from views.messages import translate
+from views.page import render_page
 from views.wording import describe_timedelta, event_text, local_time, status_text
 
 

@@ -4,66 +4,34 @@
  * Without this script the forms post to the API and the API answers with a
  * page of its own. With it, the form is sent as JSON and the answer is shown
  * in place: the receipt, or the same error summary and field messages the
- * API would render (lobby/formhtml.py), or a plain message when the network
- * or the server fails, with everything typed still in the form.
+ * API would render (functions/views/forms.py), or a plain message when the
+ * network or the server fails, with everything typed still in the form.
  *
- * Plain ES2017, no framework, no build step. Every text a resident sees is in
- * the page's language (the <html lang> attribute). Values from the server are
- * put in with textContent, never as HTML.
+ * Plain ES2017, no framework, no build step. The script types no sentence: every
+ * text a resident sees comes from the message catalog, in the page's language,
+ * through the JSON the page carries (functions/views/script.py). Values from the
+ * server are put in with textContent, never as HTML.
  */
 (function () {
   "use strict";
 
-  var LANG = /^en/i.test(document.documentElement.lang || "") ? "en" : "zh";
+  // The page carries every word the script shows, in its own language, from the message catalog
+  // (functions/views/script.py): the script looks each one up by its key.
+  var WORDS = (function () {
+    var node = document.getElementById("lobby-words");
+    try {
+      return node ? JSON.parse(node.textContent) : {};
+    } catch (error) {
+      return {};
+    }
+  })();
 
-  var TEXT = {
-    zh: {
-      errorPrefix: "错误：",
-      summaryTitle: "请修改以下内容",
-      receivedTitle: function (kind) { return "我们已收到您的" + kind; },
-      receivedFallback: "我们已收到您的请求",
-      referenceIs: "您的受理编号",
-      due: "承诺时间",
-      whatNext: "接下来会怎样",
-      keepReference: "请记下这个编号。查询进度时，输入编号和您留下的电话或邮箱即可。",
-      checkStatus: "查询办理进度",
-      sending: "正在提交…",
-      looking: "正在查询…",
-      failed: "抱歉，提交没有成功，您填写的内容都还在。请过几分钟再试一次。",
-      failedUrgent: function (phone) { return "如果事情紧急，请直接拨打物业 24 小时值班电话 " + phone + "。"; },
-      tooLarge: "内容太长，无法提交。请把“具体情况”写得简短一些，再提交一次。",
-      statusFailed: "抱歉，暂时无法查询，请过几分钟再试一次。",
-      notFound: "没有找到与该编号和联系方式相符的请求。请核对编号和您提交时留下的电话或邮箱。",
-      statusTitle: function (reference) { return "办理进度：" + reference; },
-      kind: "类别",
-      status: "状态",
-      owner: "负责人",
-      history: "办理记录",
-    },
-    en: {
-      errorPrefix: "Error: ",
-      summaryTitle: "There is a problem",
-      receivedTitle: function (kind) { return "We have received your " + kind.charAt(0).toLowerCase() + kind.slice(1); },
-      receivedFallback: "We have received your request",
-      referenceIs: "Your reference number",
-      due: "Promised by",
-      whatNext: "What happens next",
-      keepReference: "Keep this reference. To check progress, enter it with the phone number or email you gave.",
-      checkStatus: "Check the progress of your request",
-      sending: "Sending…",
-      looking: "Looking it up…",
-      failed: "Sorry, your request was not sent. Everything you entered is still here. Please try again in a few minutes.",
-      failedUrgent: function (phone) { return "If it is urgent, phone the office's 24-hour line on " + phone + "."; },
-      tooLarge: "Your request is too long to send. Shorten the description and send it again.",
-      statusFailed: "Sorry, we cannot look up requests right now. Please try again in a few minutes.",
-      notFound: "We found no request with that reference and contact. Check the reference and the phone number or email you gave.",
-      statusTitle: function (reference) { return "Request " + reference; },
-      kind: "Kind",
-      status: "Status",
-      owner: "Owner",
-      history: "Timeline",
-    },
-  }[LANG];
+  function text(key, values) {
+    // The catalog's text for key, with {name} placeholders filled from values.
+    return String(WORDS[key] || "").replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole;
+    });
+  }
 
   // --- small DOM helpers ----------------------------------------------------------------------
 
@@ -178,7 +146,7 @@
     if (!wrapper) return;
     var errorId = "f-" + id + "-error";
     var note = element("p", { class: "lobby-error-message", id: errorId }, [
-      element("span", { class: "lobby-visually-hidden" }, [TEXT.errorPrefix]),
+      element("span", { class: "lobby-visually-hidden" }, [text("form.error_prefix")]),
       message,
     ]);
     wrapper.classList.add("lobby-field--error");
@@ -218,9 +186,9 @@
     order.forEach(function (id) {
       if (ids.indexOf(id) === -1) items.push(element("li", {}, [messages[id]]));
     });
-    if (!items.length) items.push(element("li", {}, [fallback || TEXT.failed]));
+    if (!items.length) items.push(element("li", {}, [fallback || text("script.failed")]));
     var summary = element("div", { class: "lobby-error-summary", role: "alert", tabindex: "-1" }, [
-      element("h2", { class: "lobby-error-summary__title" }, [TEXT.summaryTitle]),
+      element("h2", { class: "lobby-error-summary__title" }, [text("form.summary_title")]),
       element("ul", { class: "lobby-error-summary__list" }, items),
     ]);
     form.insertBefore(summary, form.firstChild);
@@ -237,31 +205,37 @@
 
   // --- request forms --------------------------------------------------------------------------
 
+  function receivedTitle(kindName) {
+    if (!kindName) return text("receipt.title_any");
+    // English puts the kind's name inside the sentence, in lower case ("your repair").
+    return text("receipt.title", { kind: kindName, kind_lower: kindName.charAt(0).toLowerCase() + kindName.slice(1) });
+  }
+
   function receipt(form, body) {
     var kindName = form.getAttribute("data-kind-name");
     var children = [
-      element("h2", { class: "lobby-receipt__title" }, [kindName ? TEXT.receivedTitle(kindName) : TEXT.receivedFallback]),
-      element("p", {}, [TEXT.referenceIs]),
+      element("h2", { class: "lobby-receipt__title" }, [receivedTitle(kindName)]),
+      element("p", {}, [text("receipt.reference_is")]),
       element("p", { class: "lobby-receipt__reference" }, [String(body.reference || "")]),
     ];
     if (body.due_text) {
-      children.push(element("p", {}, [TEXT.due + (LANG === "zh" ? "：" : ": "), element("strong", {}, [String(body.due_text)])]));
+      children.push(element("p", {}, [text("page.due") + text("colon"), element("strong", {}, [String(body.due_text)])]));
     }
     if (body.message) {
-      children.push(element("h3", {}, [TEXT.whatNext]));
+      children.push(element("h3", {}, [text("page.what_next")]));
       children.push(element("p", {}, [String(body.message)]));
     }
-    children.push(element("p", {}, [TEXT.keepReference]));
+    children.push(element("p", {}, [text("receipt.keep_reference")]));
     if (isRelativeUrl(body.status_url)) {
-      children.push(element("p", {}, [element("a", { href: body.status_url }, [TEXT.checkStatus])]));
+      children.push(element("p", {}, [element("a", { href: body.status_url }, [text("status_page.link")])]));
     }
     return element("div", { class: "lobby-receipt", role: "status", tabindex: "-1" }, children);
   }
 
   function failureLines(form, status) {
     var phone = form.getAttribute("data-help-phone");
-    var first = status === 413 ? TEXT.tooLarge : TEXT.failed;
-    return [first, phone ? TEXT.failedUrgent(phone) : null];
+    var first = status === 413 ? text("script.too_large") : text("script.failed");
+    return [first, phone ? text("script.failed_urgent", { phone: phone }) : null];
   }
 
   async function submitRequest(form) {
@@ -291,10 +265,10 @@
 
   function statusResult(body) {
     var rows = [
-      [TEXT.kind, body.kind_name],
-      [TEXT.status, body.status_text],
-      [TEXT.due, body.due_text],
-      [TEXT.owner, body.owner],
+      [text("page.kind"), body.kind_name],
+      [text("page.status"), body.status_text],
+      [text("page.due"), body.due_text],
+      [text("page.owner"), body.owner],
     ].filter(function (row) { return row[1]; });
     var list = element("dl", {}, rows.map(function (row) {
       return element("div", {}, [element("dt", {}, [row[0]]), element("dd", {}, [String(row[1])])]);
@@ -304,9 +278,9 @@
       return element("li", {}, [time, " ", String(event.text || "")]);
     });
     return element("div", { class: "lobby-status-result", role: "status", tabindex: "-1" }, [
-      element("h2", {}, [TEXT.statusTitle(String(body.reference || ""))]),
+      element("h2", {}, [text("status_page.title", { reference: String(body.reference || "") })]),
       list,
-      history.length ? element("h3", {}, [TEXT.history]) : null,
+      history.length ? element("h3", {}, [text("page.history")]) : null,
       history.length ? element("ol", { class: "lobby-timeline" }, history) : null,
     ]);
   }
@@ -318,7 +292,7 @@
     try {
       answer = await postJson(form.getAttribute("action"), formValues(form));
     } catch (error) {
-      showAlert(form, [TEXT.statusFailed]);
+      showAlert(form, [text("script.status_failed")]);
       return;
     }
     var body = answer.body || {};
@@ -330,14 +304,14 @@
       return;
     }
     if (answer.status === 404) {
-      showErrors(form, [], body.message || TEXT.notFound);
+      showErrors(form, [], body.message || text("status_page.not_found"));
       return;
     }
     if (answer.status === 422) {
       showErrors(form, body.errors, body.message);
       return;
     }
-    showAlert(form, [TEXT.statusFailed]);
+    showAlert(form, [text("script.status_failed")]);
   }
 
   // --- wiring ---------------------------------------------------------------------------------
@@ -388,11 +362,11 @@
     if (!window.fetch || !window.CSS || !CSS.escape) return; // the forms still work without us
     // Request forms only: action and rating forms behind signed links are plain posts.
     Array.prototype.forEach.call(document.querySelectorAll("form.lobby-form[data-kind]"), function (form) {
-      enhance(form, submitRequest, TEXT.sending);
+      enhance(form, submitRequest, text("script.sending"));
     });
     Array.prototype.forEach.call(document.querySelectorAll("form.lobby-status-form"), function (form) {
       prefillReference(form);
-      enhance(form, submitStatus, TEXT.looking);
+      enhance(form, submitStatus, text("script.looking"));
     });
   }
 

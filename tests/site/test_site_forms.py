@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lobby_html import Element, parse
 
-from lobby import formhtml
 from lobby.catalog import Catalog
+from views import forms, page
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -23,7 +23,7 @@ def test_errors_are_summarised_at_the_top_and_told_beside_each_field(catalog: Ca
         "category": "请选择报修类别",
         "consent": "请勾选同意",
     }
-    form = _form(formhtml.render_form(catalog, "repair", "zh", values={}, errors=errors))
+    form = _form(forms.render_form(catalog, "repair", "zh", values={}, errors=errors))
 
     summary = form.one(cls="lobby-error-summary")
     assert (summary.get("role"), summary.get("tabindex")) == ("alert", "-1")
@@ -63,7 +63,7 @@ def test_values_are_kept_and_escaped(catalog: Catalog) -> None:
         "building": '3栋" onfocus="alert(1)',
         "consent": "yes",
     }
-    html = formhtml.render_form(catalog, "repair", "zh", values=values, errors={"phone": SCRIPT})
+    html = forms.render_form(catalog, "repair", "zh", values=values, errors={"phone": SCRIPT})
 
     assert "<script>" not in html
     assert 'onfocus="alert(1)"' not in html
@@ -82,14 +82,14 @@ def test_values_are_kept_and_escaped(catalog: Catalog) -> None:
 
 
 def test_a_problem_without_a_field_is_listed_as_text(catalog: Catalog) -> None:
-    form = _form(formhtml.render_form(catalog, "complaint", "en", errors={"colour": "Unknown field colour"}))
+    form = _form(forms.render_form(catalog, "complaint", "en", errors={"colour": "Unknown field colour"}))
     item = form.one(cls="lobby-error-summary").one("li")
     assert item.text == "Unknown field colour"
     assert item.find("a") is None
 
 
 def test_no_errors_means_no_summary_and_empty_fields(catalog: Catalog) -> None:
-    form = _form(formhtml.render_form(catalog, "suggestion", "en"))
+    form = _form(forms.render_form(catalog, "suggestion", "en"))
     assert form.find(cls="lobby-error-summary") is None
     assert form.find(cls="lobby-error-message") is None
     assert all(node.get("value") in ("", None) for node in form.find_all("input", type="text"))
@@ -97,10 +97,10 @@ def test_no_errors_means_no_summary_and_empty_fields(catalog: Catalog) -> None:
 
 
 def test_few_choices_are_radios_and_many_are_a_list(catalog: Catalog) -> None:
-    form = _form(formhtml.render_form(catalog, "repair", "en"))
+    form = _form(forms.render_form(catalog, "repair", "en"))
     size = catalog.kinds["repair"].field("size")
     radios = form.find_all("input", name="size")
-    assert len(radios) == len(catalog.choices(size)) <= formhtml.MAX_RADIOS
+    assert len(radios) == len(catalog.choices(size)) <= forms.MAX_RADIOS
     # The first radio carries the field's id, so the summary's #f-size link lands on it.
     assert radios[0].get("id") == "f-size"
     assert len({radio.get("id") for radio in radios}) == len(radios)
@@ -109,12 +109,12 @@ def test_few_choices_are_radios_and_many_are_a_list(catalog: Catalog) -> None:
     fieldset = form.one(cls="lobby-field", data_field="size").one("fieldset")
     assert fieldset.one("legend").text == size.label("en")
     category = catalog.kinds["repair"].field("category")
-    assert len(catalog.choices(category)) > formhtml.MAX_RADIOS
+    assert len(catalog.choices(category)) > forms.MAX_RADIOS
     assert form.one("select", name="category").get("id") == "f-category"
 
 
 def test_paid_services_show_their_prices(catalog: Catalog) -> None:
-    form = _form(formhtml.render_form(catalog, "paid-service", "zh"))
+    form = _form(forms.render_form(catalog, "paid-service", "zh"))
     labels = [label.text for label in form.find_all("label", cls="lobby-radio__label")]
     for price in catalog.prices.values():
         assert any(price.name("zh") in label and f"{price.price:g} 元" in label for label in labels)
@@ -123,7 +123,7 @@ def test_paid_services_show_their_prices(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_status_form_posts_reference_and_contact(lang: str) -> None:
-    form = _form(formhtml.render_status_form(lang))
+    form = _form(forms.render_status_form(lang))
     assert "lobby-status-form" in form.classes
     assert (form.get("method"), form.get("action")) == ("post", "/api/status")
     names = {node.get("name") for node in form.iter() if node.tag in {"input", "select", "textarea"}}
@@ -136,7 +136,7 @@ def test_status_form_posts_reference_and_contact(lang: str) -> None:
 
 def test_status_form_shows_its_errors() -> None:
     form = _form(
-        formhtml.render_status_form("en", values={"reference": SCRIPT}, errors={"contact": "Enter a phone"})
+        forms.render_status_form("en", values={"reference": SCRIPT}, errors={"contact": "Enter a phone"})
     )
     assert form.one("input", name="reference").get("value") == SCRIPT
     assert form.one(cls="lobby-error-summary").one("a").get("href") == "#f-contact"
@@ -145,11 +145,11 @@ def test_status_form_shows_its_errors() -> None:
 
 @pytest.mark.parametrize(("lang", "home"), [("zh", "/"), ("en", "/en/")])
 def test_standalone_page_uses_the_site_look_and_links_home(lang: str, home: str) -> None:
-    document = parse(formhtml.render_page(lang, f"Title {SCRIPT}", "<h1>Body</h1>"))
+    document = parse(page.render_page(lang, f"Title {SCRIPT}", "<h1>Body</h1>"))
     assert document.one("html").get("lang") == lang
     assert document.one("title").text.startswith(f"Title {SCRIPT}")
-    assert "<script>alert" not in formhtml.render_page(lang, SCRIPT, "")
+    assert "<script>alert" not in page.render_page(lang, SCRIPT, "")
     stylesheet = document.one("link", rel="stylesheet")
-    assert stylesheet.get("href") == formhtml.STYLESHEET_PATH == "/assets/stylesheets/lobby.css"
+    assert stylesheet.get("href") == page.STYLESHEET_PATH == "/assets/stylesheets/lobby.css"
     assert home in {link.get("href") for link in document.find_all("a")}
     assert document.one("main").one("h1").text == "Body"
