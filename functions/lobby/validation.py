@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "past_date": {"zh": "{label}不能早于今天", "en": "{Label} must be today or in the future"},
     "far_date": {"zh": "{label}不能晚于一年之后", "en": "{Label} must be within the next year"},
     "consent": {
-        "zh": "请阅读隐私说明并勾选同意，我们才能处理您的请求",
+        "zh": "请阅读隐私说明并勾选同意，我们才能处理您的诉求",
         "en": "Read the privacy notice and tick the box so that we can handle your request",
     },
     "unknown_field": {"zh": "表单中没有“{name}”这一栏", "en": "The form has no field called “{name}”"},

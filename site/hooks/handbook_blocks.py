@@ -126,7 +126,7 @@ _T: dict[str, dict[str, str]] = {
     "and": {"zh": "、", "en": ", "},
     # --- what each status means, for the handbook (names come from views.wording)
     "status_received": {
-        "zh": "请求已登记，等待负责部门与您联系。",
+        "zh": "诉求已登记，等待负责部门与您联系。",
         "en": "Your request is registered and waiting for the office to contact you.",
     },
     "status_acknowledged": {

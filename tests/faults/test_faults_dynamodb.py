@@ -27,7 +27,7 @@ from tests.integration.conftest import (
     repair_fields,
 )
 
-BUSY_ZH = "系统繁忙，您的请求没有保存。请稍后再试"
+BUSY_ZH = "系统繁忙，您的诉求没有保存。请稍后再试"
 BUSY_EN = "We are busy and your request was not saved. Please try again"
 
 # Each DynamoDB call of a submission, failing the way DynamoDB fails once botocore's retries are spent.

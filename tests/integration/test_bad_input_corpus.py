@@ -44,7 +44,7 @@ PROBLEM = {
     "repeated": ("同一栏只能填写一次。", "Each field may be given only once."),
     "too_large": ("提交的内容太长了（上限 16 KB）。", "What you sent is too long (the limit is 16 KB)."),
     "unsupported": ("无法识别提交的格式。", "We cannot read that format."),
-    "unknown_kind": ("没有这类请求。", "There is no such kind of request."),
+    "unknown_kind": ("没有这类诉求。", "There is no such kind of request."),
     "not_found": ("找不到这个地址。", "There is nothing at this address."),
     "method": ("这个地址不接受这种请求方式。", "This address does not accept that kind of request."),
 }

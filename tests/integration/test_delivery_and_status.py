@@ -138,7 +138,7 @@ def test_the_status_lookup_without_javascript_is_an_html_page(aws: Aws) -> None:
     reference = post_json("/api/requests/repair", repair_fields()).json()["reference"]
     found = post_form("/api/status", {"reference": reference, "contact": "13800138000", "lang": "zh"})
     missing = post_form("/api/status", {"reference": reference, "contact": "000", "lang": "zh"})
-    assert found.status == 200 and reference in found.body and "已收到您的请求" in found.body
+    assert found.status == 200 and reference in found.body and "已收到您的诉求" in found.body
     assert missing.status == 404 and "没有找到" in missing.body
 
 

@@ -56,7 +56,7 @@ def test_the_office_email_offers_the_actions_of_the_current_state(aws: Aws) -> N
         "调整维修规模",
         "转派其他部门",
         "添加备注",
-        "取消请求",
+        "取消诉求",
     ]
 
 
@@ -68,7 +68,7 @@ def test_opening_a_link_changes_nothing_and_confirming_acts_once(aws: Aws) -> No
     page = call_api(http_event("GET", acknowledge))
     assert page.status == 200
     assert "确认操作" in unescape(page.body) and reference in page.body
-    assert "已收到您的请求" in unescape(page.body)  # the history is on the page
+    assert "已收到您的诉求" in unescape(page.body)  # the history is on the page
     assert _status(aws, reference)["status"] == "received"  # a mail scanner's prefetch did nothing
 
     done = post_form(acknowledge, {"actor": "李师傅"})
@@ -78,7 +78,7 @@ def test_opening_a_link_changes_nothing_and_confirming_acts_once(aws: Aws) -> No
     assert status["status"] == "acknowledged"
     assert status["owner"] == "李师傅 (工程维修部)"
     assert [entry["text"] for entry in status["history"]] == [
-        "已收到您的请求（网上提交）",
+        "已收到您的诉求（网上提交）",
         "李师傅已受理，负责跟进到底",
     ]
 
@@ -264,7 +264,7 @@ def test_a_closed_request_and_its_whole_history_expire_two_years_after_closing(a
 @pytest.mark.parametrize(
     ("action", "inputs", "subject", "shown"),
     [
-        ("cancel", {"actor": "李师傅", "note": "住户已自行修好"}, "您的请求已取消", "住户已自行修好"),
+        ("cancel", {"actor": "李师傅", "note": "住户已自行修好"}, "您的诉求已取消", "住户已自行修好"),
         ("retriage", {"actor": "李师傅", "size": "medium"}, "处理时限已更新", "工程维修部会在"),
     ],
 )

@@ -285,7 +285,7 @@ def test_status_lookup_shows_status_deadline_owner_and_timeline(page: Any, site_
 
 
 def test_status_not_found_is_told_in_the_page_language(page: Any, site_url: str) -> None:
-    page.route("**/api/status", FakeApi(404, {"message": "没有找到这份请求"}))
+    page.route("**/api/status", FakeApi(404, {"message": "没有找到这份诉求"}))
     page.goto(f"{site_url}/status/")
     page.fill("#f-reference", "20261122-9999")
     page.fill("#f-contact", "13800000000")
@@ -294,7 +294,7 @@ def test_status_not_found_is_told_in_the_page_language(page: Any, site_url: str)
     summary = page.wait_for_selector(".lobby-error-summary")
 
     assert "请修改以下内容" in summary.inner_text()
-    assert "没有找到这份请求" in summary.inner_text()
+    assert "没有找到这份诉求" in summary.inner_text()
     assert page.query_selector(".lobby-status-result") is None
 
 

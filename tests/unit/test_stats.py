@@ -542,5 +542,5 @@ def test_an_empty_month_still_reports_and_says_so() -> None:
     stats = compute_statistics(CATALOG, data)
     mail, _ = monthly_mail(CATALOG, SETTINGS, stats)
     assert stats.total.received == 0
-    assert "目前没有逾期未办的请求。" in mail.text
+    assert "目前没有逾期未办的诉求。" in mail.text
     assert "本月没有。" in mail.text

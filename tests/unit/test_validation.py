@@ -67,7 +67,7 @@ def test_a_valid_submission_is_cleaned() -> None:
         ("zh", "email", "a@b", "请输入有效的电子邮箱地址，例如 name@example.com"),
         ("en", "unit", "15\n02", "Flat number must be on one line"),
         ("en", "unit", "15\u202802", "Flat number must be on one line"),
-        ("zh", "consent", "no", "请阅读隐私说明并勾选同意，我们才能处理您的请求"),
+        ("zh", "consent", "no", "请阅读隐私说明并勾选同意，我们才能处理您的诉求"),
         ("en", "colour", "red", "The form has no field called “colour”"),
     ],
 )
