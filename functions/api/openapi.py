@@ -95,6 +95,9 @@ def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[s
         for name, schema in properties.items():
             if name not in required and name != LANG_FIELD:
                 properties[name] = _nullable(schema)
+        # A bot may put any JSON value in the honeypot, and any value is answered as accepted (and
+        # never stored): the document says so rather than promising a refusal the API never gives.
+        properties[HONEYPOT_FIELD] = {"description": properties[HONEYPOT_FIELD]["description"]}
     return {
         "type": "object",
         "title": kind.name("en"),

@@ -39,13 +39,13 @@ def test_the_distribution_takes_a_web_acl_only_when_one_is_given(template: dict[
 
 def test_the_costs_page_states_the_waf_price_the_model_gives(root: Path) -> None:
     model = yaml.safe_load((root / "site" / "data" / "costs.yaml").read_text(encoding="utf-8"))
-    per, waf = model["per_request"], model["waf"]
+    per, site, waf = model["per_request"], model["site"], model["waf"]
     pages = [
         (root / "site" / "docs" / "admin" / f"costs.{lang}.md").read_text(encoding="utf-8")
         for lang in ("en", "zh")
     ]
     for volume in model["volumes"]:
-        inspected = volume * (per["page_views"] * per["page_requests"] + per["api_calls"])
+        inspected = volume * (site["page_views"] * site["page_requests"] + per["api_calls"])
         monthly = waf["web_acl_per_month"] + waf["rule_per_month"] * waf["rules"]
         monthly += inspected / 1e6 * waf["per_million_requests"]
         for page in pages:
