@@ -120,7 +120,8 @@ class ServiceRequest:
         if len(digits) < 7:
             return False
         phones = [phone_digits(self.fields.get(name, "")) for name in ("phone", "phone_alt")]
-        return any(phone and secrets.compare_digest(digits, phone) for phone in phones)
+        # Bytes: compare_digest refuses str with non-ASCII, and a typed contact may hold any digit.
+        return any(phone and secrets.compare_digest(digits.encode(), phone.encode()) for phone in phones)
 
 
 def new_request(

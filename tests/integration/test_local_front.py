@@ -4,6 +4,7 @@ answers requests that are not UTF-8 instead of dropping the connection."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,9 @@ def asgi_call(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: the session's browser keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(message for message in sent if message["type"] == "http.response.start")
     found = {name.decode().lower(): value.decode("latin-1") for name, value in start["headers"]}
     return (

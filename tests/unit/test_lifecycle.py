@@ -543,3 +543,11 @@ def test_a_complaint_is_not_re_sized_into_another_category() -> None:
     with pytest.raises(MissingInput) as refused:
         apply(CATALOG, request, "retriage", {**COMPLETE_INPUTS, "size": "service"}, NOW)
     assert refused.value.field == "size"
+
+
+@pytest.mark.parametrize("typed", ["١٣٨٠٠١٣٨٠٠٠", "１３８００１３８０００", "13800138000\u0663"])
+def test_a_contact_typed_in_other_digits_is_compared_not_crashed_on(typed: str) -> None:
+    # Python counts these as digits, and compare_digest refuses non-ASCII text: the lookup must
+    # answer "no match", never raise (it once made the status route answer 503).
+    assert repair().matches_contact(typed) is False
+    assert repair().matches_contact("138 0013 8000") is True
