@@ -114,8 +114,9 @@ def radios(
     """One choice among ``options`` (value, text); ``scale`` draws them as a row of numbered boxes."""
     items = []
     for index, (value, text) in enumerate(options):
-        # The first radio carries the field's own id, so an error summary's #f-<name> lands on it.
-        input_id = f"f-{name}" if index == 0 else f"f-{name}-{value}"
+        # The first radio carries the field's own id, so an error summary's #f-<name> lands on it; a
+        # scale's boxes are each named by their number, and its fieldset carries the field's id.
+        input_id = f"f-{name}" if index == 0 and not scale else f"f-{name}-{value}"
         control = attrs(
             class_="lobby-radio__input",
             type="radio",
@@ -130,7 +131,11 @@ def radios(
             f'<label class="lobby-radio__label" for="{e(input_id)}">{e(text)}</label></div>'
         )
     group = "lobby-radios lobby-scale" if scale else "lobby-radios"
-    fieldset = attrs(class_="lobby-fieldset", aria_describedby=_described_by(name, hint, error))
+    fieldset = attrs(
+        class_="lobby-fieldset",
+        id=f"f-{name}" if scale else None,
+        aria_describedby=_described_by(name, hint, error),
+    )
     return _field(
         name,
         error,

@@ -108,8 +108,7 @@ def rate_unsatisfied(page: Page, comments: str) -> None:
     form = page.locator("form.lobby-rate-form")
     form.locator("details.lobby-details > summary").click()
     for scale, score in (("quality", 2), ("effect", 1), ("attitude", 4)):
-        form.locator(f"label[for=f-{scale}-{score}]").click()
-        expect(form.locator(f"#f-{scale}-{score}")).to_be_checked()
+        form.locator(f"#f-{scale}-{score}").check()
     form.locator("#f-comments").fill(comments)
     form.locator(".lobby-details button[name=satisfied][value=no]").click()
 
