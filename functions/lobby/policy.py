@@ -32,6 +32,10 @@ STAFF_LINK_LIFETIME = timedelta(days=14)  # an office e-mail's action links
 RESIDENT_LINK_LIFETIME = timedelta(days=30)  # a resident's rating link
 SECRET_CACHE_SECONDS = 300  # how long a function keeps the signing secret before reading it again
 
+# --- group robots (WeCom, DingTalk) -------------------------------------------------------------------
+
+ROBOT_MESSAGES_PER_MINUTE = 20  # both platforms' documented limit per robot; more wait for the next minute
+
 # --- duplicates ---------------------------------------------------------------------------------------
 
 DEDUPE_WINDOW_SECONDS = 600  # the same request sent again within this is registered once
