@@ -53,6 +53,8 @@ class LocalSettings:
     office_emails: dict[str, str]
     robots_parameter_path: str = "/lobby/local/robots"
     office_robots: dict[str, list[str]] = field(default_factory=dict)
+    staff: tuple[dict[str, str], ...] = ()
+    staff_roster_parameter: str = "/lobby/local/staff-roster"
 
 
 def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSettings:
@@ -76,6 +78,11 @@ def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSetti
                 str(office): [str(platform) for platform in platforms]
                 for office, platforms in (document.get("office_robots") or {}).items()
             },
+            staff=tuple(
+                {key: str(person[key]) for key in ("name", "email", "office", "role")}
+                for person in document.get("staff") or []
+            ),
+            staff_roster_parameter=str(document.get("staff_roster_parameter", "/lobby/local/staff-roster")),
         )
     except KeyError as missing:
         raise StackError(f"{path}: missing key {missing}") from None
@@ -221,6 +228,7 @@ def configure_process(settings: LocalSettings, endpoint: str, template: dict[str
             "SIGNING_SECRET_PARAMETER": settings.signing_secret_parameter,
             "OFFICE_ROBOTS": json.dumps(settings.office_robots),
             "ROBOTS_PARAMETER_PATH": settings.robots_parameter_path,
+            "STAFF_ROSTER_PARAMETER": settings.staff_roster_parameter,
         }
     )
 
@@ -234,6 +242,12 @@ def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
         Name=settings.signing_secret_parameter,
         Value=secrets.token_urlsafe(32),
         Type="SecureString",
+        Overwrite=True,
+    )
+    boto3.client("ssm").put_parameter(
+        Name=settings.staff_roster_parameter,
+        Value=json.dumps(list(settings.staff), ensure_ascii=False),
+        Type="String",
         Overwrite=True,
     )
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]
