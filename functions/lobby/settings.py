@@ -15,6 +15,9 @@ class Settings:
     sender_email: str
     office_emails: dict[str, str]
     site_url: str = ""
+    # Whoever keeps the deployment (the alarm address): told every day while a year's holidays are unknown.
+    # Empty: the service office's director is told instead.
+    administrator_email: str = ""
     signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
     # Submissions one client may make in ten minutes, receipts one e-mail address may get in a day.
     submissions_per_client: int = 10
@@ -67,6 +70,7 @@ def get_settings() -> Settings:
         sender_email=env.get("SENDER_EMAIL", ""),
         office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
+        administrator_email=env.get("ADMINISTRATOR_EMAIL", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
         submissions_per_client=_count(env, "LIMIT_SUBMISSIONS_PER_CLIENT", 10),
         receipts_per_recipient=_count(env, "LIMIT_RECEIPTS_PER_RECIPIENT", 10),
