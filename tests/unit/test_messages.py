@@ -37,9 +37,7 @@ EXAMPLES: dict[str, str] = {
     "invalid.bad_date": "an example date, showing the resident the format",
 }
 # Texts that are meant to be in another language's letters, and why.
-FOREIGN_WORDS: dict[str, str] = {
-    "desk.menu.language": "the language switch names the other language in its own words",
-}
+FOREIGN_WORDS: dict[str, str] = {}
 # A message key as the code names it: ``receipt.title``, ``invalid.too_long``.
 KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 # The functions that look a key up: views.messages' own, and lobby.validation's refusals.
