@@ -33,6 +33,10 @@ RESIDENT_LINK_LIFETIME = timedelta(days=30)  # a resident's rating link
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)  # the desk's e-mailed sign-in link, used once
 SECRET_CACHE_SECONDS = 300  # how long a function keeps the signing secret before reading it again
 
+# --- group robots (WeCom, DingTalk) -------------------------------------------------------------------
+
+ROBOT_MESSAGES_PER_MINUTE = 20  # both platforms' documented limit per robot; more wait for the next minute
+
 # --- duplicates ---------------------------------------------------------------------------------------
 
 DEDUPE_WINDOW_SECONDS = 600  # the same request sent again within this is registered once
