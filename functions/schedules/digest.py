@@ -25,7 +25,7 @@ logger = Logger(service="lobby")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     catalog, settings = load_catalog(), get_settings()
     now = scheduled_time(event)
-    report = run_digest(open_store(catalog, settings), catalog, now)
+    report = run_digest(open_store(catalog, settings), catalog, now, settings.office_robots)
     logger.info("digest run", extra={"at": now.isoformat(), **asdict(report)})
     # Every morning: the alarm watches this count, raised while a year is unknown, cleared once it is added.
     metrics.emit(metrics.CALENDAR_YEAR_UNKNOWN, len(report.unknown_years), settings.table_name)
