@@ -42,12 +42,13 @@ LEASE = timedelta(minutes=5)
 PROMPT_GRACE = timedelta(minutes=2)
 
 EMAIL = "email"
-RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator")
+RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator", "staff")
 
 # what an item says: a history event, a daily digest, a monthly report
 EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
 MONTHLY_MESSAGE = "monthly"
+SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
 
 # states
 PENDING = "pending"

@@ -37,6 +37,7 @@ from lobby.outbox import (
     PENDING,
     RETRY_FOR,
     SENDING,
+    SIGNIN_MESSAGE,
     Message,
     OutboxItem,
     next_try,
@@ -131,6 +132,8 @@ def render_email(
 ) -> tuple[Mail, Attachment | None]:
     if message.message == EVENT_MESSAGE:
         return event_mail(store, catalog, settings, message, now), None
+    if message.message == SIGNIN_MESSAGE:
+        return sign_in_mail(store, catalog, settings, message, now), None
     assert message.at is not None
     if message.message == DIGEST_MESSAGE:
         from lobby.digest import digest_mail_for
@@ -141,6 +144,26 @@ def render_email(
 
         return monthly_mail_for(store, catalog, settings, message.source, message.at)
     raise ValueError(f"unknown message {message.message}")
+
+
+def sign_in_mail(store: Store, catalog: Catalog, settings: Settings, message: Message, now: datetime) -> Mail:
+    """A desk sign-in link, signed now and ending when the sign-in does (15 minutes after it was asked)."""
+    from desk.sessions import link_token
+    from lobby.desk_store import DeskStore
+    from views.emails.signin import sign_in_mail as render_sign_in
+
+    pending = DeskStore(store).get_sign_in(message.source)
+    if pending is None:
+        raise NothingToSay(message.role)  # used already, or expired and removed
+    try:
+        secret = links.signing_secret(settings.signing_secret_parameter)
+    except Exception as error:
+        raise LinkUnavailable(error_code(error)) from error
+    token = link_token(secret, pending, now)
+    if token is None:
+        raise NothingToSay(message.role)  # the link would arrive dead
+    link = f"{settings.site_url}/desk/sign-in/{token}"
+    return render_sign_in(catalog, message.lang, pending.email, link, pending.expires)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,11 @@ class Settings:
     sender_email: str
     office_emails: dict[str, str]
     site_url: str = ""
+    # The API's own knowledge of the site's address (the SiteUrl parameter, or "" on the CloudFront
+    # domain, which the API cannot reference); the desk's origin check falls back to site_url.
+    site_origin: str = ""
     signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
+    staff_roster_parameter: str = "/lobby/staff-roster"  # the desk's roster (desk.roster), JSON in SSM
     # Submissions one client may make in ten minutes, receipts one e-mail address may get in a day.
     submissions_per_client: int = 10
     receipts_per_recipient: int = 10
@@ -67,7 +71,9 @@ def get_settings() -> Settings:
         sender_email=env.get("SENDER_EMAIL", ""),
         office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
+        site_origin=env.get("SITE_ORIGIN", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
+        staff_roster_parameter=env.get("STAFF_ROSTER_PARAMETER", "/lobby/staff-roster"),
         submissions_per_client=_count(env, "LIMIT_SUBMISSIONS_PER_CLIENT", 10),
         receipts_per_recipient=_count(env, "LIMIT_RECEIPTS_PER_RECIPIENT", 10),
     )

@@ -48,6 +48,8 @@ class LocalSettings:
     signing_secret_parameter: str
     site_url: str
     office_emails: dict[str, str]
+    staff: tuple[dict[str, str], ...] = ()
+    staff_roster_parameter: str = "/lobby/local/staff-roster"
 
 
 def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSettings:
@@ -66,6 +68,11 @@ def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSetti
             signing_secret_parameter=str(document["signing_secret_parameter"]),
             site_url=str(document.get("site_url", "http://127.0.0.1:{port}")).format(port=port),
             office_emails={str(k): str(v) for k, v in (document.get("office_emails") or {}).items()},
+            staff=tuple(
+                {key: str(person[key]) for key in ("name", "email", "office", "role")}
+                for person in document.get("staff") or []
+            ),
+            staff_roster_parameter=str(document.get("staff_roster_parameter", "/lobby/local/staff-roster")),
         )
     except KeyError as missing:
         raise StackError(f"{path}: missing key {missing}") from None
@@ -209,6 +216,7 @@ def configure_process(settings: LocalSettings, endpoint: str, template: dict[str
             "OFFICE_EMAILS": json.dumps(settings.office_emails),
             "SITE_URL": settings.site_url,
             "SIGNING_SECRET_PARAMETER": settings.signing_secret_parameter,
+            "STAFF_ROSTER_PARAMETER": settings.staff_roster_parameter,
         }
     )
 
@@ -222,6 +230,12 @@ def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
         Name=settings.signing_secret_parameter,
         Value=secrets.token_urlsafe(32),
         Type="SecureString",
+        Overwrite=True,
+    )
+    boto3.client("ssm").put_parameter(
+        Name=settings.staff_roster_parameter,
+        Value=json.dumps(list(settings.staff), ensure_ascii=False),
+        Type="String",
         Overwrite=True,
     )
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]

@@ -233,7 +233,9 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
             clock = ScheduleClock(found, debug=args.debug)
 
         health = {"aws_endpoint": endpoint, "region": settings.region, "table": settings.table_name}
-        tools = LocalTools(outbox, failures, found, health=health, debug=args.debug)
+        tools = LocalTools(
+            outbox, failures, found, health=health, staff=list(settings.staff), debug=args.debug
+        )
         app = Dispatcher(load_api(), tools, StaticSite(args.site_dir))
         for poller in pollers:
             poller.start()

@@ -1,7 +1,7 @@
 """The local stack's web front: one ASGI app for the site, the API and the local-only tools.
 
-``/api/…`` goes to the API's ``HttpResolverLocal`` app (as CloudFront sends it to
-API Gateway when deployed), ``/_local/…`` to the tools below (never deployed),
+``/api/…`` and the staff desk ``/desk/…`` go to the API's ``HttpResolverLocal`` app (as CloudFront
+sends them to API Gateway when deployed), ``/_local/…`` to the tools below (never deployed),
 everything else to the built site, served the way the CDN serves it.
 """
 
@@ -156,8 +156,10 @@ class LocalTools:
         found: list[Schedule],
         *,
         health: dict[str, str] | None = None,
+        staff: list[dict[str, str]] | None = None,
         debug: bool = False,
     ) -> None:
+        self._staff = staff or []
         self._health_details = health or {}
         self._outbox = outbox
         self._failures = failures
@@ -179,6 +181,7 @@ class LocalTools:
             "/_local/failures.json": self._failures_json,
             "/_local/schedules": self._schedule_list,
             "/_local/clock": self._clock,
+            "/_local/staff.json": self._staff_json,
         }
         route = routes.get(path)
         if route is None:
@@ -190,6 +193,10 @@ class LocalTools:
 
     async def _health(self, send: Send) -> None:
         await respond_json(send, 200, {"status": "ok", **self._health_details})
+
+    async def _staff_json(self, send: Send) -> None:
+        """The local roster (environments/local.yaml's ``staff``): who can sign in at /desk/sign-in."""
+        await respond_json(send, 200, self._staff)
 
     async def _outbox_json(self, send: Send) -> None:
         await respond_json(send, 200, await asyncio.to_thread(self._outbox.messages))
@@ -296,7 +303,8 @@ class Dispatcher:
                 status.append(message["status"])
             await send(message)
 
-        if path == "/api" or path.startswith("/api/"):
+        # /desk/ is the API's too: CloudFront sends /desk/* to the API as it sends /api/*.
+        if path in ("/api", "/desk") or path.startswith(("/api/", "/desk/")):
             if self._api is None:
                 await respond_json(noting_status, 503, {"message": "the API failed to load: see the console"})
             else:

@@ -196,14 +196,36 @@ def test_the_api_function_does_not_depend_on_the_distribution(template: dict[str
     assert "Distribution" not in set(references(template["Globals"]))
 
 
-def test_the_api_serves_everything_under_api_from_one_route(template: dict[str, Any]) -> None:
+def test_the_api_serves_everything_under_api_and_the_desk(template: dict[str, Any]) -> None:
     events = resource(template, "ApiFunction")["Properties"]["Events"]
 
-    (event,) = events.values()
-    assert event["Type"] == "HttpApi"
-    assert event["Properties"]["ApiId"] == Tag("Ref", "HttpApi")
-    assert event["Properties"]["Method"].upper() == "ANY"
-    assert event["Properties"]["Path"] == "/api/{proxy+}"
+    paths = []
+    for event in events.values():
+        assert event["Type"] == "HttpApi"
+        assert event["Properties"]["ApiId"] == Tag("Ref", "HttpApi")
+        assert event["Properties"]["Method"].upper() == "ANY"
+        paths.append(event["Properties"]["Path"])
+    assert sorted(paths) == ["/api/{proxy+}", "/desk", "/desk/{proxy+}"]
+
+
+def test_cloudfront_sends_the_desk_to_the_api_uncached(template: dict[str, Any]) -> None:
+    behaviors = resource(template, "Distribution")["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    by_path = {behavior["PathPattern"]: behavior for behavior in behaviors}
+    desk, api = by_path["/desk/*"], by_path["/api/*"]
+    assert desk["TargetOriginId"] == "Api"
+    assert {key: value for key, value in desk.items() if key != "PathPattern"} == {
+        key: value for key, value in api.items() if key != "PathPattern"
+    }
+
+
+def test_the_api_reads_the_staff_roster_parameter_only(template: dict[str, Any]) -> None:
+    by_sid = {statement.get("Sid"): statement for statement in statements(template, "ApiFunction")}
+    read = by_sid["ReadStaffRoster"]
+    assert as_list(read["Action"]) == ["ssm:GetParameter"]
+    assert sub_text(read["Resource"]) == (
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${StaffRosterParameterName}"
+    )
+    assert environment(template, "ApiFunction")["STAFF_ROSTER_PARAMETER"] == Tag("Ref", "StaffRosterParameterName")
 
 
 def test_the_http_api_throttles_every_route(template: dict[str, Any]) -> None:

@@ -56,6 +56,9 @@ class Requests(OutboxQueue):
             "version": request.version,
             "follow_up_due": iso_or_none(request.follow_up_due),
             "follow_up_selected": request.follow_up_selected,
+            "channel": request.channel if request.channel != "web" else None,
+            "receiver": request.receiver,
+            "receiver_email": request.receiver_email,
             "GSI5PK": keys.month_pk(prop, request.received_month),
             "GSI5SK": keys.at_key(received, request.reference),
         }
@@ -115,6 +118,9 @@ class Requests(OutboxQueue):
             version=int(data.get("version", 0)),
             follow_up_due=parse_or_none(data.get("follow_up_due")),
             follow_up_selected=data.get("follow_up_selected"),
+            channel=data.get("channel") or "web",
+            receiver=data.get("receiver"),
+            receiver_email=data.get("receiver_email"),
         )
 
     @staticmethod
