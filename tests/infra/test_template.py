@@ -225,7 +225,9 @@ def test_the_api_reads_the_staff_roster_parameter_only(template: dict[str, Any])
     assert sub_text(read["Resource"]) == (
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${StaffRosterParameterName}"
     )
-    assert environment(template, "ApiFunction")["STAFF_ROSTER_PARAMETER"] == Tag("Ref", "StaffRosterParameterName")
+    assert environment(template, "ApiFunction")["STAFF_ROSTER_PARAMETER"] == Tag(
+        "Ref", "StaffRosterParameterName"
+    )
 
 
 def test_the_http_api_throttles_every_route(template: dict[str, Any]) -> None:
