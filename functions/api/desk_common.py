@@ -14,11 +14,10 @@ from api.http import header, html_response, negotiate_lang, read_body
 from api.shared import store
 from desk import sessions
 from desk.roster import Roster, load_roster
-from desk.sessions import DeskRefused, Session
+from desk.sessions import SESSION_LIFETIME, DeskRefused, Session
 from lobby import links
 from lobby.catalog import load_catalog
 from lobby.desk_store import DeskStore
-from lobby.policy import SESSION_LIFETIME
 from lobby.settings import get_settings
 from views.pages import desk_shell
 

@@ -22,6 +22,7 @@ The service office's digest also lists the follow-up visits (回访) due today o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -177,8 +178,13 @@ def digest_mail_for(store: Store, catalog: Catalog, settings: Settings, office: 
     return digest_mail(catalog, settings, digest_of(store, catalog, office, now))
 
 
-def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
-    """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day."""
+def run_digest(
+    store: Store, catalog: Catalog, now: datetime, robots: Mapping[str, tuple[str, ...]] | None = None
+) -> DigestRun:
+    """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day.
+    An office with group robots (``robots``, ``Settings.office_robots``) gets it in each chat too."""
+    from lobby.chat_delivery import digest_chat_messages
+
     prop = catalog.property
     day = local_day(now, prop.time_zone)
     # Each office gets its digest on its own working days: a seven-day service centre on Sundays too.
@@ -199,9 +205,12 @@ def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
             run.quiet.append(office)
             continue
         message = Message(DIGEST_MESSAGE, office, DIGEST_ROLE, "office", prop.staff_language, at=now)
-        if store.queue_message(keys.digest_pk(prop.id, day.isoformat()), message, now):
+        digest_pk = keys.digest_pk(prop.id, day.isoformat())
+        if store.queue_message(digest_pk, message, now):
             run.queued.append(office)
         else:
             run.already.append(office)
+        for chat in digest_chat_messages(catalog, robots or {}, office, now):
+            store.queue_message(digest_pk, chat, now)
     run.items_read = store.items_read - start_read
     return run

@@ -23,9 +23,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from lobby import links
 from lobby.catalog import Catalog
+from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
 from lobby.notifications import mails_for
 from lobby.outbox import (
@@ -43,12 +45,14 @@ from lobby.outbox import (
     next_try,
 )
 from lobby.requests import ServiceRequest
+from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
 from lobby.storage import Store
 
 METRIC_NAMESPACE = "Lobby"
 PARKED_METRIC = "OutboxParked"
 MAYBE_SENT = "MaybeSent"  # the reason recorded for a claim left by a dead process
+R = TypeVar("R")
 RUN_LIMIT = 200  # items one schedule run tries; the rest wait for the next minute
 
 
@@ -188,18 +192,27 @@ def render_email_message(
 
 
 @dataclass(frozen=True)
-class Channel:
-    render: Callable[[Store, Catalog, Settings, Message, datetime], Rendered]
-    send: Callable[[Rendered, Settings], None]
+class Channel(Generic[R]):
+    """How one channel delivers an item: render it (what the channel's ``send`` takes), then send it."""
+
+    render: Callable[[Store, Catalog, Settings, Message, datetime], R]
+    send: Callable[[R, Settings], None]
 
 
-# One entry per channel; SMS and chat messages add theirs here.
-CHANNELS: dict[str, Channel] = {EMAIL: Channel(render=render_email_message, send=send_email)}
+# One entry per channel: e-mail, and the offices' group robots (lobby.chat_delivery).
+CHANNELS: dict[str, Channel[Any]] = {
+    EMAIL: Channel(render=render_email_message, send=send_email),
+    WECOM: Channel(render=render_chat, send=send_chat),
+    DINGTALK: Channel(render=render_chat, send=send_chat),
+}
 
 
 # delivery -----------------------------------------------------------------------------------------------
 def error_code(error: BaseException) -> str:
-    """An AWS error code or the exception's type: never its message, which may name an address."""
+    """An AWS error code, a robot's failure code or the exception's type: never its message, which may
+    name an address."""
+    if isinstance(getattr(error, "code", None), str):
+        return str(error.code)  # type: ignore[attr-defined]
     response = getattr(error, "response", None)
     code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
     return str(code or type(error).__name__)

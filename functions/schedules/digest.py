@@ -24,7 +24,7 @@ logger = Logger(service="lobby")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     catalog, settings = load_catalog(), get_settings()
     now = scheduled_time(event)
-    report = run_digest(open_store(catalog, settings), catalog, now)
+    report = run_digest(open_store(catalog, settings), catalog, now, settings.office_robots)
     logger.info("digest run", extra={"at": now.isoformat(), **asdict(report)})
     if report.unknown_years:
         # Every morning until an administrator adds the arrangement (see the administrators' handbook).
