@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
-from api import actions, routes
+from api import actions, desk_new, desk_routes, desk_signin, routes
 from api.http import HttpProblem, html_response, json_response, negotiate_lang, prefers_html, problem_message
 from api.openapi import openapi_document
 from api.shared import logger
@@ -47,7 +47,7 @@ def try_again(key: str, event: Any) -> Response:
 def route_name(path: str) -> str:
     """The route a path belongs to, without its parameters (tokens and references stay out of logs)."""
     parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:2]) if parts[:1] == ["api"] else "(outside /api)"
+    return "/" + "/".join(parts[:2]) if parts[:1] in (["api"], ["desk"]) else "(outside /api)"
 
 
 def failure_site(error: BaseException) -> str:
@@ -79,12 +79,18 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     """Attach the routes, error handlers and the OpenAPI document to a resolver."""
     app.include_router(routes.router)
     app.include_router(actions.router)
+    app.include_router(desk_signin.router)
+    app.include_router(desk_routes.router)
+    app.include_router(desk_new.router)
 
     def bind_router(resolver: ApiGatewayResolver, next_middleware: Any) -> Response:
         # One Router serves every resolver built in a process (Lambda's, the local one, tests');
         # point it at the resolver handling this request.
         routes.router.api_resolver = resolver
         actions.router.api_resolver = resolver
+        desk_signin.router.api_resolver = resolver
+        desk_routes.router.api_resolver = resolver
+        desk_new.router.api_resolver = resolver
         return next_middleware(resolver)
 
     app.use([bind_router])

@@ -1,5 +1,9 @@
 """The daily digest: each working morning, one e-mail per office with what is open, due today and overdue.
 
+While the calendar does not know the holidays of this year (or, from 1 October, of next year), the run
+also queues one e-mail a day to the administrator (``views.emails.calendar``), weekends and holidays
+included, and the function counts the unknown years in the ``CalendarYearUnknown`` metric (an alarm).
+
 The service office's digest also lists the follow-up visits (回访) due today or already late.
 
 - **Working mornings only**: an office gets nothing on a day its own calendar marks as not worked
@@ -22,6 +26,7 @@ The service office's digest also lists the follow-up visits (回访) due today o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,12 +34,13 @@ from zoneinfo import ZoneInfo
 from lobby import keys
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.outbox import DIGEST_MESSAGE, Message
+from lobby.outbox import CALENDAR_MESSAGE, DIGEST_MESSAGE, Message
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.storage import Store
 
 DIGEST_ROLE = "digest"
+CALENDAR_ROLE = "administrator"  # the recipient's role of the calendar's daily warning
 
 
 def local_day(now: datetime, time_zone: str) -> date:
@@ -145,6 +151,8 @@ class DigestRun:
     # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
     # not know: their days count by weekday alone until an administrator adds the arrangement.
     unknown_years: list[int] = field(default_factory=list)
+    # The administrator's e-mail about them: "queued" once a day, "already queued" by an earlier run that day.
+    administrator: str = "not needed"
 
 
 def follow_ups_of_the_day(store: Store, catalog: Catalog, now: datetime) -> list[ServiceRequest]:
@@ -177,8 +185,13 @@ def digest_mail_for(store: Store, catalog: Catalog, settings: Settings, office: 
     return digest_mail(catalog, settings, digest_of(store, catalog, office, now))
 
 
-def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
-    """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day."""
+def run_digest(
+    store: Store, catalog: Catalog, now: datetime, robots: Mapping[str, tuple[str, ...]] | None = None
+) -> DigestRun:
+    """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day.
+    An office with group robots (``robots``, ``Settings.office_robots``) gets it in each chat too."""
+    from lobby.chat_delivery import digest_chat_messages
+
     prop = catalog.property
     day = local_day(now, prop.time_zone)
     # Each office gets its digest on its own working days: a seven-day service centre on Sundays too.
@@ -190,6 +203,12 @@ def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
         working_day=bool(working),
         unknown_years=prop.calendar.unknown_years(day),
     )
+    if run.unknown_years:  # every day, working or not, until the arrangement is added
+        warning = Message(
+            CALENDAR_MESSAGE, day.isoformat(), CALENDAR_ROLE, "administrator", prop.staff_language, at=now
+        )
+        queued = store.queue_message(keys.digest_pk(prop.id, day.isoformat()), warning, now)
+        run.administrator = "queued" if queued else "already queued"
     if not run.working_day:
         return run
     start_read = store.items_read
@@ -199,9 +218,12 @@ def run_digest(store: Store, catalog: Catalog, now: datetime) -> DigestRun:
             run.quiet.append(office)
             continue
         message = Message(DIGEST_MESSAGE, office, DIGEST_ROLE, "office", prop.staff_language, at=now)
-        if store.queue_message(keys.digest_pk(prop.id, day.isoformat()), message, now):
+        digest_pk = keys.digest_pk(prop.id, day.isoformat())
+        if store.queue_message(digest_pk, message, now):
             run.queued.append(office)
         else:
             run.already.append(office)
+        for chat in digest_chat_messages(catalog, robots or {}, office, now):
+            store.queue_message(digest_pk, chat, now)
     run.items_read = store.items_read - start_read
     return run

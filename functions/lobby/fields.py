@@ -5,7 +5,7 @@ The catalog gives every form field a ``type`` (``text``, ``textarea``, ``tel``, 
 clean a value, the form code asks it for its control's facts (the form code writes the HTML), and
 the OpenAPI document asks it for its JSON Schema, so the three never disagree.
 
-Errors are codes (``Invalid("bad_phone")``); ``lobby.validation`` owns the sentences. The limits on
+Errors are codes (``Invalid("bad_phone")``); the sentences are the message catalog's ``invalid.<code>``. The limits on
 what staff type into action and rating pages live here too (``STAFF_INPUTS``), beside the types.
 Plain Python: no HTTP, no AWS.
 """
@@ -56,7 +56,7 @@ _LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029", "\x85")
 
 @dataclass(frozen=True)
 class Invalid:
-    """Why a value was refused: a message code of ``lobby.validation`` and the number it quotes."""
+    """Why a value was refused: a code (the message catalog's ``invalid.<code>``) and the number it quotes."""
 
     code: str
     n: int | None = None

@@ -96,3 +96,14 @@ def at_key(moment_iso: str, reference: str) -> str:
 def limit_pk(property_id: str, counter: str) -> str:
     """A rate-limit counter (lobby.limits): the counter's name holds a keyed hash, never an address."""
     return f"{property_prefix(property_id)}#LIMIT#{counter}"
+
+
+# the desk -----------------------------------------------------------------------------------------------
+def signin_pk(property_id: str, nonce: str) -> str:
+    """A pending sign-in (the nonce its e-mailed link carries) and the outbox item that sends the link."""
+    return f"{property_prefix(property_id)}#SIGNIN#{nonce}"
+
+
+def session_pk(property_id: str, session_hash: str) -> str:
+    """A desk session, under the SHA-256 of its id: the table never holds the cookie's value."""
+    return f"{property_prefix(property_id)}#SESSION#{session_hash}"

@@ -76,7 +76,7 @@ class IllegalTransition(ValueError):
 
 
 class MissingInput(ValueError):
-    """An input the action needs is missing, or refused: ``code`` is a lobby.validation message key
+    """An input the action needs is missing, or refused: ``code`` is an ``Invalid`` code of lobby.fields
     (``required``, ``too_long`` with the limit ``n``, ``one_line``)."""
 
     def __init__(self, field: str, code: str = "required", n: int | None = None) -> None:

@@ -30,7 +30,12 @@ RATING_HIGHEST = 5  # ... to here
 
 STAFF_LINK_LIFETIME = timedelta(days=14)  # an office e-mail's action links
 RESIDENT_LINK_LIFETIME = timedelta(days=30)  # a resident's rating link
+SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)  # the desk's e-mailed sign-in link, used once
 SECRET_CACHE_SECONDS = 300  # how long a function keeps the signing secret before reading it again
+
+# --- group robots (WeCom, DingTalk) -------------------------------------------------------------------
+
+ROBOT_MESSAGES_PER_MINUTE = 20  # both platforms' documented limit per robot; more wait for the next minute
 
 # --- duplicates ---------------------------------------------------------------------------------------
 

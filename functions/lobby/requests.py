@@ -81,6 +81,11 @@ class ServiceRequest:
         None  # sampled kinds: chosen (True) or not (False) by the monthly sample
     )
     version: int = 0  # bumped by every stored change; a write expects the version it read
+    # How it reached the office (web, phone, in_person, letter, government) and, for a request the desk
+    # registered, who received it (接待人, the first-contact owner) with their roster address.
+    channel: str = "web"
+    receiver: str | None = None
+    receiver_email: str | None = None
 
     @property
     def promised_due(self) -> datetime | None:

@@ -18,17 +18,18 @@ outbox partition of the sparse Agenda index.
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
-from lobby import links
+from lobby import links, metrics
 from lobby.catalog import Catalog
+from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
 from lobby.notifications import mails_for
 from lobby.outbox import (
+    CALENDAR_MESSAGE,
     DIGEST_MESSAGE,
     EMAIL,
     EVENT_MESSAGE,
@@ -37,17 +38,19 @@ from lobby.outbox import (
     PENDING,
     RETRY_FOR,
     SENDING,
+    SIGNIN_MESSAGE,
     Message,
     OutboxItem,
     next_try,
 )
 from lobby.requests import ServiceRequest
+from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
 from lobby.storage import Store
 
-METRIC_NAMESPACE = "Lobby"
-PARKED_METRIC = "OutboxParked"
+PARKED_METRIC = metrics.OUTBOX_PARKED
 MAYBE_SENT = "MaybeSent"  # the reason recorded for a claim left by a dead process
+R = TypeVar("R")
 RUN_LIMIT = 200  # items one schedule run tries; the rest wait for the next minute
 
 
@@ -131,6 +134,8 @@ def render_email(
 ) -> tuple[Mail, Attachment | None]:
     if message.message == EVENT_MESSAGE:
         return event_mail(store, catalog, settings, message, now), None
+    if message.message == SIGNIN_MESSAGE:
+        return sign_in_mail(store, catalog, settings, message, now), None
     assert message.at is not None
     if message.message == DIGEST_MESSAGE:
         from lobby.digest import digest_mail_for
@@ -140,7 +145,34 @@ def render_email(
         from lobby.stats import monthly_mail_for
 
         return monthly_mail_for(store, catalog, settings, message.source, message.at)
+    if message.message == CALENDAR_MESSAGE:
+        from views.emails.calendar import calendar_mail
+
+        mail = calendar_mail(catalog, settings, message.at)
+        if mail is None:
+            raise NothingToSay(message.role)  # the arrangement was added before the warning left
+        return mail, None
     raise ValueError(f"unknown message {message.message}")
+
+
+def sign_in_mail(store: Store, catalog: Catalog, settings: Settings, message: Message, now: datetime) -> Mail:
+    """A desk sign-in link, signed now and ending when the sign-in does (15 minutes after it was asked)."""
+    from desk.sessions import link_token
+    from lobby.desk_store import DeskStore
+    from views.emails.signin import sign_in_mail as render_sign_in
+
+    pending = DeskStore(store).get_sign_in(message.source)
+    if pending is None:
+        raise NothingToSay(message.role)  # used already, or expired and removed
+    try:
+        secret = links.signing_secret(settings.signing_secret_parameter)
+    except Exception as error:
+        raise LinkUnavailable(error_code(error)) from error
+    token = link_token(secret, pending, now)
+    if token is None:
+        raise NothingToSay(message.role)  # the link would arrive dead
+    link = f"{settings.site_url}/desk/sign-in/{token}"
+    return render_sign_in(catalog, message.lang, pending.email, link, pending.expires)
 
 
 @dataclass(frozen=True)
@@ -165,45 +197,35 @@ def render_email_message(
 
 
 @dataclass(frozen=True)
-class Channel:
-    render: Callable[[Store, Catalog, Settings, Message, datetime], Rendered]
-    send: Callable[[Rendered, Settings], None]
+class Channel(Generic[R]):
+    """How one channel delivers an item: render it (what the channel's ``send`` takes), then send it."""
+
+    render: Callable[[Store, Catalog, Settings, Message, datetime], R]
+    send: Callable[[R, Settings], None]
 
 
-# One entry per channel; SMS and chat messages add theirs here.
-CHANNELS: dict[str, Channel] = {EMAIL: Channel(render=render_email_message, send=send_email)}
+# One entry per channel: e-mail, and the offices' group robots (lobby.chat_delivery).
+CHANNELS: dict[str, Channel[Any]] = {
+    EMAIL: Channel(render=render_email_message, send=send_email),
+    WECOM: Channel(render=render_chat, send=send_chat),
+    DINGTALK: Channel(render=render_chat, send=send_chat),
+}
 
 
 # delivery -----------------------------------------------------------------------------------------------
 def error_code(error: BaseException) -> str:
-    """An AWS error code or the exception's type: never its message, which may name an address."""
+    """An AWS error code, a robot's failure code or the exception's type: never its message, which may
+    name an address."""
+    if isinstance(getattr(error, "code", None), str):
+        return str(error.code)  # type: ignore[attr-defined]
     response = getattr(error, "response", None)
     code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
     return str(code or type(error).__name__)
 
 
 def count_parked(settings: Settings, reason: str) -> None:
-    """One ``OutboxParked`` data point, as a CloudWatch embedded-metric log line (no client, no call)."""
-    print(
-        json.dumps(
-            {
-                "_aws": {
-                    "Timestamp": int(time.time() * 1000),
-                    "CloudWatchMetrics": [
-                        {
-                            "Namespace": METRIC_NAMESPACE,
-                            "Dimensions": [["Table"]],
-                            "Metrics": [{"Name": PARKED_METRIC, "Unit": "Count"}],
-                        }
-                    ],
-                },
-                "Table": settings.table_name,
-                PARKED_METRIC: 1,
-                "reason": reason,
-            }
-        ),
-        flush=True,
-    )
+    """One ``OutboxParked`` data point (``lobby.metrics``), which the alarm watches."""
+    metrics.emit(PARKED_METRIC, 1, settings.table_name, reason=reason)
 
 
 def deliver(

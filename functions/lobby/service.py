@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lobby import links
 from lobby.catalog import Catalog
+from lobby.chat_delivery import chat_messages_for
 from lobby.fields import phone_digits
 from lobby.limits import keyed
 from lobby.outbox import messages_for
@@ -28,5 +29,8 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         retention_days=catalog.property.retention_days,
         planner=lambda request: next_action_at(catalog, request),
         contact_keyer=contact_key,
-        addresser=lambda request, event: messages_for(catalog, request, event),
+        addresser=lambda request, event: [
+            *messages_for(catalog, request, event),
+            *chat_messages_for(catalog, settings.office_robots, request, event),
+        ],
     )

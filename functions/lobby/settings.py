@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 
@@ -15,15 +15,28 @@ class Settings:
     sender_email: str
     office_emails: dict[str, str]
     site_url: str = ""
+    # Whoever keeps the deployment (the alarm address): told every day while a year's holidays are unknown.
+    # Empty: the service office's director is told instead.
+    administrator_email: str = ""
+    # The API's own knowledge of the site's address (the SiteUrl parameter, or "" on the CloudFront
+    # domain, which the API cannot reference); the desk's origin check falls back to site_url.
+    site_origin: str = ""
     signing_secret_parameter: str = "/lobby/signing-secret"  # noqa: S105 - a parameter name, not a secret
+    staff_roster_parameter: str = "/lobby/staff-roster"  # the desk's roster (desk.roster), JSON in SSM
     # Submissions one client may make in ten minutes, receipts one e-mail address may get in a day.
     submissions_per_client: int = 10
     receipts_per_recipient: int = 10
+    # The offices' group robots (lobby.robots): which office has which (not a secret: it decides which
+    # messages are queued), and the SSM path under which their webhook URLs and secrets are kept.
+    office_robots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    robots_parameter_path: str = "/lobby/robots"
 
     def __post_init__(self) -> None:
         # Frozen: the normalised values are set the way dataclasses set them.
         object.__setattr__(self, "office_emails", _office_emails(self.office_emails))
         object.__setattr__(self, "site_url", self.site_url.rstrip("/"))
+        object.__setattr__(self, "office_robots", _office_robots(self.office_robots))
+        object.__setattr__(self, "robots_parameter_path", self.robots_parameter_path.rstrip("/"))
         problems = []
         if not self.table_name:
             problems.append("TABLE_NAME is empty: it names the DynamoDB table")
@@ -59,6 +72,28 @@ def _office_emails(value: object) -> dict[str, str]:
     return value
 
 
+def _office_robots(value: object) -> dict[str, tuple[str, ...]]:
+    """OFFICE_ROBOTS as a mapping of office id to its robots' platforms; the environment gives JSON."""
+    from lobby.robots import PLATFORMS
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "{}")
+        except json.JSONDecodeError as error:
+            raise ValueError(f"invalid settings: OFFICE_ROBOTS is not valid JSON ({error})") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(office, str)
+        and isinstance(platforms, list | tuple)
+        and all(platform in PLATFORMS for platform in platforms)
+        for office, platforms in value.items()
+    ):
+        raise ValueError(
+            f"invalid settings: OFFICE_ROBOTS must map office ids to lists of {', '.join(PLATFORMS)}: "
+            '{"engineering": ["wecom"]}'
+        )
+    return {office: tuple(dict.fromkeys(platforms)) for office, platforms in value.items()}
+
+
 @cache
 def get_settings() -> Settings:
     env = os.environ
@@ -67,9 +102,14 @@ def get_settings() -> Settings:
         sender_email=env.get("SENDER_EMAIL", ""),
         office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
+        administrator_email=env.get("ADMINISTRATOR_EMAIL", ""),
+        site_origin=env.get("SITE_ORIGIN", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
+        staff_roster_parameter=env.get("STAFF_ROSTER_PARAMETER", "/lobby/staff-roster"),
         submissions_per_client=_count(env, "LIMIT_SUBMISSIONS_PER_CLIENT", 10),
         receipts_per_recipient=_count(env, "LIMIT_RECEIPTS_PER_RECIPIENT", 10),
+        office_robots=_office_robots(env.get("OFFICE_ROBOTS", "{}")),
+        robots_parameter_path=env.get("ROBOTS_PARAMETER_PATH", "/lobby/robots"),
     )
 
 

@@ -1,4 +1,4 @@
-"""Validate a resident's submission against the catalog, with messages in zh and en.
+"""Validate a resident's submission against the catalog, with messages from the message catalog.
 
 The HTML form and the JSON API send the same flat field names, so both paths end
 here. Nothing in this module knows HTTP or AWS.
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog, FormField, Kind
 from lobby.fields import Invalid, clean_field
+from views.messages import translate
 
 CONSENT_FIELD = "consent"
 HONEYPOT_FIELD = "website"
@@ -21,47 +22,15 @@ LANG_FIELD = "lang"
 CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "required": {"zh": "请填写{label}", "en": "Enter {label}"},
-    "required_choice": {"zh": "请选择{label}", "en": "Select {label}"},
-    "too_long": {"zh": "{label}不能超过 {n} 个字", "en": "{Label} must be {n} characters or fewer"},
-    "too_short": {"zh": "{label}至少需要 {n} 个字", "en": "{Label} must be at least {n} characters"},
-    "not_text": {"zh": "{label}必须是文字", "en": "{Label} must be text"},
-    "one_line": {"zh": "{label}不能换行", "en": "{Label} must be on one line"},
-    "bad_phone": {
-        "zh": "请输入有效的电话号码，例如 13800138000 或 0755-2688 0000",
-        "en": "Enter a phone number, like 13800138000 or 0755 2688 0000",
-    },
-    "bad_email": {
-        "zh": "请输入有效的电子邮箱地址，例如 name@example.com",
-        "en": "Enter an email address in the correct format, like name@example.com",
-    },
-    "email_not_ascii": {
-        "zh": "我们的邮件服务无法投递到 @ 前含有中文或其他非英文字符的地址，请换用只含英文字母、数字和符号的邮箱",
-        "en": "Our mail service cannot deliver to an address with Chinese or other non-English characters "
-        "before the @; use an address made of English letters, digits and symbols",
-    },
-    "bad_choice": {"zh": "请从列表中选择{label}", "en": "Select {label} from the list"},
-    "bad_date": {"zh": "请输入有效日期，例如 2026-12-01", "en": "Enter a real date, like 2026-12-01"},
-    "past_date": {"zh": "{label}不能早于今天", "en": "{Label} must be today or in the future"},
-    "far_date": {"zh": "{label}不能晚于一年之后", "en": "{Label} must be within the next year"},
-    "consent": {
-        "zh": "请阅读隐私说明并勾选同意，我们才能处理您的诉求",
-        "en": "Read the privacy notice and tick the box so that we can handle your request",
-    },
-    "unknown_field": {"zh": "表单中没有“{name}”这一栏", "en": "The form has no field called “{name}”"},
-    "bad_lang": {"zh": "语言只能是 zh 或 en", "en": "The language must be zh or en"},
-    "summary": {"zh": "提交的内容有 {n} 处需要修改", "en": "There is a problem with {n} of your answers"},
-    "summary_one": {"zh": "提交的内容有 1 处需要修改", "en": "There is a problem with 1 of your answers"},
-}
-
 
 def message(key: str, lang: str, **values: Any) -> str:
-    text = MESSAGES[key]["en" if lang == "en" else "zh"]
+    """The sentence for a refusal (an ``Invalid`` code of ``lobby.fields``) from the message catalog.
+
+    ``label`` is the field's label as the form shows it; the catalog's sentences also get it as
+    ``label_lower``, its first letter in lower case, for the middle of a sentence.
+    """
     label = str(values.get("label", ""))
-    if label and lang == "en":
-        values = {**values, "label": label[:1].lower() + label[1:], "Label": label}
-    return text.format(**values)
+    return translate(lang, f"invalid.{key}", **values, label_lower=label[:1].lower() + label[1:])
 
 
 def choose_lang(value: Any) -> str:
@@ -86,8 +55,7 @@ class SubmissionInvalid(Exception):
 
     @property
     def summary(self) -> str:
-        count = len(self.errors)
-        return message("summary_one" if count == 1 else "summary", self.lang, n=count)
+        return translate(self.lang, "invalid.summary", count=len(self.errors))
 
 
 def _check_field(

@@ -14,15 +14,18 @@ import logging
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import yaml
 from cfn import Tag, create_table
 from moto.server import ThreadedMotoServer
+
+if TYPE_CHECKING:
+    from devstack.hooks import Hooks
 
 REPO = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO / "functions"
@@ -48,6 +51,10 @@ class LocalSettings:
     signing_secret_parameter: str
     site_url: str
     office_emails: dict[str, str]
+    robots_parameter_path: str = "/lobby/local/robots"
+    office_robots: dict[str, list[str]] = field(default_factory=dict)
+    staff: tuple[dict[str, str], ...] = ()
+    staff_roster_parameter: str = "/lobby/local/staff-roster"
 
 
 def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSettings:
@@ -66,6 +73,16 @@ def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSetti
             signing_secret_parameter=str(document["signing_secret_parameter"]),
             site_url=str(document.get("site_url", "http://127.0.0.1:{port}")).format(port=port),
             office_emails={str(k): str(v) for k, v in (document.get("office_emails") or {}).items()},
+            robots_parameter_path=str(document.get("robots_parameter_path", "/lobby/local/robots")),
+            office_robots={
+                str(office): [str(platform) for platform in platforms]
+                for office, platforms in (document.get("office_robots") or {}).items()
+            },
+            staff=tuple(
+                {key: str(person[key]) for key in ("name", "email", "office", "role")}
+                for person in document.get("staff") or []
+            ),
+            staff_roster_parameter=str(document.get("staff_roster_parameter", "/lobby/local/staff-roster")),
         )
     except KeyError as missing:
         raise StackError(f"{path}: missing key {missing}") from None
@@ -209,6 +226,9 @@ def configure_process(settings: LocalSettings, endpoint: str, template: dict[str
             "OFFICE_EMAILS": json.dumps(settings.office_emails),
             "SITE_URL": settings.site_url,
             "SIGNING_SECRET_PARAMETER": settings.signing_secret_parameter,
+            "OFFICE_ROBOTS": json.dumps(settings.office_robots),
+            "ROBOTS_PARAMETER_PATH": settings.robots_parameter_path,
+            "STAFF_ROSTER_PARAMETER": settings.staff_roster_parameter,
         }
     )
 
@@ -224,8 +244,31 @@ def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
         Type="SecureString",
         Overwrite=True,
     )
+    boto3.client("ssm").put_parameter(
+        Name=settings.staff_roster_parameter,
+        Value=json.dumps(list(settings.staff), ensure_ascii=False),
+        Type="String",
+        Overwrite=True,
+    )
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]
     return str(table.get("LatestStreamArn", ""))
+
+
+def provision_robots(settings: LocalSettings, hooks: Hooks) -> None:
+    """Each office robot's webhook, the local receiver's URL, and a fresh DingTalk secret, in SSM as a
+    deployment keeps the real ones (``lobby.robots``); the receiver learns the secrets to check them."""
+    from devstack.hooks import DINGTALK
+
+    ssm = boto3.client("ssm")
+    for office, platforms in settings.office_robots.items():
+        for platform in platforms:
+            name = f"{settings.robots_parameter_path}/{office}/{platform}"
+            url = hooks.url(settings.site_url, platform, office)
+            ssm.put_parameter(Name=name, Value=url, Type="SecureString", Overwrite=True)
+            if platform == DINGTALK:
+                secret = "SEC" + secrets.token_hex(32)
+                hooks.secrets[office] = secret
+                ssm.put_parameter(Name=f"{name}-secret", Value=secret, Type="SecureString", Overwrite=True)
 
 
 def utc_now_iso() -> str:

@@ -135,7 +135,7 @@ def _strip_tags(html: str) -> str:
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
-    """Every e-mail, newest first; each HTML body in a sandboxed frame so it cannot run anything."""
+    """Every message, newest first; each HTML body in a sandboxed frame so it cannot run anything."""
     articles = []
     for message in reversed(messages):
         subject = escape(message["subject"])
@@ -143,7 +143,7 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
             f'<iframe sandbox="" referrerpolicy="no-referrer" title="HTML body: {subject}" '
             f'srcdoc="{escape(message["html"], quote=True)}"></iframe>'
             if message["html"]
-            else "<p><em>No HTML part.</em></p>"
+            else ""
         )
         articles.append(
             f"<article><h2>{subject}</h2><dl>"
@@ -151,11 +151,15 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
             f"<dt>From</dt><dd>{escape(message['from'])}</dd>"
             f"<dt>To</dt><dd>{escape(', '.join(message['to']))}</dd>"
             f"<dt>Sent</dt><dd><time>{escape(message['sent_at'])}</time></dd></dl>"
-            f"{html_frame}<details><summary>Text part</summary><pre>{escape(message['text'])}</pre>"
-            f"</details></article>"
+            + (
+                f"{html_frame}<details><summary>Text part</summary><pre>{escape(message['text'])}</pre></details>"
+                if message["html"]
+                else f"<pre>{escape(message['text'])}</pre>"  # a text message, a robot's markdown
+            )
+            + "</article>"
         )
     count = len(messages)
-    summary = f"{count} e-mail{'s' if count != 1 else ''} sent since the stack started, newest first."
+    summary = f"{count} message{'s' if count != 1 else ''} sent since the stack started, newest first."
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

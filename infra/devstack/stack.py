@@ -38,8 +38,10 @@ from devstack.aws import (
     configure_process,
     load_settings,
     provision,
+    provision_robots,
 )
 from devstack.functions import describe_failure, template_functions
+from devstack.hooks import Hooks
 from devstack.scheduler import ScheduleClock, schedules
 from devstack.ses import Outbox
 from devstack.stream import FailureDestination, StreamPoller, stream_subscriptions
@@ -217,6 +219,8 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
         stream_arn = provision(settings, template)
         outbox = Outbox(settings.region)
         outbox.install()
+        hooks = Hooks()
+        provision_robots(settings, hooks)
         if not args.no_build:
             build_site(args.site_dir)
         elif not (args.site_dir / "index.html").is_file():
@@ -233,7 +237,15 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
             clock = ScheduleClock(found, debug=args.debug)
 
         health = {"aws_endpoint": endpoint, "region": settings.region, "table": settings.table_name}
-        tools = LocalTools(outbox, failures, found, health=health, debug=args.debug)
+        tools = LocalTools(
+            outbox,
+            failures,
+            found,
+            health=health,
+            staff=list(settings.staff),
+            debug=args.debug,
+            hooks=hooks,
+        )
         app = Dispatcher(load_api(), tools, StaticSite(args.site_dir))
         for poller in pollers:
             poller.start()

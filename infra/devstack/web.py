@@ -1,7 +1,7 @@
 """The local stack's web front: one ASGI app for the site, the API and the local-only tools.
 
-``/api/…`` goes to the API's ``HttpResolverLocal`` app (as CloudFront sends it to
-API Gateway when deployed), ``/_local/…`` to the tools below (never deployed),
+``/api/…`` and the staff desk ``/desk/…`` go to the API's ``HttpResolverLocal`` app (as CloudFront
+sends them to API Gateway when deployed), ``/_local/…`` to the tools below (never deployed),
 everything else to the built site, served the way the CDN serves it.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from devstack.functions import describe_failure
+from devstack.hooks import PLATFORMS, Hooks
 from devstack.scheduler import Schedule, find_schedule, parse_time, run_schedule
 from devstack.ses import Outbox, outbox_page
 from devstack.stream import FailureDestination
@@ -147,7 +148,8 @@ class StaticSite:
 
 
 class LocalTools:
-    """``/_local/…``: the outbox, the failure destination, the schedules, the clock, a health check."""
+    """``/_local/…``: the outbox, the failure destination, the schedules, the clock, a health check, and
+    the offices' group robots (``/_local/hooks/<platform>/<office>``, :mod:`devstack.hooks`)."""
 
     def __init__(
         self,
@@ -156,10 +158,14 @@ class LocalTools:
         found: list[Schedule],
         *,
         health: dict[str, str] | None = None,
+        staff: list[dict[str, str]] | None = None,
         debug: bool = False,
+        hooks: Hooks | None = None,
     ) -> None:
+        self._staff = staff or []
         self._health_details = health or {}
         self._outbox = outbox
+        self._hooks = hooks or Hooks()
         self._failures = failures
         self._schedules = found
         self._debug = debug
@@ -172,6 +178,9 @@ class LocalTools:
         if method == "POST" and path == "/_local/clock":
             await self._set_clock(receive, send)
             return
+        if method == "POST" and path.startswith("/_local/hooks/"):
+            await self._hook(path.removeprefix("/_local/hooks/"), scope, receive, send)
+            return
         routes: dict[str, Callable[[Send], Awaitable[None]]] = {
             "/_local/health": self._health,
             "/_local/outbox": self._outbox_page,
@@ -179,6 +188,7 @@ class LocalTools:
             "/_local/failures.json": self._failures_json,
             "/_local/schedules": self._schedule_list,
             "/_local/clock": self._clock,
+            "/_local/staff.json": self._staff_json,
         }
         route = routes.get(path)
         if route is None:
@@ -191,12 +201,32 @@ class LocalTools:
     async def _health(self, send: Send) -> None:
         await respond_json(send, 200, {"status": "ok", **self._health_details})
 
+    def _messages(self) -> list[dict[str, Any]]:
+        """Every message of every channel, oldest first."""
+        found = self._outbox.messages() + self._hooks.messages()
+        return sorted(found, key=lambda message: str(message["sent_at"]))
+
+    async def _staff_json(self, send: Send) -> None:
+        """The local roster (environments/local.yaml's ``staff``): who can sign in at /desk/sign-in."""
+        await respond_json(send, 200, self._staff)
+
     async def _outbox_json(self, send: Send) -> None:
-        await respond_json(send, 200, await asyncio.to_thread(self._outbox.messages))
+        await respond_json(send, 200, await asyncio.to_thread(self._messages))
 
     async def _outbox_page(self, send: Send) -> None:
-        messages = await asyncio.to_thread(self._outbox.messages)
+        messages = await asyncio.to_thread(self._messages)
         await respond(send, 200, outbox_page(messages).encode(), HTML_TYPE)
+
+    async def _hook(self, where: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """A robot's webhook: answered as the platform answers (200 with ``errcode``)."""
+        platform, _, office = where.partition("/")
+        body = await read_body(receive, MAX_TOOL_BODY)
+        if platform not in PLATFORMS or not office or "/" in office:
+            await respond_json(send, 404, {"errcode": 404, "errmsg": f"no robot at {where}"})
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        answer = self._hooks.answer(platform, office, query, body or b"", clock.now())
+        await respond_json(send, 200, answer)
 
     async def _failures_json(self, send: Send) -> None:
         await respond_json(send, 200, self._failures.records())
@@ -296,7 +326,8 @@ class Dispatcher:
                 status.append(message["status"])
             await send(message)
 
-        if path == "/api" or path.startswith("/api/"):
+        # /desk/ is the API's too: CloudFront sends /desk/* to the API as it sends /api/*.
+        if path in ("/api", "/desk") or path.startswith(("/api/", "/desk/")):
             if self._api is None:
                 await respond_json(noting_status, 503, {"message": "the API failed to load: see the console"})
             else:

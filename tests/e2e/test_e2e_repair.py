@@ -83,7 +83,8 @@ def test_empty_repair_form_lists_every_answer_needed_and_stores_nothing(
 
     assert stored_request_count(lobby) == requests_before
     barrier = drain(lobby)  # every e-mail the empty form could have caused has arrived by now
-    new_mails = lobby.outbox()[mails_before:]
+    # E-mails only: the offices' group robots get their own cards, which may land after the barrier's e-mail.
+    new_mails = [mail for mail in lobby.outbox()[mails_before:] if mail["channel"] == "email"]
     assert new_mails
     assert all(barrier in mail["subject"] for mail in new_mails), [mail["subject"] for mail in new_mails]
 

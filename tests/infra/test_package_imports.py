@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-FIRST_PARTY = {"lobby", "api", "notify", "schedules", "views"}
+FIRST_PARTY = {"lobby", "api", "desk", "notify", "schedules", "views"}
 # What the python3.12 Lambda runtime provides: boto3 and the libraries it requires.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
 # Imported only off Lambda: the catalog's YAML source is read by tests, the site build and

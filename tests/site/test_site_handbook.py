@@ -325,8 +325,16 @@ def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
 def test_every_staff_action_and_status_is_explained() -> None:
     from lobby.lifecycle import STAFF_ACTIONS
 
-    assert set(system_facts.ACTION_DESCRIPTIONS) == set(STAFF_ACTIONS)
-    assert all(text["zh"] and text["en"] for text in system_facts.ACTION_DESCRIPTIONS.values())
+    for lang in LANGUAGES:
+        table = parse(system_facts.render_staff_actions(CATALOG, lang)).one("table")
+        rows = {
+            row.get("data-action"): row.find_all("td")
+            for row in table.find_all("tr")
+            if row.get("data-action")
+        }
+        assert list(rows) == list(STAFF_ACTIONS)
+        # What each action does, and the states it is offered in, in the page's language.
+        assert all(cells[0].text and cells[1].text for cells in rows.values()), lang
     html = handbook_blocks.render_statuses(CATALOG, "en")
     for status in STATUSES:
         assert status_text(status, "en") in html

@@ -33,7 +33,15 @@ CODE = [
 # constant owns (a deadline, a lifetime, a limit) typed where a placeholder belongs.
 EXAMPLES: dict[str, str] = {
     "monthly.footer": "the day of the month the report is sent: template.yaml's MonthlyFunction schedule",
+    "invalid.bad_phone": "example phone numbers, showing the resident a format no constant owns",
+    "invalid.bad_date": "an example date, showing the resident the format",
 }
+# Texts that are meant to be in another language's letters, and why.
+FOREIGN_WORDS: dict[str, str] = {}
+# A message key as the code names it: ``receipt.title``, ``invalid.too_long``.
+KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+# The functions that look a key up: views.messages' own, and lobby.validation's refusals.
+LOOKUPS = frozenset({"translate", "message"})
 
 
 def catalogs() -> dict[str, Catalog]:
@@ -115,6 +123,88 @@ def test_every_key_is_used_by_the_code() -> None:
         if key not in whole and not any(key.startswith(prefix) for prefix in prefixes)
     ]
     assert unused == []
+
+
+def named_keys(path: Path) -> set[str]:
+    """The message keys a file names: strings given to a lookup, and strings in a namespace of the catalog."""
+    namespaces = {key.split(".")[0] for key in keys(catalogs()["en"])}
+    whole, _ = literals(path)
+    named = {text for text in whole if KEY.fullmatch(text) and text.split(".")[0] in namespaces}
+    if path.suffix == ".py":
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) in LOOKUPS
+            ):
+                named |= {
+                    argument.value
+                    for argument in node.args
+                    if isinstance(argument, ast.Constant)
+                    and isinstance(argument.value, str)
+                    and KEY.fullmatch(argument.value)
+                }
+    return named
+
+
+def test_every_key_the_code_names_is_in_every_language() -> None:
+    found = {lang: keys(catalog) for lang, catalog in catalogs().items()}
+    for path in CODE:
+        for lang, language_keys in found.items():
+            missing = sorted(named_keys(path) - set(language_keys))
+            assert missing == [], f"{path.relative_to(REPO)} names keys missing in {lang}"
+
+
+def refusal_codes() -> set[str]:
+    """Every code a value or a submission is refused with (the catalog's ``invalid.<code>``)."""
+    codes = {"required", "summary"}
+    for module in ("lobby/fields.py", "lobby/validation.py", "lobby/lifecycle.py", "lobby/actions.py"):
+        for node in ast.walk(ast.parse((REPO / "functions" / module).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"Invalid", "message"}:
+                arguments = node.args[:1]
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+                "MissingInput",
+                "RatingIncomplete",
+            }:
+                arguments = node.args[1:2]
+            elif isinstance(node, ast.keyword) and node.arg in {"blank_code", "code"}:
+                arguments = [node.value]
+            else:
+                continue
+            codes |= {
+                argument.value
+                for argument in arguments
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+            }
+    return codes
+
+
+def test_every_refusal_has_its_sentence_in_every_language() -> None:
+    codes = refusal_codes()
+    assert {"bad_phone", "required_choice", "too_long", "consent", "unknown_field"} <= codes
+    for lang, catalog in catalogs().items():
+        missing = sorted(code for code in codes if f"invalid.{code}" not in keys(catalog))
+        assert missing == [], f"refusals without a sentence in {lang}"
+
+
+def has_chinese(text: str) -> bool:
+    return re.search(r"[\u3400-\u9fff]", text) is not None
+
+
+def test_no_text_is_left_in_another_language() -> None:
+    found = {lang: texts(catalog) for lang, catalog in catalogs().items()}
+    for key, strings in found["zh"].items():
+        # Letters outside the placeholders, and not a single Chinese character: English left in.
+        words = [re.sub(r"\{[^}]*\}", "", text) for text in strings]
+        if any(re.search("[A-Za-z]", word) and not has_chinese(word) for word in words):
+            assert key in FOREIGN_WORDS, f"zh {key}: {strings} is not Chinese"
+    for lang, language_texts in found.items():
+        if lang != "zh":
+            chinese = sorted(
+                key
+                for key, strings in language_texts.items()
+                if any(map(has_chinese, strings)) and key not in FOREIGN_WORDS
+            )
+            assert chinese == [], f"Chinese left in {lang}"
 
 
 def typed_numbers(text: str) -> list[str]:

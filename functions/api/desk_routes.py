@@ -1,0 +1,140 @@
+"""The desk's queue, company view and request card (served by the API function under /desk/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from api import desk_common as common
+from api.http import html_response
+from api.shared import logger, now, store
+from desk import card, queue
+from desk.sessions import DeskRefused, Session
+from lobby.catalog import load_catalog
+from lobby.lifecycle import ALLOWED, IllegalTransition, MissingInput, available_actions
+from lobby.storage import StaleRequest
+from lobby.validation import message
+from views.labels import action_label
+from views.messages import translate
+from views.pages import desk_card, desk_queue
+from views.pages.desk_shell import card_path
+from views.wording import status_text
+
+router = Router()
+
+
+def _filter() -> str:
+    chosen = (router.current_event.query_string_parameters or {}).get("filter", "all")
+    return chosen if chosen in queue.FILTERS else "all"
+
+
+def _page(render: Callable[[Session, str], Response]) -> Response:
+    """Run ``render(session, lang)`` for the signed-in person; a refusal becomes its page."""
+    event = router.current_event
+    lang = common.desk_lang(event)
+    try:
+        session = common.current_session(event, now())
+        response = render(session, lang)
+    except DeskRefused as refused:
+        return common.refusal(refused, lang)
+    return common.with_lang_cookie(response, event)
+
+
+@router.get("/desk/", include_in_schema=False)
+def show_queue():  # no return annotation: Powertools would read it as a response model
+    def render(session: Session, lang: str) -> Response:
+        staff, chosen = session.staff, _filter()
+        rows = queue.office_queue(store(), staff.office, staff, now(), chosen)
+        page = desk_queue.queue_page(load_catalog(), staff, session.stored.csrf, rows, lang, chosen)
+        return html_response(200, page)
+
+    return _page(render)
+
+
+@router.post("/desk/", include_in_schema=False)
+def search_queue():  # no return annotation: Powertools would read it as a response model
+    def render(session: Session, lang: str) -> Response:
+        form = common.checked_post(router.current_event, session)
+        term = " ".join(form.get("q", "").split())[: queue.SEARCH_MAX]  # never logged
+        staff, catalog = session.staff, load_catalog()
+        rows = queue.search(store(), catalog, staff, term, now()) if term else []
+        page = desk_queue.queue_page(catalog, staff, session.stored.csrf, rows, lang, "all", term)
+        return html_response(200, page)
+
+    return _page(render)
+
+
+@router.get("/desk/company", include_in_schema=False)
+def show_company():  # no return annotation: Powertools would read it as a response model
+    def render(session: Session, lang: str) -> Response:
+        staff = session.staff
+        if not staff.sees_all:
+            raise DeskRefused(403, "not_company")
+        catalog, chosen = load_catalog(), _filter()
+        rows = queue.company_queue(store(), catalog, staff, now(), chosen)
+        return html_response(
+            200, desk_queue.company_page(catalog, staff, session.stored.csrf, rows, lang, chosen)
+        )
+
+    return _page(render)
+
+
+def _card(session: Session, lang: str, reference: str, status: int = 200, **extra: object) -> Response:
+    catalog = load_catalog()
+    request = card.visible_request(store(), session.staff, reference)
+    row = queue.row(request, now())
+    actions = available_actions(request, catalog)
+    page = desk_card.card_page(
+        catalog,
+        session.staff,
+        session.stored.csrf,
+        row,
+        store().history(reference),
+        actions,
+        lang,
+        **extra,  # type: ignore[arg-type]
+    )
+    return html_response(status, page)
+
+
+@router.get("/desk/requests/<reference>", include_in_schema=False)
+def show_card(reference: str):  # no return annotation: Powertools would read it as a response model
+    done = (router.current_event.query_string_parameters or {}).get("done")
+    shown = done if done in ALLOWED or done == "registered" else None
+    return _page(lambda session, lang: _card(session, lang, reference, done=shown))
+
+
+@router.post("/desk/requests/<reference>", include_in_schema=False)
+def act_on_card(reference: str):  # no return annotation: Powertools would read it as a response model
+    def render(session: Session, lang: str) -> Response:
+        form = common.checked_post(router.current_event, session)
+        request = card.visible_request(store(), session.staff, reference)
+        action = form.get("action", "")
+        catalog = load_catalog()
+        try:
+            change = card.act(store(), catalog, session.staff, request, action, form, now())
+        except IllegalTransition as illegal:
+            label = action_label(action, lang) if action in ALLOWED else "—"
+            error = translate(
+                lang, "link_page.problem_illegal", status=status_text(illegal.status, lang), action=label
+            )
+            return _card(session, lang, reference, 409, error=error)
+        except StaleRequest:
+            return _card(session, lang, reference, 409, error=translate(lang, "link_page.problem_stale"))
+        except MissingInput as missing:
+            label = (
+                translate(lang, f"link_page.{missing.field}")
+                if missing.field in ("note", "size", "office")
+                else missing.field
+            )
+            if missing.code == "required":
+                error = translate(lang, "link_page.required", label=label)
+            else:
+                error = message(missing.code, lang, label=label, n=missing.n)
+            return _card(session, lang, reference, 422, error=error, values=form)
+        logger.info("desk action", extra={"reference": reference, "action": change.event.type})
+        return common.redirect(f"{card_path(reference)}?done={change.event.type}")
+
+    return _page(render)

@@ -1,0 +1,46 @@
+"""Acting on a request from its card: the signed-in person is the actor, recorded as verified."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from desk.roster import Staff
+from desk.sessions import DeskRefused
+from lobby.catalog import Catalog
+from lobby.lifecycle import Change, IllegalTransition, apply, available_actions
+from lobby.requests import ServiceRequest
+from lobby.storage import Store
+
+# What a card's form may send besides the action (the actor is never taken from the form).
+INPUTS = ("note", "size", "office", "visibility")
+
+
+def visible_request(store: Store, staff: Staff, reference: str) -> ServiceRequest:
+    """The request, if this person may see it; DeskRefused 404 (no such request) or 403 (another office's)."""
+    request = store.get_request(reference)
+    if request is None:
+        raise DeskRefused(404, "not_found")
+    if not staff.may_see(request.office, request.receiver_email):
+        raise DeskRefused(403, "other_office")
+    return request
+
+
+def act(
+    store: Store,
+    catalog: Catalog,
+    staff: Staff,
+    request: ServiceRequest,
+    action: str,
+    form: dict[str, str],
+    now: datetime,
+) -> Change:
+    """Take ``action`` as ``staff``. Raises IllegalTransition, MissingInput or StaleRequest; stores nothing then."""
+    if action not in available_actions(request, catalog):
+        raise IllegalTransition(action, request.status)
+    inputs = {name: form[name] for name in INPUTS if name in form}
+    change = apply(catalog, request, action, {**inputs, "actor": staff.name}, now)
+    # Signed in: the actor is who the roster says, not a typed name.
+    event = replace(change.event, data={**change.event.data, "verified": True, "office": staff.office})
+    store.save_change(request, change.request, event)
+    return Change(request=change.request, event=event)
