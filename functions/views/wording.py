@@ -145,7 +145,7 @@ def rating_text(rating: dict[str, Any], lang: str) -> str:
     """A follow-up's answers in one line: satisfied or not, the scores given, the comments."""
     parts = [translate(lang, "rating.satisfied" if rating.get("satisfied") else "rating.unsatisfied")]
     scores = [
-        translate(lang, "rating.score", scale=translate(lang, f"monthly.c_{scale}"), score=rating[scale])
+        translate(lang, "rating.score", scale=translate(lang, f"rating.{scale}"), score=rating[scale])
         for scale in policy.RATING_SCALES
         if isinstance(rating.get(scale), int)
     ]
