@@ -481,6 +481,19 @@ def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) 
         assert props["AlarmActions"] == [Tag("Ref", "AlarmTopic")]
 
 
+def test_an_unknown_calendar_year_raises_the_alarm_on_the_metric_the_digest_emits(
+    template: dict[str, Any],
+) -> None:
+    from lobby import metrics
+
+    alarm = resource(template, "CalendarYearUnknownAlarm")["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (metrics.NAMESPACE, metrics.CALENDAR_YEAR_UNKNOWN)
+    assert alarm["Dimensions"] == [{"Name": "Table", "Value": Tag("Ref", "RequestsTable")}]
+    assert alarm["Period"] == 86400  # the digest counts once a day: one day's data point decides
+    # The administrator's e-mail goes where the alarms go; the notify function renders and sends it.
+    assert environment(template, "NotifyFunction")["ADMINISTRATOR_EMAIL"] == Tag("Ref", "AlarmEmail")
+
+
 def test_alarm_mail_is_subscribed_only_when_an_address_is_given(template: dict[str, Any]) -> None:
     subscription = resource(template, "AlarmEmailSubscription")
 
