@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
-from lobby.digest import OfficeDigest
+from lobby.office_digest import OfficeDigest
 from lobby.lifecycle import STAFF_ACTIONS
 from lobby.notifications import mails_for
 from lobby.requests import Event, ServiceRequest
