@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
-from lobby.office_digest import OfficeDigest
 from lobby.lifecycle import STAFF_ACTIONS
 from lobby.notifications import mails_for
+from lobby.office_digest import OfficeDigest
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import MonthData, compute_statistics
@@ -77,7 +77,7 @@ def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
     other_office = next(office for office in catalog.offices if office != request.office)
     events = [
         Event("submitted", next(at), "resident", True, {"channel": "web"}),
-        Event("acknowledge", next(at), STAFF, True, actor_verified=False),
+        Event("acknowledge", next(at), STAFF, True, {"verified": False}),
         Event("reminder", next(at), "lobby", False, {"stage": "warn", "step": "resolve#warn"}),
         Event("note", next(at), STAFF, False, {"note": "已约好下午上门。", "visibility": "internal"}),
         Event(
@@ -85,8 +85,7 @@ def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
             next(at),
             STAFF,
             True,
-            {"note": "师傅下午到。", "visibility": "public"},
-            actor_verified=True,
+            {"note": "师傅下午到。", "visibility": "public", "verified": True},
         ),
         Event("retriage", next(at), STAFF, True, {"from": "minor", "to": "medium"}),
         Event("wait", next(at), STAFF, True, {"note": "请告诉我们方便的时间。"}),

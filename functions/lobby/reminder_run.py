@@ -8,7 +8,7 @@ from datetime import datetime
 
 from lobby.catalog import Catalog
 from lobby.lifecycle import IllegalTransition, apply
-from lobby.requests import Event, utc_iso
+from lobby.requests import LOBBY, Event, utc_iso
 from lobby.scheduled_steps import Step, due_steps, next_action_at, superseded
 from lobby.storage import StaleRequest, Store
 
@@ -27,7 +27,7 @@ def step_event(step: Step, superseded_by_later: bool) -> Event:
     return Event(
         type="reminder",
         at=step.deliver_at,
-        actor="lobby",
+        actor=LOBBY.name,
         public=False,
         data={
             "stage": step.stage,
@@ -66,7 +66,7 @@ def _autoclose(store: Store, catalog: Catalog, request: object, now: datetime) -
 
     assert isinstance(request, ServiceRequest)
     try:
-        change = apply(catalog, request, "close", {"actor": "lobby"}, now)
+        change = apply(catalog, request, "close", {}, now, LOBBY)
         store.save_change(request, change.request, change.event)
     except (IllegalTransition, StaleRequest):
         return 0  # someone acted on it meanwhile; the next run sees the new state
