@@ -17,7 +17,7 @@ from desk.roster import Roster, load_roster
 from desk.sessions import SESSION_LIFETIME, DeskRefused, Session
 from lobby import links
 from lobby.catalog import load_catalog
-from lobby.desk_store import DeskStore
+from lobby.storage.desk import DeskStore
 from lobby.settings import get_settings
 from views.pages import desk_shell
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from desk.roster import Roster, Staff
 from lobby import links
-from lobby.desk_store import DeskStore, PendingSignIn, StoredSession
+from lobby.storage.desk import DeskStore, PendingSignIn, StoredSession
 from lobby.outbox import SIGNIN_MESSAGE, Message
 from lobby.policy import SIGN_IN_LINK_LIFETIME
 
