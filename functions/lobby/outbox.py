@@ -58,7 +58,9 @@ SENT = "sent"
 PARKED = "parked"
 
 # Events after which the resident hears from us (a public note too); see lobby.notifications.
-RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
+RESIDENT_EVENTS = frozenset(
+    {"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "missed"}
+)
 
 
 @dataclass(frozen=True)
