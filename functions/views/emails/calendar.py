@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
-from lobby.digest import CALENDAR_ROLE
+from lobby.office_digest import CALENDAR_ROLE
 from lobby.mail import Mail
 from lobby.settings import Settings
 from views.emails.bodies import render
