@@ -185,7 +185,7 @@ def test_waiting_on_the_resident_pauses_a_promise_but_does_not_excuse_one_alread
 
 
 def test_the_new_time_is_when_the_director_is_told_in_office_hours() -> None:
-    from lobby.schedule import new_promise
+    from lobby.scheduled_steps import new_promise
 
     # A complaint's director is told 2 hours after the deadline: 17:30 → 19:30, held to Tuesday's opening.
     assert new_promise(CATALOG, request(), at("2026-11-23 17:30")) == at("2026-11-24 08:30")
