@@ -102,7 +102,7 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
 @router.get("/desk/requests/<reference>", include_in_schema=False)
 def show_card(reference: str):  # no return annotation: Powertools would read it as a response model
     done = (router.current_event.query_string_parameters or {}).get("done")
-    shown = done if done in ALLOWED else None
+    shown = done if done in ALLOWED or done == "registered" else None
     return _page(lambda session, lang: _card(session, lang, reference, done=shown))
 
 

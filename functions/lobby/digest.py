@@ -1,5 +1,9 @@
 """The daily digest: each working morning, one e-mail per office with what is open, due today and overdue.
 
+While the calendar does not know the holidays of this year (or, from 1 October, of next year), the run
+also queues one e-mail a day to the administrator (``views.emails.calendar``), weekends and holidays
+included, and the function counts the unknown years in the ``CalendarYearUnknown`` metric (an alarm).
+
 The service office's digest also lists the follow-up visits (回访) due today or already late.
 
 - **Working mornings only**: an office gets nothing on a day its own calendar marks as not worked
@@ -30,12 +34,13 @@ from zoneinfo import ZoneInfo
 from lobby import keys
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.outbox import DIGEST_MESSAGE, Message
+from lobby.outbox import CALENDAR_MESSAGE, DIGEST_MESSAGE, Message
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.storage import Store
 
 DIGEST_ROLE = "digest"
+CALENDAR_ROLE = "administrator"  # the recipient's role of the calendar's daily warning
 
 
 def local_day(now: datetime, time_zone: str) -> date:
@@ -146,6 +151,8 @@ class DigestRun:
     # Years the office works in (this one; the next from 1 October) whose public holidays the calendar does
     # not know: their days count by weekday alone until an administrator adds the arrangement.
     unknown_years: list[int] = field(default_factory=list)
+    # The administrator's e-mail about them: "queued" once a day, "already queued" by an earlier run that day.
+    administrator: str = "not needed"
 
 
 def follow_ups_of_the_day(store: Store, catalog: Catalog, now: datetime) -> list[ServiceRequest]:
@@ -196,6 +203,12 @@ def run_digest(
         working_day=bool(working),
         unknown_years=prop.calendar.unknown_years(day),
     )
+    if run.unknown_years:  # every day, working or not, until the arrangement is added
+        warning = Message(
+            CALENDAR_MESSAGE, day.isoformat(), CALENDAR_ROLE, "administrator", prop.staff_language, at=now
+        )
+        queued = store.queue_message(keys.digest_pk(prop.id, day.isoformat()), warning, now)
+        run.administrator = "queued" if queued else "already queued"
     if not run.working_day:
         return run
     start_read = store.items_read

@@ -44,10 +44,11 @@ PROMPT_GRACE = timedelta(minutes=2)
 EMAIL = "email"
 RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator", "staff")
 
-# what an item says: a history event, a daily digest, a monthly report
+# what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning
 EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
 MONTHLY_MESSAGE = "monthly"
+CALENDAR_MESSAGE = "calendar"
 SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
 
 # states
@@ -64,8 +65,8 @@ RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "can
 class Message:
     """What to send to whom, as facts; rendered when it is sent."""
 
-    message: str  # EVENT_MESSAGE, DIGEST_MESSAGE or MONTHLY_MESSAGE
-    source: str  # the event's sort key, the digest's office, or the report's month
+    message: str  # EVENT_MESSAGE, DIGEST_MESSAGE, MONTHLY_MESSAGE or CALENDAR_MESSAGE
+    source: str  # the event's sort key, the digest's office, the report's month, or the warning's day
     role: str  # the recipient's role within its source: office, resident, director, reminder-due …
     recipient: str  # one of RECIPIENT_KINDS
     lang: str

@@ -18,19 +18,18 @@ outbox partition of the sparse Agenda index.
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from lobby import links
+from lobby import links, metrics
 from lobby.catalog import Catalog
 from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
 from lobby.notifications import mails_for
 from lobby.outbox import (
+    CALENDAR_MESSAGE,
     DIGEST_MESSAGE,
     EMAIL,
     EVENT_MESSAGE,
@@ -51,8 +50,7 @@ from lobby.settings import Settings
 from lobby.storage import Store
 from lobby.texts import SMS, render_text, send_text
 
-METRIC_NAMESPACE = "Lobby"
-PARKED_METRIC = "OutboxParked"
+PARKED_METRIC = metrics.OUTBOX_PARKED
 MAYBE_SENT = "MaybeSent"  # the reason recorded for a claim left by a dead process
 R = TypeVar("R")
 RUN_LIMIT = 200  # items one schedule run tries; the rest wait for the next minute
@@ -149,6 +147,13 @@ def render_email(
         from lobby.stats import monthly_mail_for
 
         return monthly_mail_for(store, catalog, settings, message.source, message.at)
+    if message.message == CALENDAR_MESSAGE:
+        from views.emails.calendar import calendar_mail
+
+        mail = calendar_mail(catalog, settings, message.at)
+        if mail is None:
+            raise NothingToSay(message.role)  # the arrangement was added before the warning left
+        return mail, None
     raise ValueError(f"unknown message {message.message}")
 
 
@@ -222,27 +227,8 @@ def error_code(error: BaseException) -> str:
 
 
 def count_parked(settings: Settings, reason: str) -> None:
-    """One ``OutboxParked`` data point, as a CloudWatch embedded-metric log line (no client, no call)."""
-    print(
-        json.dumps(
-            {
-                "_aws": {
-                    "Timestamp": int(time.time() * 1000),
-                    "CloudWatchMetrics": [
-                        {
-                            "Namespace": METRIC_NAMESPACE,
-                            "Dimensions": [["Table"]],
-                            "Metrics": [{"Name": PARKED_METRIC, "Unit": "Count"}],
-                        }
-                    ],
-                },
-                "Table": settings.table_name,
-                PARKED_METRIC: 1,
-                "reason": reason,
-            }
-        ),
-        flush=True,
-    )
+    """One ``OutboxParked`` data point (``lobby.metrics``), which the alarm watches."""
+    metrics.emit(PARKED_METRIC, 1, settings.table_name, reason=reason)
 
 
 def deliver(

@@ -15,6 +15,9 @@ class Settings:
     sender_email: str
     office_emails: dict[str, str]
     site_url: str = ""
+    # Whoever keeps the deployment (the alarm address): told every day while a year's holidays are unknown.
+    # Empty: the service office's director is told instead.
+    administrator_email: str = ""
     # The API's own knowledge of the site's address (the SiteUrl parameter, or "" on the CloudFront
     # domain, which the API cannot reference); the desk's origin check falls back to site_url.
     site_origin: str = ""
@@ -99,6 +102,7 @@ def get_settings() -> Settings:
         sender_email=env.get("SENDER_EMAIL", ""),
         office_emails=_office_emails(env.get("OFFICE_EMAILS", "{}")),
         site_url=env.get("SITE_URL", ""),
+        administrator_email=env.get("ADMINISTRATOR_EMAIL", ""),
         site_origin=env.get("SITE_ORIGIN", ""),
         signing_secret_parameter=env.get("SIGNING_SECRET_PARAMETER", "/lobby/signing-secret"),
         staff_roster_parameter=env.get("STAFF_ROSTER_PARAMETER", "/lobby/staff-roster"),

@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lobby import metrics
 from lobby.catalog import load_catalog
 from lobby.digest import run_digest
 from lobby.service import open_store
@@ -26,7 +27,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     now = scheduled_time(event)
     report = run_digest(open_store(catalog, settings), catalog, now, settings.office_robots)
     logger.info("digest run", extra={"at": now.isoformat(), **asdict(report)})
+    # Every morning: the alarm watches this count, raised while a year is unknown, cleared once it is added.
+    metrics.emit(metrics.CALENDAR_YEAR_UNKNOWN, len(report.unknown_years), settings.table_name)
     if report.unknown_years:
-        # Every morning until an administrator adds the arrangement (see the administrators' handbook).
+        # Until an administrator adds the arrangement (see the administrators' handbook); the run has
+        # queued the day's e-mail to the administrator.
         logger.error("calendar year unknown", extra={"unknown_years": report.unknown_years})
     return asdict(report)

@@ -144,7 +144,7 @@ def test_a_missing_or_forbidden_table_is_a_503_never_a_500(
     assert _stored(aws) == before
     [logged] = _unexpected_failures(caplog)
     assert logged["error"] == error["Error"]["Code"] and logged["route"].startswith("/api/")
-    assert logged["at"].startswith("lobby/storage.py:"), logged["at"]
+    assert logged["at"].startswith("lobby/storage/"), logged["at"]
 
 
 LINK_ROUTES = [route for route in ROUTES if route[0] in SIGNED]

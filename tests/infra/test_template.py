@@ -351,7 +351,8 @@ def test_functions_read_only_the_signing_secret_parameter(template: dict[str, An
     assert template["Parameters"]["SigningSecretParameterName"]["Default"] == "/lobby/signing-secret"
 
 
-STORE = Path(__file__).resolve().parents[2] / "functions" / "lobby" / "storage.py"
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+STORE = FUNCTIONS / "lobby" / "storage"  # the package; every module of it
 # The IAM action behind each client call and each kind of transaction item (a transaction needs
 # the item actions it is made of, and dynamodb:ConditionCheckItem for a condition check).
 CALL_ACTIONS = {
@@ -370,24 +371,27 @@ TRANSACTION_ACTIONS = {
 
 
 def table_actions_of_the_store() -> set[str]:
-    """The DynamoDB actions lobby/storage.py's calls need, read from its source."""
-    source = STORE.read_text(encoding="utf-8")
+    """The DynamoDB actions the calls of the lobby/storage package need, read from its source."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sorted(STORE.glob("*.py")))
     needed = set()
     for call in set(re.findall(r"\.client\.([a-z_]+)\(", source)):
         if call == "transact_write_items":
             items = re.findall(r'"(Put|Update|Delete|ConditionCheck)": \{', source)
             needed |= {TRANSACTION_ACTIONS[item] for item in items}
         else:
-            assert call in CALL_ACTIONS, f"storage.py calls {call}: grant it in template.yaml and here"
+            assert call in CALL_ACTIONS, f"lobby/storage calls {call}: grant it in template.yaml and here"
             needed.add(CALL_ACTIONS[call])
     return {f"dynamodb:{action}" for action in needed}
 
 
 def test_only_the_store_talks_to_the_table() -> None:
-    code = Path(__file__).resolve().parents[2] / "functions"
     clients = re.compile(r"""client\(\s*["']dynamodb["']|resource\(\s*["']dynamodb["']""")
-    callers = {path.name for path in code.rglob("*.py") if clients.search(path.read_text(encoding="utf-8"))}
-    assert callers == {"storage.py"}
+    callers = {
+        path.relative_to(FUNCTIONS).as_posix()
+        for path in FUNCTIONS.rglob("*.py")
+        if clients.search(path.read_text(encoding="utf-8"))
+    }
+    assert callers == {"lobby/storage/core.py"}
 
 
 def test_functions_may_make_exactly_the_table_calls_the_store_makes(template: dict[str, Any]) -> None:
@@ -475,6 +479,19 @@ def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) 
         assert props["ComparisonOperator"] == "GreaterThanThreshold"
         assert props["Threshold"] == 0
         assert props["AlarmActions"] == [Tag("Ref", "AlarmTopic")]
+
+
+def test_an_unknown_calendar_year_raises_the_alarm_on_the_metric_the_digest_emits(
+    template: dict[str, Any],
+) -> None:
+    from lobby import metrics
+
+    alarm = resource(template, "CalendarYearUnknownAlarm")["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (metrics.NAMESPACE, metrics.CALENDAR_YEAR_UNKNOWN)
+    assert alarm["Dimensions"] == [{"Name": "Table", "Value": Tag("Ref", "RequestsTable")}]
+    assert alarm["Period"] == 86400  # the digest counts once a day: one day's data point decides
+    # The administrator's e-mail goes where the alarms go; the notify function renders and sends it.
+    assert environment(template, "NotifyFunction")["ADMINISTRATOR_EMAIL"] == Tag("Ref", "AlarmEmail")
 
 
 def test_alarm_mail_is_subscribed_only_when_an_address_is_given(template: dict[str, Any]) -> None:

@@ -174,6 +174,23 @@ def moto_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     reset_caches()
 
 
+def use_catalog_with_years(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, *arrangements: dict[str, Any]
+) -> None:
+    """Run the functions on the catalog with these years' holiday arrangements typed in by the administrator,
+    compiled as a deployment ships it (``LOBBY_CATALOG``)."""
+    import msgspec
+
+    from lobby.catalog import SOURCE_YAML, load_catalog, parse_catalog, read_document
+
+    document = read_document(SOURCE_YAML)
+    document["property"]["calendar"]["years"] = list(arrangements)
+    compiled = tmp_path / "catalog.json"
+    compiled.write_bytes(msgspec.json.encode(parse_catalog(document), enc_hook=str))
+    monkeypatch.setenv("LOBBY_CATALOG", str(compiled))
+    load_catalog.cache_clear()
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     with moto_account(monkeypatch) as account:

@@ -29,6 +29,8 @@ def resident_mail(
     lang = request.lang
     numbers = catalog.property.emergency_numbers
     subject = f"[{request.reference}] {heading}"
+    if request.receiver:  # registered at the desk: the receiver owns it from first contact (首问负责制)
+        paragraphs = [*paragraphs, translate(lang, "mail.receiver", receiver=request.receiver)]
     context = {
         "lang": lang,
         "subject": subject,

@@ -176,7 +176,9 @@ def card_page(
         else ""
     )
     notice = f'<div class="lobby-error-summary" role="alert"><p>{e(error)}</p></div>' if error else ""
-    if done:
+    if done == "registered":
+        notice += f'<div class="lobby-notice" role="status"><p>{t(lang, "desk.card.registered")}</p></div>'
+    elif done:
         notice += f'<div class="lobby-notice" role="status"><p>{t(lang, "desk.card.done", action=action_label(done, lang))}</p></div>'
     body = (
         f'<p class="desk-back"><a href="{QUEUE_PATH}">{t(lang, "desk.card.back")}</a></p>'
