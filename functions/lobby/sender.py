@@ -140,7 +140,7 @@ def render_email(
         return sign_in_mail(store, catalog, settings, message, now), None
     assert message.at is not None
     if message.message == DIGEST_MESSAGE:
-        from lobby.digest import digest_mail_for
+        from lobby.office_digest import digest_mail_for
 
         return digest_mail_for(store, catalog, settings, message.source, message.at), None
     if message.message == MONTHLY_MESSAGE:

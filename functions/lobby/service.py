@@ -8,7 +8,7 @@ from lobby.chat_delivery import chat_messages_for
 from lobby.fields import phone_digits
 from lobby.limits import keyed
 from lobby.outbox import messages_for
-from lobby.schedule import next_action_at
+from lobby.scheduled_steps import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
 from lobby.texts import text_messages_for

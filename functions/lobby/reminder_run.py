@@ -9,7 +9,7 @@ from datetime import datetime
 from lobby.catalog import Catalog
 from lobby.lifecycle import IllegalTransition, apply
 from lobby.requests import Event, utc_iso
-from lobby.schedule import Step, due_steps, next_action_at, superseded
+from lobby.scheduled_steps import Step, due_steps, next_action_at, superseded
 from lobby.storage import StaleRequest, Store
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.requests import ServiceRequest
-from lobby.schedule import due_steps, ladder, next_action_at, superseded
+from lobby.scheduled_steps import due_steps, ladder, next_action_at, superseded
 
 SH = ZoneInfo("Asia/Shanghai")
 CATALOG = load_catalog(SOURCE_YAML)
