@@ -48,6 +48,9 @@ class Event:
     public: bool
     data: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: secrets.token_hex(3))
+    # False: a name typed on a page behind an e-mailed link, nobody signed in; True: the signed-in staff
+    # member; None: the resident, Lobby itself, or a step recorded before the flag existed.
+    actor_verified: bool | None = None
 
     @property
     def sort_key(self) -> str:
