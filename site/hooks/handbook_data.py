@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from views.messages import translate
+
 SITE = Path(__file__).resolve().parents[1]
 FIGURES_YAML = SITE / "data" / "figures.yaml"
 COSTS_YAML = SITE / "data" / "costs.yaml"
@@ -68,59 +70,17 @@ def render_figure(key: str, lang: str) -> str:
 
 # --- costs -----------------------------------------------------------------------------------------
 
-_COST_TEXT: dict[str, dict[str, str]] = {
-    "caption": {
-        "zh": "每月费用估算（美元，{region} 公布价格，不计免费额度）",
-        "en": "Estimated monthly cost (US dollars, {region} list prices, no free tier)",
-    },
-    "service": {"zh": "服务", "en": "Service"},
-    "usage": {"zh": "每月 {volume} 件诉求：用量", "en": "{volume} requests a month: usage"},
-    "cost": {"zh": "费用", "en": "Cost"},
-    "total": {"zh": "合计", "en": "Total"},
-    "http_api": {"zh": "API Gateway HTTP API", "en": "API Gateway HTTP API"},
-    "lambda_requests": {"zh": "Lambda 调用", "en": "Lambda invocations"},
-    "lambda_compute": {"zh": "Lambda 计算（arm64）", "en": "Lambda compute (arm64)"},
-    "dynamodb_writes": {"zh": "DynamoDB 写入（按需）", "en": "DynamoDB writes (on demand)"},
-    "dynamodb_reads": {"zh": "DynamoDB 读取（按需）", "en": "DynamoDB reads (on demand)"},
-    "dynamodb_storage": {
-        "zh": "DynamoDB 存储与时间点恢复",
-        "en": "DynamoDB storage and point-in-time recovery",
-    },
-    "ses": {"zh": "SES 邮件", "en": "SES e-mail"},
-    "cloudfront_transfer": {"zh": "CloudFront 流量", "en": "CloudFront data transfer"},
-    "cloudfront_requests": {"zh": "CloudFront 请求", "en": "CloudFront requests"},
-    "cloudfront_functions": {"zh": "CloudFront 函数", "en": "CloudFront Functions"},
-    "s3": {"zh": "S3 网站存储与读取", "en": "S3 site storage and reads"},
-    "scheduler": {"zh": "EventBridge Scheduler 定时调用", "en": "EventBridge Scheduler invocations"},
-    "kms": {"zh": "KMS 解密（签名密钥）", "en": "KMS decryption (signing secret)"},
-    "ssm": {"zh": "SSM 参数（标准）", "en": "SSM parameter (standard)"},
-    "alarms": {"zh": "CloudWatch 告警", "en": "CloudWatch alarms"},
-    "logs": {"zh": "CloudWatch 日志", "en": "CloudWatch Logs"},
-    "unit_requests": {"zh": "{n} 次", "en": "{n} requests"},
-    "unit_gb_seconds": {"zh": "{n} GB-秒", "en": "{n} GB-seconds"},
-    "unit_units": {"zh": "{n} 个请求单位", "en": "{n} request units"},
-    "unit_gb": {"zh": "{n} GB", "en": "{n} GB"},
-    "unit_emails": {"zh": "{n} 封", "en": "{n} e-mails"},
-    "unit_alarms": {"zh": "{n} 个", "en": "{n} alarms"},
-    "unit_parameters": {"zh": "{n} 个", "en": "{n} parameters"},
-}
-
-
-def _c(key: str, lang: str, **values: object) -> str:
-    text = _COST_TEXT[key][_lang(lang)]
-    return text.format(**values) if values else text
-
 
 def cost_label(key: str, lang: str) -> str:
     """The name of a cost line in the page's language."""
-    return _c(key, lang)
+    return translate(lang, f"costs.line.{key}")
 
 
 @dataclass(frozen=True)
 class CostLine:
-    key: str  # names the service (a _COST_TEXT key)
+    key: str  # names the service (its label is the message catalog's costs.line.<key>)
     amount: float  # how much of it: requests, GB-seconds, units, GB, e-mails, alarms
-    unit: str  # a _COST_TEXT unit key
+    unit: str  # the message key of its unit: costs.unit.requests, costs.unit.gb …
     dollars: float
 
 
@@ -169,45 +129,58 @@ def estimate(model: dict[str, Any], requests_a_month: int, alarms: int) -> list[
     kms = total("kms_requests")
     log_gb = total("log_kb") / 1e6
     return [
-        CostLine("http_api", api_calls, "unit_requests", api_calls / 1e6 * price["http_api_per_million"]),
+        CostLine(
+            "http_api", api_calls, "costs.unit.requests", api_calls / 1e6 * price["http_api_per_million"]
+        ),
         CostLine(
             "lambda_requests",
             invocations,
-            "unit_requests",
+            "costs.unit.requests",
             invocations / 1e6 * price["lambda_per_million_requests"],
         ),
         CostLine(
-            "lambda_compute", gb_seconds, "unit_gb_seconds", gb_seconds * price["lambda_per_gb_second_arm64"]
+            "lambda_compute",
+            gb_seconds,
+            "costs.unit.gb_seconds",
+            gb_seconds * price["lambda_per_gb_second_arm64"],
         ),
         CostLine(
-            "dynamodb_writes", writes, "unit_units", writes / 1e6 * price["dynamodb_per_million_write_units"]
+            "dynamodb_writes",
+            writes,
+            "costs.unit.units",
+            writes / 1e6 * price["dynamodb_per_million_write_units"],
         ),
         CostLine(
-            "dynamodb_reads", reads, "unit_units", reads / 1e6 * price["dynamodb_per_million_read_units"]
+            "dynamodb_reads",
+            reads,
+            "costs.unit.units",
+            reads / 1e6 * price["dynamodb_per_million_read_units"],
         ),
-        CostLine("dynamodb_storage", table_gb + index_gb, "unit_gb", storage),
-        CostLine("ses", emails, "unit_emails", emails / 1000 * price["ses_per_thousand_emails"]),
+        CostLine("dynamodb_storage", table_gb + index_gb, "costs.unit.gb", storage),
+        CostLine("ses", emails, "costs.unit.emails", emails / 1000 * price["ses_per_thousand_emails"]),
         CostLine(
-            "cloudfront_transfer", transfer_gb, "unit_gb", transfer_gb * price["cloudfront_per_gb_asia"]
+            "cloudfront_transfer", transfer_gb, "costs.unit.gb", transfer_gb * price["cloudfront_per_gb_asia"]
         ),
         CostLine(
             "cloudfront_requests",
             edge_requests,
-            "unit_requests",
+            "costs.unit.requests",
             edge_requests / 1e4 * price["cloudfront_per_10k_https_requests"],
         ),
         CostLine(
             "cloudfront_functions",
             page_requests,
-            "unit_requests",
+            "costs.unit.requests",
             page_requests / 1e6 * price["cloudfront_functions_per_million"],
         ),
-        CostLine("s3", page_requests, "unit_requests", s3_dollars),
-        CostLine("scheduler", scheduled, "unit_requests", scheduled / 1e6 * price["scheduler_per_million"]),
-        CostLine("kms", kms, "unit_requests", kms / 1e4 * price["kms_per_10k_requests"]),
-        CostLine("ssm", 1, "unit_parameters", price["ssm_standard_parameter_per_month"]),
-        CostLine("alarms", alarms, "unit_alarms", alarms * price["cloudwatch_alarm_per_month"]),
-        CostLine("logs", log_gb, "unit_gb", log_gb * price["cloudwatch_logs_per_gb"]),
+        CostLine("s3", page_requests, "costs.unit.requests", s3_dollars),
+        CostLine(
+            "scheduler", scheduled, "costs.unit.requests", scheduled / 1e6 * price["scheduler_per_million"]
+        ),
+        CostLine("kms", kms, "costs.unit.requests", kms / 1e4 * price["kms_per_10k_requests"]),
+        CostLine("ssm", 1, "costs.unit.parameters", price["ssm_standard_parameter_per_month"]),
+        CostLine("alarms", alarms, "costs.unit.alarms", alarms * price["cloudwatch_alarm_per_month"]),
+        CostLine("logs", log_gb, "costs.unit.gb", log_gb * price["cloudwatch_logs_per_gb"]),
     ]
 
 
@@ -223,122 +196,62 @@ def _dollars(value: float) -> str:
 
 def render_costs(lang: str) -> str:
     """The cost table at each volume of the model, with a total per volume."""
-    lang = _lang(lang)
     model = load_cost_model()
     alarms = count_alarms()
     volumes = [int(volume) for volume in model["volumes"]]
     estimates = [estimate(model, volume, alarms) for volume in volumes]
-    head = f'<th scope="col">{_e(_c("service", lang))}</th>' + "".join(
-        f'<th scope="col">{_e(_c("usage", lang, volume=f"{volume:,}"))}</th><th scope="col">{_e(_c("cost", lang))}</th>'
+    head = f'<th scope="col">{_e(translate(lang, "costs.service"))}</th>' + "".join(
+        f'<th scope="col">{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}</th><th scope="col">{_e(translate(lang, "costs.cost"))}</th>'
         for volume in volumes
     )
     rows = []
     for index, line in enumerate(estimates[0]):
         cells = "".join(
-            f'<td data-label="{_e(_c("usage", lang, volume=f"{volume:,}"))}">'
-            f"{_e(_c(lines[index].unit, lang, n=_amount(lines[index].amount)))}</td>"
-            f'<td class="lobby-number" data-label="{_e(_c("cost", lang))}">{_e(_dollars(lines[index].dollars))}</td>'
+            f'<td data-label="{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}">'
+            f"{_e(translate(lang, lines[index].unit, n=_amount(lines[index].amount)))}</td>"
+            f'<td class="lobby-number" data-label="{_e(translate(lang, "costs.cost"))}">{_e(_dollars(lines[index].dollars))}</td>'
             for volume, lines in zip(volumes, estimates, strict=True)
         )
-        rows.append(f'<tr data-line="{line.key}"><th scope="row">{_e(_c(line.key, lang))}</th>{cells}</tr>')
+        rows.append(
+            f'<tr data-line="{line.key}"><th scope="row">{_e(cost_label(line.key, lang))}</th>{cells}</tr>'
+        )
     totals = "".join(
-        f'<td class="lobby-empty"></td><td class="lobby-number" data-label="{_e(_c("usage", lang, volume=f"{volume:,}"))}">'
+        f'<td class="lobby-empty"></td><td class="lobby-number" data-label="{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}">'
         f"<strong>{_e(_dollars(sum(line.dollars for line in lines)))}</strong></td>"
         for volume, lines in zip(volumes, estimates, strict=True)
     )
-    rows.append(f'<tr data-line="total"><th scope="row">{_e(_c("total", lang))}</th>{totals}</tr>')
-    caption = _c("caption", lang, region=model["region"])
+    rows.append(
+        f'<tr data-line="total"><th scope="row">{_e(translate(lang, "costs.total"))}</th>{totals}</tr>'
+    )
+    caption = translate(lang, "costs.caption", region=model["region"])
     return (
         f'<div class="lobby-table-wrap"><table class="lobby-cost-table"><caption>{_e(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
-_ASSUMPTIONS: dict[str, tuple[str, float, dict[str, str]]] = {
-    "api_calls": (
-        "per_request",
-        1,
-        {
-            "zh": "每件诉求调用 API {n} 次（提交、查询进度、员工操作、评价或回访）",
-            "en": "{n} API calls per request (submit, a status look-up, staff actions, rating or follow-up)",
-        },
-    ),
-    "lambda_invocations": (
-        "per_request",
-        1,
-        {
-            "zh": "每件诉求触发函数 {n} 次",
-            "en": "{n} function invocations per request",
-        },
-    ),
-    "lambda_gb_seconds": (
-        "per_request",
-        1,
-        {
-            "zh": "每件诉求 {n} GB-秒（含冷启动）",
-            "en": "{n} GB-seconds per request, cold starts included",
-        },
-    ),
-    "dynamodb_write_units": (
-        "per_request",
-        1,
-        {
-            "zh": "每件诉求 {n} 个写入单位（含事务与索引）",
-            "en": "{n} write units per request (transactions and indexes included)",
-        },
-    ),
-    "dynamodb_read_units": (
-        "per_request",
-        1,
-        {"zh": "每件诉求 {n} 个读取单位", "en": "{n} read units per request"},
-    ),
-    "emails": ("per_request", 1, {"zh": "每件诉求发出 {n} 封邮件", "en": "{n} e-mails per request"}),
-    "table_gb_months": (
-        "per_request",
-        1e6,
-        {
-            "zh": "每件诉求在保存期内占用 {n} KB·月（表）",
-            "en": "{n} KB-months stored per request while kept (table)",
-        },
-    ),
-    "index_gb_months": (
-        "per_request",
-        1e6,
-        {
-            "zh": "另有 {n} KB·月（索引）",
-            "en": "{n} KB-months more in the indexes",
-        },
-    ),
-    "lambda_invocations_fixed": (
-        "fixed",
-        1,
-        {
-            "zh": "定时函数每月运行 {n} 次（与诉求数量无关）",
-            "en": "{n} scheduled runs a month, whatever the volume",
-        },
-    ),
-    "page_views": (
-        "site",
-        1,
-        {
-            "zh": "每件诉求对应 {n} 次页面浏览（估计）",
-            "en": "{n} handbook page views per request (estimated)",
-        },
-    ),
-    "page_kb": (
-        "site",
-        1,
-        {"zh": "每次页面浏览传输 {n} KB（估计）", "en": "{n} KB transferred per page view (estimated)"},
-    ),
+# Each assumption: where bench/bench_cost.py put its figure, and the scale it is shown at; its words are
+# the message catalog's costs.assumption.<key> (a key ending in _fixed reads the fixed block).
+_ASSUMPTIONS: dict[str, tuple[str, float]] = {
+    "api_calls": ("per_request", 1),
+    "lambda_invocations": ("per_request", 1),
+    "lambda_gb_seconds": ("per_request", 1),
+    "dynamodb_write_units": ("per_request", 1),
+    "dynamodb_read_units": ("per_request", 1),
+    "emails": ("per_request", 1),
+    "table_gb_months": ("per_request", 1e6),
+    "index_gb_months": ("per_request", 1e6),
+    "lambda_invocations_fixed": ("fixed", 1),
+    "page_views": ("site", 1),
+    "page_kb": ("site", 1),
 }
 
 
 def render_cost_assumptions(lang: str) -> str:
     """What the cost table is computed from: the measured figures per request and per month, and the estimates."""
-    lang = _lang(lang)
     model = load_cost_model()
     items = "".join(
-        f"<li>{_e(text[lang].format(n=_amount(float(model[block][key.removesuffix('_fixed')]) * scale)))}</li>"
-        for key, (block, scale, text) in _ASSUMPTIONS.items()
+        f"<li>{_e(translate(lang, f'costs.assumption.{key}', n=_amount(float(model[block][key.removesuffix('_fixed')]) * scale)))}</li>"
+        for key, (block, scale) in _ASSUMPTIONS.items()
     )
     return f'<ul class="lobby-cost-assumptions">{items}</ul>'

@@ -37,9 +37,14 @@ EXAMPLES: dict[str, str] = {
     "invalid.bad_date": "an example date, showing the resident the format",
 }
 # Texts that are meant to be in another language's letters, and why.
-FOREIGN_WORDS: dict[str, str] = {}
+FOREIGN_WORDS: dict[str, str] = {
+    "costs.line.http_api": "the name of an AWS service, which has no Chinese name",
+    "costs.unit.gb": "the symbol of a unit",
+}
 # A message key as the code names it: ``receipt.title``, ``invalid.too_long``.
 KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+# ... and not a file's name (``costs.yaml``).
+FILE_NAME = re.compile(r".*\.(?:yaml|yml|json|py|js|css|html|md|csv|po|mo|txt)")
 # The functions that look a key up: views.messages' own, and lobby.validation's refusals.
 LOOKUPS = frozenset({"translate", "message"})
 
@@ -129,7 +134,11 @@ def named_keys(path: Path) -> set[str]:
     """The message keys a file names: strings given to a lookup, and strings in a namespace of the catalog."""
     namespaces = {key.split(".")[0] for key in keys(catalogs()["en"])}
     whole, _ = literals(path)
-    named = {text for text in whole if KEY.fullmatch(text) and text.split(".")[0] in namespaces}
+    named = {
+        text
+        for text in whole
+        if KEY.fullmatch(text) and not FILE_NAME.fullmatch(text) and text.split(".")[0] in namespaces
+    }
     if path.suffix == ".py":
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
@@ -157,7 +166,7 @@ def test_every_key_the_code_names_is_in_every_language() -> None:
 def refusal_codes() -> set[str]:
     """Every code a value or a submission is refused with (the catalog's ``invalid.<code>``)."""
     codes = {"required", "summary"}
-    for module in ("lobby/fields.py", "lobby/validation.py", "lobby/lifecycle.py", "lobby/actions.py"):
+    for module in ("lobby/fields.py", "lobby/validation.py", "lobby/lifecycle.py", "lobby/link_actions.py"):
         for node in ast.walk(ast.parse((REPO / "functions" / module).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"Invalid", "message"}:
                 arguments = node.args[:1]
@@ -208,8 +217,8 @@ def test_no_text_is_left_in_another_language() -> None:
 
 
 def typed_numbers(text: str) -> list[str]:
-    """The numbers a sentence types (its placeholders' names aside)."""
-    return re.findall(r"\d+", re.sub(r"\{[^}]*\}", "", text))
+    """The numbers a sentence types (its placeholders' names and digits of a name, S3 or arm64, aside)."""
+    return re.findall(r"(?<![A-Za-z0-9])\d+", re.sub(r"\{[^}]*\}", "", text))
 
 
 def policy_numbers() -> set[str]:
@@ -235,6 +244,8 @@ def policy_numbers() -> set[str]:
 def test_the_number_check_sees_a_typed_number() -> None:
     assert typed_numbers("将在 24 小时内安排返修：{note}") == ["24"]
     assert typed_numbers("within {within}: {note}") == []
+    assert typed_numbers("S3 网站存储与读取、Lambda 计算（arm64）") == []
+    assert typed_numbers("物业 24 小时值班，24-hour line") == ["24", "24"]
     assert {"24", "14", "30", "100"} <= policy_numbers()
 
 

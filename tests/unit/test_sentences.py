@@ -1,8 +1,8 @@
 """Every sentence a person reads lives in the message catalog: none in the code outside ``views``.
 
-A string literal in ``functions/`` (outside ``functions/views/``) with Chinese in it, or with an English
-sentence in it, fails, unless it is a docstring or a message for developers: an exception's message,
-a log line, an assertion's explanation.
+A string literal in ``functions/`` (outside ``functions/views/``) or in the handbook's build hooks
+(``site/hooks/``) with Chinese in it, or with an English sentence in it, fails, unless it is a
+docstring or a message for developers: an exception's message, a log line, an assertion's explanation.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import ast
 import re
 from pathlib import Path
 
-FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+REPO = Path(__file__).resolve().parents[2]
+FUNCTIONS = REPO / "functions"
 VIEWS = FUNCTIONS / "views"
+HOOKS = REPO / "site" / "hooks"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # Four or more words in a row: a sentence, not a key, an identifier, a format or an HTML attribute.
 SENTENCE = re.compile(r"[A-Za-z][a-z']+(?:,? [A-Za-z][a-z']*){3,}")
@@ -76,6 +78,11 @@ def test_no_sentence_outside_the_views_and_the_catalog() -> None:
         name = str(path.relative_to(FUNCTIONS))
         if name not in PENDING | set(FOR_DEVELOPERS) and (lines := sentences(path)):
             found[name] = lines
+    assert found == {}
+
+
+def test_no_sentence_in_the_handbook_hooks() -> None:
+    found = {path.name: lines for path in sorted(HOOKS.glob("*.py")) if (lines := sentences(path))}
     assert found == {}
 
 
