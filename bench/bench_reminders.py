@@ -34,7 +34,7 @@ def build_table(size: int, due: int):  # type: ignore[no-untyped-def]
 
     from lobby.catalog import load_catalog
     from lobby.requests import ServiceRequest
-    from lobby.schedule import next_action_at
+    from lobby.scheduled_steps import next_action_at
     from lobby.storage import Store
 
     table = f"bench-{size}"
@@ -78,7 +78,7 @@ def build_table(size: int, due: int):  # type: ignore[no-untyped-def]
 
 
 def measure(size: int, due: int) -> tuple[int, int, float]:
-    from lobby.reminders import run_reminders
+    from lobby.reminder_run import run_reminders
 
     store, catalog = build_table(size, due)
     started = time.perf_counter()

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.http import html_response, read_body
 from api.shared import logger, store
-from lobby import actions, clock, links
+from lobby import clock, link_actions, links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
 from lobby.requests import ServiceRequest
@@ -35,12 +35,12 @@ def _problem(http_status: int, key: str, lang: str | None = None, **values: str)
 def _link_problem(error: Exception, lang: str | None = None) -> Response:
     if isinstance(error, links.LinkExpired):
         return _problem(410, "problem_expired", lang)
-    if isinstance(error, actions.LinkUsed):
+    if isinstance(error, link_actions.LinkUsed):
         return _problem(410, "problem_used", lang)
     return _problem(404, "problem_invalid", lang)
 
 
-LINK_ERRORS = (links.LinkInvalid, links.LinkExpired, actions.LinkUsed, actions.LinkUnknown)
+LINK_ERRORS = (links.LinkInvalid, links.LinkExpired, link_actions.LinkUsed, link_actions.LinkUnknown)
 
 
 def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ def next_links(request: ServiceRequest, now: datetime) -> list[tuple[str, str]]:
 def show_action(token: str):  # no return annotation: Powertools would read it as a response model
     now = clock.now()
     try:
-        opened = actions.open_link(store(), _secret(), token, now, actions.STAFF_LINKS)
+        opened = link_actions.open_link(store(), _secret(), token, now, link_actions.STAFF_LINKS)
     except LINK_ERRORS as error:
         return _link_problem(error)
     catalog = load_catalog()
@@ -97,7 +97,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     if _link_action(token) == "followup":
         return _record_follow_up(token, inputs, now)
     try:
-        change = actions.confirm(store(), catalog, _secret(), token, inputs, now)
+        change = link_actions.confirm(store(), catalog, _secret(), token, inputs, now)
     except LINK_ERRORS as error:
         return _link_problem(error)
     except IllegalTransition as illegal:
@@ -110,7 +110,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     except StaleRequest:
         return _problem(409, "problem_stale")
     except MissingInput as missing:
-        opened = actions.open_link(store(), _secret(), token, now, actions.STAFF_LINKS)
+        opened = link_actions.open_link(store(), _secret(), token, now, link_actions.STAFF_LINKS)
         errors = {missing.field: _refusal(missing, lang)}
         page = signed_links.confirm_page(
             catalog, opened.request, opened.history, opened.link.action, token, errors=errors, values=inputs
@@ -123,7 +123,7 @@ def confirm_action(token: str):  # no return annotation: Powertools would read i
     )
 
 
-def _refusal(refused: MissingInput | actions.RatingIncomplete, lang: str) -> str:
+def _refusal(refused: MissingInput | link_actions.RatingIncomplete, lang: str) -> str:
     """The message for an input that was missing or refused (too long, not on one line)."""
     if refused.code == "required":
         field = refused.field if refused.field in ("actor", "note", "size", "office") else "note"
@@ -142,17 +142,18 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
     """Staff record the answers they gathered by phone or visit; the same questions as the resident's rating."""
     catalog = load_catalog()
     try:
-        change = actions.rate(store(), catalog, _secret(), token, inputs, now, ["followup"])
+        change = link_actions.rate(store(), catalog, _secret(), token, inputs, now, ["followup"])
     except LINK_ERRORS as error:
         return _link_problem(error)
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used")
-    except (actions.RatingIncomplete, MissingInput) as refused:
-        opened = actions.open_link(store(), _secret(), token, now, ["followup"])
+    except (link_actions.RatingIncomplete, MissingInput) as refused:
+        opened = link_actions.open_link(store(), _secret(), token, now, ["followup"])
         # an unanswered question is told in one sentence; a refused answer in its own words
         problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True)
+            422,
+            signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True, values=inputs),
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
@@ -164,7 +165,7 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
 def show_rating(token: str):  # no return annotation: Powertools would read it as a response model
     now = clock.now()
     try:
-        opened = actions.open_link(store(), _secret(), token, now, actions.RESIDENT_LINKS)
+        opened = link_actions.open_link(store(), _secret(), token, now, link_actions.RESIDENT_LINKS)
     except LINK_ERRORS as error:
         return _link_problem(error, "zh")
     if opened.request.status != "resolved":
@@ -180,14 +181,17 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         key: value for key, value in read_body(router.current_event).data.items() if isinstance(value, str)
     }
     try:
-        change = actions.rate(store(), catalog, _secret(), token, inputs, now, actions.RESIDENT_LINKS)
+        change = link_actions.rate(
+            store(), catalog, _secret(), token, inputs, now, link_actions.RESIDENT_LINKS
+        )
     except LINK_ERRORS as error:
         return _link_problem(error, "zh")
     except (IllegalTransition, StaleRequest):
         return _problem(409, "problem_used", "zh")
-    except actions.RatingIncomplete as refused:
-        opened = actions.open_link(store(), _secret(), token, now, actions.RESIDENT_LINKS)
+    except link_actions.RatingIncomplete as refused:
+        opened = link_actions.open_link(store(), _secret(), token, now, link_actions.RESIDENT_LINKS)
         problem = refused.code == "required" or _refusal(refused, opened.request.lang)
-        return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=problem))
+        page = signed_links.rate_page(catalog, opened.request, token, error=problem, values=inputs)
+        return html_response(422, page)
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
     return html_response(200, signed_links.rated_page(catalog, change.request))

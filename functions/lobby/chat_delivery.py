@@ -48,7 +48,7 @@ def chat_messages_for(
 
 def digest_chat_messages(catalog: Catalog, robots: Robots, office: str, now: datetime) -> list[Message]:
     """The office's digest for each of its robots (role ``digest-<platform>``)."""
-    from lobby.digest import DIGEST_ROLE
+    from lobby.office_digest import DIGEST_ROLE
 
     staff = catalog.property.staff_language
     return [
@@ -72,7 +72,7 @@ def render_chat(
         office = request.office
         title, markdown = event_card(catalog, settings.site_url, request, event, MARKDOWN_BYTES)
     elif message.message == DIGEST_MESSAGE:
-        from lobby.digest import digest_of
+        from lobby.office_digest import digest_of
 
         assert message.at is not None
         office = message.source

@@ -30,11 +30,11 @@ def mails_for(
             mails.append(resident.received(catalog, settings, request))
         return mails
     if event.type == "reassign":
-        return [office.again(catalog, settings, request, actions, event.type)]
+        return [office.again(catalog, settings, request, actions, event)]
     if event.type == "reopen":
-        mails.append(office.again(catalog, settings, request, actions, event.type))
+        mails.append(office.again(catalog, settings, request, actions, event))
         if event.data.get("via") in ("rate", "followup"):
-            mails.append(director_alert.director_alert(catalog, settings, request))
+            mails.append(director_alert.director_alert(catalog, settings, request, event))
     if request.contact_email:
         update = resident.update(catalog, settings, request, event, signer)
         if update:

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lobby import metrics
 from lobby.catalog import load_catalog
-from lobby.digest import run_digest
+from lobby.office_digest import run_digest
 from lobby.service import open_store
 from lobby.settings import get_settings
 from schedules import scheduled_time

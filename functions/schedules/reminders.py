@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lobby.catalog import load_catalog
-from lobby.reminders import run_reminders
+from lobby.reminder_run import run_reminders
 from lobby.service import open_store
 from lobby.settings import get_settings
 from schedules import scheduled_time

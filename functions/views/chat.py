@@ -10,7 +10,7 @@ link to the desk's queue.
 from __future__ import annotations
 
 from lobby.catalog import Catalog
-from lobby.digest import OfficeDigest
+from lobby.office_digest import OfficeDigest
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import fit_markdown, plain
 from views.emails.digest import _due_text, day_text

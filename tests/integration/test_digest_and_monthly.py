@@ -99,12 +99,12 @@ def act(reference: str, action: str, at: datetime, **inputs: str) -> None:
 
 def rate(reference: str, at: datetime, *, satisfied: bool, scores: tuple[int, int, int] = (5, 4, 5)) -> None:
     """The resident answers the follow-up through the signed link in their e-mail."""
-    from lobby import actions, links
+    from lobby import link_actions, links
 
     secret = SIGNING_SECRET.encode()
     token = links.sign(secret, reference, "rate", at, links.RESIDENT_LINK_LIFETIME)
     answers = dict(zip(("quality", "effect", "attitude"), map(str, scores), strict=True))
-    actions.rate(
+    link_actions.rate(
         store(), catalog(), secret, token, {**answers, "satisfied": "yes" if satisfied else "no"}, at
     )
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lobby.catalog import SOURCE_YAML, load_catalog
-from lobby.digest import office_digest
+from lobby.office_digest import office_digest
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import (
     DINGTALK,

@@ -124,7 +124,7 @@ class Table:
         addresser: Addresser | None = None,
     ) -> None:
         self.table_name = table_name
-        # When the scheduler must next look at a request (the Agenda index); see lobby.schedule.
+        # When the scheduler must next look at a request (the Agenda index); see lobby.scheduled_steps.
         self.planner = planner or (lambda request: request.current_due)
         # The ByContact index key of a phone number: a keyed hash (lobby.limits.keyed). Without a
         # keyer a request has no ByContact entry: a bare hash of a phone number is never stored.

@@ -1,12 +1,12 @@
-"""An office's morning list: overdue, due today, the rest, and the follow-ups due (``lobby.digest`` decides who gets one)."""
+"""An office's morning list: overdue, due today, the rest, and the follow-ups due (``lobby.office_digest`` decides who gets one)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from lobby.catalog import Catalog
-from lobby.digest import DIGEST_ROLE, OfficeDigest
 from lobby.mail import Mail
+from lobby.office_digest import DIGEST_ROLE, OfficeDigest
 from lobby.policy import DIGEST_LIST_LIMIT, REWORK_WITHIN
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
