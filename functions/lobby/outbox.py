@@ -49,7 +49,7 @@ EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
-SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
+SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.storage.desk): source is the pending sign-in's nonce
 
 # states
 PENDING = "pending"
@@ -58,7 +58,9 @@ SENT = "sent"
 PARKED = "parked"
 
 # Events after which the resident hears from us (a public note too); see lobby.notifications.
-RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
+RESIDENT_EVENTS = frozenset(
+    {"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "missed"}
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,15 @@ class OutboxItem:
     claimed_at: datetime | None = None
     error: str | None = None  # the last failure's code, never its message
     retry_until: datetime | None = None  # set by the first failure: a day later, the item is parked
+
+
+class Held(Exception):
+    """Not now: the item waits, without counting as a failure, until ``until`` (a text's quiet hours)."""
+
+    def __init__(self, until: datetime, code: str) -> None:
+        super().__init__(code)
+        self.until = until
+        self.code = code
 
 
 def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None:
@@ -147,7 +158,12 @@ def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> lis
         messages.append(to_staff("office-reopen"))
         if event.data.get("via") in ("rate", "followup"):
             messages.append(to_staff("director", "director"))
-    if request.contact_email and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public)):
+    wants_email = request.fields.get("notify_by") != "text"  # the form's choice (lobby.texts.notify_by)
+    if (
+        request.contact_email
+        and wants_email
+        and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public))
+    ):
         messages.append(
             Message(
                 EVENT_MESSAGE,

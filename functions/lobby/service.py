@@ -11,6 +11,7 @@ from lobby.outbox import messages_for
 from lobby.scheduled_steps import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
+from lobby.texts import text_messages_for
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
@@ -32,5 +33,6 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         addresser=lambda request, event: [
             *messages_for(catalog, request, event),
             *chat_messages_for(catalog, settings.office_robots, request, event),
+            *text_messages_for(catalog, request, event),
         ],
     )
