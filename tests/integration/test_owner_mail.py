@@ -80,7 +80,7 @@ def _anchors(mail: SentMail) -> list[tuple[str, str]]:
 
 
 def _owner_mails(aws: Aws, to: str, label: str) -> list[SentMail]:
-    heading = f"已完成：{label}"
+    heading = f"已完成“{label}”"
     return [mail for mail in aws.sent() if mail.to == [to] and heading in unescape(mail.html)]
 
 

@@ -208,15 +208,19 @@ def resident_message(c: Context) -> tuple[str, str]:
 
 
 def digest(c: Context) -> tuple[str, str]:
-    """An office's morning list: overdue, due today, follow-ups; a link to the desk's queue above them."""
-    queue_label, queue_url = c["queue"]
-    text = f"{c['heading']}\n\n{c['intro']}\n{queue_label}: {queue_url}\n\n"
-    text += "".join(f"{_table_text(table)}\n" for table in c["tables"])
+    """An office's morning list: overdue, due today, follow-ups; a link to the desk's queue above them
+    when the context has one (``queue``: label and URL; the calendar warning, in this shape, has none)."""
+    text = f"{c['heading']}\n\n{c['intro']}\n"
+    queue = ""
+    if c.get("queue"):
+        queue_label, queue_url = c["queue"]
+        text += f"{queue_label}: {queue_url}\n"
+        queue = (
+            f'<p><a href="{_e(queue_url)}" style="display:inline-block;padding:8px 14px;background:#1d70b8;'
+            f'color:#ffffff;text-decoration:none;border-radius:3px;">{_e(queue_label)}</a></p>\n'
+        )
+    text += "\n" + "".join(f"{_table_text(table)}\n" for table in c["tables"])
     text += f"--\n{c['footer']}"
-    queue = (
-        f'<p><a href="{_e(queue_url)}" style="display:inline-block;padding:8px 14px;background:#1d70b8;'
-        f'color:#ffffff;text-decoration:none;border-radius:3px;">{_e(queue_label)}</a></p>\n'
-    )
     body = _report_intro_html(c) + queue + "".join(_table_html(table) for table in c["tables"]) + "\n"
     return text, _page(c, body)
 
