@@ -164,11 +164,22 @@ class Deadlines(_Model, frozen=True, kw_only=True):
     acknowledge: RuleText
     resolve: RuleText | dict[str, RuleText]
     resolve_by: str | None = None
+    # Staff size the job: the promise follows this choice of the table until staff set one (the
+    # resident's answer to resolve_by is an estimate then, shown to staff).
+    starts_as: str | None = None
+    # The arrival limit (到场时限): on site (work started) within this; None sets none.
+    arrive: RuleText | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.resolve, dict) != (self.resolve_by is not None):
             raise ValueError("resolve is a table exactly when resolve_by names the field that selects it")
+        if self.starts_as is not None and not (
+            isinstance(self.resolve, dict) and self.starts_as in self.resolve
+        ):
+            raise ValueError("starts_as must name one of the resolve table's choices")
         _as_rules(self, "acknowledge", "resolve")
+        if self.arrive is not None:
+            _as_rules(self, "arrive")
 
 
 class FollowUp(_Model, frozen=True, kw_only=True):
@@ -198,6 +209,9 @@ class Kind(_Model, frozen=True, kw_only=True):
     page: Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
     emergency_first: bool = False
     urgent: bool = False
+    # A request is urgent when one of these fields holds one of these choices (water, power, gas or a lift
+    # out now): its clocks count every hour and its reminders ignore quiet hours.
+    urgent_when: dict[str, frozenset[str]] = {}  # noqa: RUF012 - a msgspec default, copied per instance
     fields: tuple[FormField, ...]
     deadlines: Deadlines
     follow_up: FollowUp
@@ -209,12 +223,21 @@ class Kind(_Model, frozen=True, kw_only=True):
                 return candidate
         raise KeyError(field_id)
 
-    def resolve_rule(self, values: dict[str, str]) -> Rule:
-        """The resolve rule that applies to a request with these field values."""
-        if isinstance(self.deadlines.resolve, dict):
-            assert self.deadlines.resolve_by
-            return self.deadlines.resolve[values[self.deadlines.resolve_by]]
-        return self.deadlines.resolve
+    def resolve_rule(self, values: dict[str, str], sized: bool = True) -> Rule:
+        """The resolve rule that applies to a request with these field values; until staff size a job
+        (``sized``), the size it ``starts_as``."""
+        deadlines = self.deadlines
+        if isinstance(deadlines.resolve, dict):
+            assert deadlines.resolve_by
+            choice = values.get(deadlines.resolve_by)
+            if deadlines.starts_as and (not sized or choice not in deadlines.resolve):
+                choice = deadlines.starts_as
+            return deadlines.resolve[str(choice)]
+        return deadlines.resolve
+
+    def is_urgent(self, values: dict[str, str]) -> bool:
+        """Whether a request with these field values is urgent: the kind is, or an answer makes it so."""
+        return self.urgent or any(values.get(name) in wanted for name, wanted in self.urgent_when.items())
 
 
 class Price(_Model, frozen=True, kw_only=True):

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lobby.catalog import Catalog
-from lobby.deadlines import promise
+from lobby.deadlines import arrival_due, promise
 from lobby.fields import phone_digits
 from lobby.validation import Submission
 
@@ -80,6 +80,8 @@ class ServiceRequest:
     follow_up_selected: bool | None = (
         None  # sampled kinds: chosen (True) or not (False) by the monthly sample
     )
+    arrive_due: datetime | None = None  # on site by (the kind's arrival limit), until work starts
+    sized: bool = False  # staff have sized the job (until then its promise follows the kind's starts_as)
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # How it reached the office (web, phone, in_person, letter, government) and, for a request the desk
     # registered, who received it (接待人, the first-contact owner) with their roster address.
@@ -149,6 +151,7 @@ def new_request(
     kind = submission.kind
     acknowledge_due, resolve_due = promise(catalog, kind, submission.values, received_at)
     return ServiceRequest(
+        arrive_due=arrival_due(catalog, kind, submission.values, received_at),
         reference=reference,
         kind=kind.id,
         office=kind.office,
