@@ -111,7 +111,7 @@ def new_request(
 # An event that sends the office the request again: (heading, flag in the subject, recipient role).
 _AGAIN = {
     "reassign": ("mail.office_heading_reassigned", "mail.flag_reassigned", "office-{office}"),
-    "reopen": ("mail.office_heading_reopen", "mail.flag_reopened", "office-reopen"),
+    "reopen": ("mail.office_heading_reopen", "status.reopened", "office-reopen"),
 }
 
 
