@@ -651,9 +651,8 @@ def test_staff_size_a_repair_the_resident_estimated_and_its_promise_follows() ->
     )
     assert change.request.sized and change.request.fields["size"] == "medium"
     assert change.request.resolve_due == filed + timedelta(days=3)
-    assert (
-        change.event.data == {"from": "minor", "to": "medium"} and change.event.public
-    )  # the resident is told
+    assert (change.event.data["from"], change.event.data["to"]) == ("minor", "medium")
+    assert change.event.public  # the resident is told
 
 
 def test_an_arrival_limit_runs_until_work_starts_and_is_chased_when_missed() -> None:
