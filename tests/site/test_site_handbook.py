@@ -479,3 +479,28 @@ def test_each_build_reads_the_message_catalog_as_it_is_now(
     finally:
         monkeypatch.undo()
         messages.reset()
+
+
+def test_every_block_has_its_words_in_every_language() -> None:
+    """Every marker of every kind renders in every language of the message catalog (none is missing a key)."""
+    import typing
+
+    import lobby_markers
+
+    from lobby.catalog import FollowUp
+    from views import messages
+
+    coverages = typing.get_args(typing.get_type_hints(FollowUp)["coverage"])
+    for lang in messages.languages():
+        for name in lobby_markers._PLAIN:
+            assert lobby_markers.expand_marker(name, CATALOG, lang), (lang, name)
+        for name in lobby_markers._BY_KIND:
+            for kind in CATALOG.kinds:
+                assert lobby_markers.expand_marker(f"{name} {kind}", CATALOG, lang), (lang, name, kind)
+        # Words the catalog at hand may not show: every weekday, every follow-up coverage.
+        for day in range(1, 8):
+            assert messages.message(lang, f"weekday.{day}")
+        for coverage in coverages:
+            assert messages.message(lang, f"handbook.coverage.{coverage}")
+            if coverage != "none":
+                assert messages.message(lang, f"handbook.follow_up.{coverage}")
