@@ -31,12 +31,12 @@ def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> st
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
     if event.type == "submitted":
-        key = "mail.office_heading_urgent" if kind.urgent else "mail.office_heading"
+        key = "mail.office_heading_urgent" if kind.is_urgent(request.fields) else "mail.office_heading"
         return translate(lang, key, kind=kind_name, within="")
     if event.type == "reminder":
         stage = translate(lang, f"mail.stage.{event.data.get('stage', '')}")
         return translate(lang, "mail.reminder_heading", stage=stage, kind=kind_name)
-    flag = translate(lang, "mail.flag_reopened" if event.type == "reopen" else "mail.flag_reassigned")
+    flag = translate(lang, "status.reopened" if event.type == "reopen" else "mail.flag_reassigned")
     return translate(lang, "mail.reminder_heading", stage=flag, kind=kind_name)
 
 
