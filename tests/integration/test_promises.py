@@ -5,7 +5,7 @@ what each run queued, and the resident reading their status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,15 +23,6 @@ from tests.integration.conftest import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESIDENT = "resident@example.com"
-
-
-@pytest.fixture
-def clock_at() -> Iterator[Callable[[str], datetime]]:
-    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
-    from lobby import clock
-
-    yield lambda text: clock.set_time(datetime.fromisoformat(text))
-    clock.set_time(None)
 
 
 class Schedules:
