@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
-from lobby.office_digest import OfficeDigest
 from lobby.lifecycle import STAFF_ACTIONS
 from lobby.notifications import mails_for
+from lobby.office_digest import OfficeDigest
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import MonthData, compute_statistics

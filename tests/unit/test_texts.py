@@ -16,12 +16,11 @@ from lobby.requests import Event, ServiceRequest
 from lobby.text_links import PATH, RATE, STATUS, TOKEN_LENGTH, read_text_token, text_key, text_token
 from lobby.texts import SMS, notify_by, quiet_until, text_messages_for
 from views.messages import languages, translate
-from views.texts import GSM_SEGMENT, UCS2_SEGMENT, segment_size
+from views.texts import GSM_SEGMENT, TEXT_EVENTS, UCS2_SEGMENT, segment_size
 
 CATALOG = load_catalog(SOURCE_YAML)
 KEY = text_key(b"s" * 40)
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
-TEXT_EVENTS = ("submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "note")
 REQUEST = ServiceRequest(
     reference="20261123-0001",
     kind="repair",
