@@ -49,7 +49,7 @@ EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
-SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
+SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.storage.desk): source is the pending sign-in's nonce
 
 # states
 PENDING = "pending"
@@ -58,7 +58,9 @@ SENT = "sent"
 PARKED = "parked"
 
 # Events after which the resident hears from us (a public note too); see lobby.notifications.
-RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
+RESIDENT_EVENTS = frozenset(
+    {"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "missed"}
+)
 
 
 @dataclass(frozen=True)

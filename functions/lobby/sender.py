@@ -161,7 +161,7 @@ def render_email(
 def sign_in_mail(store: Store, catalog: Catalog, settings: Settings, message: Message, now: datetime) -> Mail:
     """A desk sign-in link, signed now and ending when the sign-in does (15 minutes after it was asked)."""
     from desk.sessions import link_token
-    from lobby.desk_store import DeskStore
+    from lobby.storage.desk import DeskStore
     from views.emails.signin import sign_in_mail as render_sign_in
 
     pending = DeskStore(store).get_sign_in(message.source)
