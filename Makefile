@@ -94,7 +94,7 @@ deploy: deploy-check build
 
 # The text-message templates, for the support case that registers them (site/docs/admin/deploy).
 text-templates: $(BIN)/.installed
-	$(BIN)/python infra/text_templates.py
+	PYTHONPATH=functions:infra $(BIN)/python infra/text_templates.py
 
 publish: site
 	$(BIN)/python infra/publish.py --stack-name $(STACK) --site-dir site_build

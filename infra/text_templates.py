@@ -9,11 +9,6 @@ limit, ready to paste into the case.
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "functions"), str(REPO / "infra")]
 
 
 def main() -> int:
@@ -27,8 +22,16 @@ def main() -> int:
     from views.texts import TEXT_EVENTS, segment_size
 
     catalog = load_catalog()
-    link = "https://" + "w" * (policy.TEXT_SITE_URL_LONGEST - len("https://.cn")) + ".cn" + PATH + "x" * TOKEN_LENGTH
-    print(f"Lobby text-message templates ({len(TEXT_EVENTS)} per language). Variables: ${{kind}} the kind of request,")
+    link = (
+        "https://"
+        + "w" * (policy.TEXT_SITE_URL_LONGEST - len("https://.cn"))
+        + ".cn"
+        + PATH
+        + "x" * TOKEN_LENGTH
+    )
+    print(
+        f"Lobby text-message templates ({len(TEXT_EVENTS)} per language). Variables: ${{kind}} the kind of request,"
+    )
     print("${reference} its reference number, ${link} a link to its status page on this site.\n")
     for lang in languages():
         kinds = [kind.name(lang) for kind in catalog.kinds.values()]
