@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from lobby.catalog import Catalog, Kind
 from lobby.limits import Limits
 from lobby.references import format_reference
-from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
+from lobby.requests import RESIDENT, Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
 from lobby.validation import HONEYPOT_FIELD, validate_submission
 
@@ -23,6 +23,12 @@ DECOY_SEQUENCE_FROM = 5000
 class Receipt:
     request: ServiceRequest
     created: bool  # False when an identical submission was already stored
+
+
+def office_for(catalog: Catalog, kind: Kind, channel: str) -> str:
+    """The office that handles a request of ``kind`` that reached us through ``channel`` (web, phone,
+    in person, letter, government): the catalog's ``property.channel_offices``, else the kind's own."""
+    return catalog.property.channel_offices.get(channel, kind.office)
 
 
 def receive(
@@ -53,7 +59,7 @@ def receive(
 
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)
-    submitted = Event(type="submitted", at=now, actor="resident", public=True, data={"channel": "web"})
+    submitted = Event(type="submitted", at=now, actor=RESIDENT.name, public=True, data={"channel": "web"})
     stored = store.create_request(request, submitted, fingerprint, now)
     if stored != reference:
         return _earlier(store, stored)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
+from lobby.outbox import owner_hears
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from views.emails import director_alert, office, reminder, resident
+from views.emails import director_alert, office, owner, reminder, resident
 from views.emails.office import Signer
 
 __all__ = ["Signer", "mails_for"]
@@ -29,8 +30,10 @@ def mails_for(
         if request.contact_email:
             mails.append(resident.received(catalog, settings, request))
         return mails
+    if owner_hears(request, event):
+        mails.append(owner.next_steps(catalog, settings, request, event, actions))
     if event.type == "reassign":
-        return [office.again(catalog, settings, request, actions, event)]
+        return [office.again(catalog, settings, request, actions, event), *mails]
     if event.type == "reopen":
         mails.append(office.again(catalog, settings, request, actions, event))
         if event.data.get("via") in ("rate", "followup"):

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from lobby.lifecycle import STAFF_ACTIONS
+
 if TYPE_CHECKING:
     from lobby.catalog import Catalog
     from lobby.requests import Event, ServiceRequest
@@ -110,6 +112,20 @@ def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None
     return min(now + wait, give_up)
 
 
+# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
+OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
+# Steps that already e-mail the office the request with its links: the owner hears of them only at their
+# own address, or the office's mailbox would get the same links twice.
+_OFFICE_HEARS = frozenset({"reassign", "reopen"})
+
+
+def owner_hears(request: ServiceRequest, event: Event) -> bool:
+    """Whether the owner's next-step e-mail follows this step (at their address, else the office's)."""
+    if event.type not in OWNER_EVENTS | _OFFICE_HEARS:
+        return False
+    return bool(request.owner_email) or event.type not in _OFFICE_HEARS
+
+
 def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Message]:
     """The messages one history event causes, at most one per role (``notifications.mails_for`` renders them)."""
     staff = catalog.property.staff_language
@@ -122,9 +138,9 @@ def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> lis
             return []  # a later reminder of the same moment says it all
         stage = str(event.data.get("stage", ""))
         return [to_staff(f"reminder-{stage}", "director" if stage == "director" else "office")]
+    messages = [to_staff("owner", "owner")] if owner_hears(request, event) else []
     if event.type == "reassign":
-        return [to_staff(f"office-{request.office}")]
-    messages = []
+        return [to_staff(f"office-{request.office}"), *messages]
     if event.type == "submitted":
         messages.append(to_staff("office"))
     elif event.type == "reopen":

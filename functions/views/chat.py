@@ -15,14 +15,15 @@ from lobby.requests import Event, ServiceRequest
 from lobby.robots import fit_markdown, plain
 from views.emails.digest import _due_text, day_text
 from views.messages import translate
+from views.pages.desk_shell import QUEUE_PATH, card_path
 
 
 def card_url(site_url: str, reference: str) -> str:
-    return f"{site_url}/desk/requests/{reference}"
+    return f"{site_url}{card_path(reference)}"
 
 
 def queue_url(site_url: str) -> str:
-    return f"{site_url}/desk/"
+    return f"{site_url}{QUEUE_PATH}"
 
 
 def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> str:
@@ -31,12 +32,12 @@ def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> st
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
     if event.type == "submitted":
-        key = "mail.office_heading_urgent" if kind.urgent else "mail.office_heading"
+        key = "mail.office_heading_urgent" if kind.is_urgent(request.fields) else "mail.office_heading"
         return translate(lang, key, kind=kind_name, within="")
     if event.type == "reminder":
         stage = translate(lang, f"mail.stage.{event.data.get('stage', '')}")
         return translate(lang, "mail.reminder_heading", stage=stage, kind=kind_name)
-    flag = translate(lang, "mail.flag_reopened" if event.type == "reopen" else "mail.flag_reassigned")
+    flag = translate(lang, "status.reopened" if event.type == "reopen" else "mail.flag_reassigned")
     return translate(lang, "mail.reminder_heading", stage=flag, kind=kind_name)
 
 

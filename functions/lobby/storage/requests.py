@@ -47,6 +47,8 @@ class Requests(OutboxQueue):
             "resolve_due": utc_iso(request.resolve_due) if request.resolve_due else None,
             "catalog_version": request.catalog_version,
             "owner": request.owner,
+            "owner_verified": request.owner_verified,
+            "owner_email": request.owner_email,
             "acknowledged_at": iso_or_none(request.acknowledged_at),
             "resolved_at": iso_or_none(request.resolved_at),
             "closed_at": iso_or_none(request.closed_at),
@@ -56,6 +58,8 @@ class Requests(OutboxQueue):
             "version": request.version,
             "follow_up_due": iso_or_none(request.follow_up_due),
             "follow_up_selected": request.follow_up_selected,
+            "arrive_due": iso_or_none(request.arrive_due),
+            "sized": request.sized or None,
             "channel": request.channel if request.channel != "web" else None,
             "receiver": request.receiver,
             "receiver_email": request.receiver_email,
@@ -109,6 +113,8 @@ class Requests(OutboxQueue):
             resolve_due=parse_iso(data["resolve_due"]) if data.get("resolve_due") else None,
             catalog_version=data["catalog_version"],
             owner=data.get("owner"),
+            owner_verified=data.get("owner_verified"),
+            owner_email=data.get("owner_email"),
             acknowledged_at=parse_or_none(data.get("acknowledged_at")),
             resolved_at=parse_or_none(data.get("resolved_at")),
             closed_at=parse_or_none(data.get("closed_at")),
@@ -118,6 +124,8 @@ class Requests(OutboxQueue):
             version=int(data.get("version", 0)),
             follow_up_due=parse_or_none(data.get("follow_up_due")),
             follow_up_selected=data.get("follow_up_selected"),
+            arrive_due=parse_or_none(data.get("arrive_due")),
+            sized=bool(data.get("sized", False)),
             channel=data.get("channel") or "web",
             receiver=data.get("receiver"),
             receiver_email=data.get("receiver_email"),
@@ -312,6 +320,11 @@ class Requests(OutboxQueue):
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise StaleRequest(stored.reference) from error
             raise
+
+    @translating_outages
+    def add_event(self, reference: str, event: Event) -> None:
+        """A history line that changes nothing else about the request (a photo checked, say)."""
+        self.client.put_item(TableName=self.table_name, Item=self.event_item(reference, event))
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:

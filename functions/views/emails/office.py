@@ -16,7 +16,8 @@ from lobby.settings import Settings
 from views.emails.bodies import render
 from views.labels import action_label, field_rows
 from views.messages import translate
-from views.wording import describe_rule, describe_timedelta, local_time, rating_text
+from views.pages.desk_shell import card_path
+from views.wording import describe_rule, describe_timedelta, local_time, owner_text, rating_text
 
 Signer = Callable[[ServiceRequest, str], str]
 
@@ -65,14 +66,19 @@ def office_mail(
         summary.append(
             (translate(lang, "mail.acknowledge_by"), local_time(catalog, request.acknowledge_due, lang))
         )
-    rule = kind.resolve_rule(request.fields)
+    rule = kind.resolve_rule(request.fields, request.sized)
     summary.append((translate(lang, "mail.resolve_rule"), describe_rule(rule, lang)))
+    if request.arrive_due:
+        summary.append((translate(lang, "mail.arrive_by"), local_time(catalog, request.arrive_due, lang)))
     if request.resolve_due:
         summary.append((translate(lang, "mail.resolve_by"), local_time(catalog, request.resolve_due, lang)))
+    if request.owner:
+        summary.append((translate(lang, "mail.owner"), owner_text(request, lang)))
     summary.append((translate(lang, "mail.language"), translate(lang, f"mail.lang.{request.lang}")))
     summary.append((translate(lang, "mail.catalog"), request.catalog_version))
     summary.extend(extra or [])
-    heading_key = heading_key or ("mail.office_heading_urgent" if kind.urgent else "mail.office_heading")
+    urgent = kind.is_urgent(request.fields)
+    heading_key = heading_key or ("mail.office_heading_urgent" if urgent else "mail.office_heading")
     within = describe_timedelta(policy.REWORK_WITHIN, lang)
     context = {
         "lang": lang,
@@ -85,6 +91,7 @@ def office_mail(
         "fields": field_rows(catalog, request, lang),
         "procedure_heading": translate(lang, "mail.procedure"),
         "procedure": kind.staff_procedure(lang),
+        "card": (translate(lang, "mail.card"), f"{settings.site_url}{card_path(request.reference)}"),
         "actions_heading": translate(lang, "mail.actions"),
         "actions": actions,
         "footer": translate(lang, "mail.office_footer"),
@@ -104,7 +111,7 @@ def new_request(
 # An event that sends the office the request again: (heading, flag in the subject, recipient role).
 _AGAIN = {
     "reassign": ("mail.office_heading_reassigned", "mail.flag_reassigned", "office-{office}"),
-    "reopen": ("mail.office_heading_reopen", "mail.flag_reopened", "office-reopen"),
+    "reopen": ("mail.office_heading_reopen", "status.reopened", "office-reopen"),
 }
 
 
