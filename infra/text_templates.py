@@ -30,19 +30,21 @@ def main() -> int:
         + "x" * TOKEN_LENGTH
     )
     print(
-        f"Lobby text-message templates ({len(TEXT_EVENTS)} per language). Variables: ${{kind}} the kind of request,"
+        f"Lobby text-message templates ({len(TEXT_EVENTS)} per language), each signed with the property's name."
     )
-    print("${reference} its reference number, ${link} a link to its status page on this site.\n")
+    print("Variables: ${kind} the kind of request, ${link} a link to its status page on this site.\n")
     for lang in languages():
         kinds = [kind.name(lang) for kind in catalog.kinds.values()]
+        signed = catalog.property.name(lang)
         print(f"== {lang} (kinds: {', '.join(kinds)})")
         for event in TEXT_EVENTS:
-            template = translate(lang, f"text.{event}", kind="{kind}", reference="{reference}", link="{link}")
-            longest = translate(
-                lang, f"text.{event}", kind=max(kinds, key=len), reference="20261231-999999", link=link
+            values = {"reference": "20261231-999999"}
+            template = translate(lang, f"text.{event}", kind="{kind}", link="{link}", **values)
+            longest = translate(lang, f"text.{event}", kind=max(kinds, key=len), link=link, **values)
+            length, limit = segment_size(translate(lang, "text.signed", property=signed, body=longest))
+            shown = re.sub(
+                r"\{(\w+)\}", r"${\1}", translate(lang, "text.signed", property=signed, body=template)
             )
-            length, limit = segment_size(longest)
-            shown = re.sub(r"\{(\w+)\}", r"${\1}", template)
             print(f"{event:12} {shown}\n{'':12} longest {length} of {limit} characters")
         print()
     return 0
