@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from api import photos
 from api.http import (
     HttpProblem,
     Incoming,
@@ -82,6 +83,8 @@ def receipt_json(
         "request_url": url,
         # The same receipt as the page without JavaScript; the script shows it under the form's page.
         "receipt_html": pages.receipt_html(catalog, request, lang, duplicate, url, heading="h2"),
+        # Photos (api/photos.py): where the form's photo block posts, for the kinds that take photos.
+        "photos_url": photos.receipt_photos_path(request, now()),
     }
 
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from lobby.lifecycle import STAFF_ACTIONS
+
 if TYPE_CHECKING:
     from lobby.catalog import Catalog
     from lobby.requests import Event, ServiceRequest
@@ -111,20 +113,7 @@ def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None
 
 
 # Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
-OWNER_EVENTS = frozenset(
-    {
-        "acknowledge",
-        "start",
-        "wait",
-        "resume",
-        "resolve",
-        "retriage",
-        "reassign",
-        "note",
-        "cancel",
-        "followed_up",
-    }
-)
+OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
 # Steps that already e-mail the office the request with its links: the owner hears of them only at their
 # own address, or the office's mailbox would get the same links twice.
 _OFFICE_HEARS = frozenset({"reassign", "reopen"})

@@ -58,6 +58,8 @@ class Requests(OutboxQueue):
             "version": request.version,
             "follow_up_due": iso_or_none(request.follow_up_due),
             "follow_up_selected": request.follow_up_selected,
+            "arrive_due": iso_or_none(request.arrive_due),
+            "sized": request.sized or None,
             "channel": request.channel if request.channel != "web" else None,
             "receiver": request.receiver,
             "receiver_email": request.receiver_email,
@@ -122,6 +124,8 @@ class Requests(OutboxQueue):
             version=int(data.get("version", 0)),
             follow_up_due=parse_or_none(data.get("follow_up_due")),
             follow_up_selected=data.get("follow_up_selected"),
+            arrive_due=parse_or_none(data.get("arrive_due")),
+            sized=bool(data.get("sized", False)),
             channel=data.get("channel") or "web",
             receiver=data.get("receiver"),
             receiver_email=data.get("receiver_email"),
@@ -316,6 +320,11 @@ class Requests(OutboxQueue):
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise StaleRequest(stored.reference) from error
             raise
+
+    @translating_outages
+    def add_event(self, reference: str, event: Event) -> None:
+        """A history line that changes nothing else about the request (a photo checked, say)."""
+        self.client.put_item(TableName=self.table_name, Item=self.event_item(reference, event))
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:

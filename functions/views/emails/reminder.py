@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lobby.catalog import Catalog
+from lobby.escalation import escalation_office
 from lobby.mail import Mail
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
@@ -20,7 +21,7 @@ def reminder(
     lang = catalog.property.staff_language
     stage = str(data.get("stage", ""))
     prop = catalog.property
-    director = catalog.offices[request.office].director or request.office
+    director = escalation_office(catalog, request)
     recipients = {
         "director": settings.office_email(director),
         "quality": settings.office_email(prop.quality_office),
@@ -38,7 +39,8 @@ def reminder(
         ]
         actions = [(translate(lang, "mail.record_followup"), signer(request, "followup"))] if signer else []
     else:
-        phase = "ack" if str(data.get("step", "")).startswith("ack") else "resolve"
+        step = str(data.get("step", ""))
+        phase = next((name for name in ("ack", "arrive") if step.startswith(f"{name}@")), "resolve")
         rows = [
             (translate(lang, "mail.reminder_deadline"), translate(lang, f"mail.reminder_deadline.{phase}"))
         ]
