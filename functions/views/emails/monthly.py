@@ -265,6 +265,15 @@ def monthly_mail(
             else translate(lang, "monthly.no_figure"),
         ),
         (translate(lang, "monthly.h_flags"), translate(lang, "monthly.items", n=stats.red_flag_count)),
+        (
+            translate(lang, "monthly.h_spot_checks"),
+            translate(lang, "list.separator").join(
+                translate(lang, "monthly.spot_check", office=catalog.offices[office].name(lang), n=n)
+                for office, n in stats.spot_checks.items()
+                if office in catalog.offices
+            )
+            or translate(lang, "monthly.no_figure"),
+        ),
     ]
     if sent:
         headline.append((translate(lang, "monthly.h_sent"), sent_summary(sent, lang)))
