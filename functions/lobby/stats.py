@@ -479,10 +479,11 @@ def monthly_mail_for(
     store: Store, catalog: Catalog, settings: Settings, month: str, now: datetime
 ) -> tuple[Mail, Attachment]:
     """The director's report on ``month`` as of the run at ``now``: what the sender renders."""
+    from lobby.channel_counts import sent_in_month
     from views.emails.monthly import monthly_mail
 
     data = gather_month(store, catalog, month, now, store.received_in_month(month))
-    return monthly_mail(catalog, settings, compute_statistics(catalog, data))
+    return monthly_mail(catalog, settings, compute_statistics(catalog, data), sent_in_month(store, month))
 
 
 def run_monthly(store: Store, catalog: Catalog, now: datetime, secret: bytes) -> MonthlyRun:
