@@ -188,6 +188,9 @@ class Deadlines(_Model, frozen=True, kw_only=True):
 class FollowUp(_Model, frozen=True, kw_only=True):
     within: RuleText
     coverage: Literal["all", "sampled", "none"]
+    # The company's spot checks of the follow-ups (抽查, seed 000 §5.5): office → percent of the kind's
+    # resolved requests it checks, drawn when each is resolved.
+    spot_checks: dict[str, Annotated[int, Meta(ge=1, le=100)]] = {}  # noqa: RUF012 - a msgspec default
 
     def __post_init__(self) -> None:
         _as_rules(self, "within")
@@ -217,6 +220,9 @@ class Kind(_Model, frozen=True, kw_only=True):
     urgent_when: dict[str, frozenset[str]] = {}  # noqa: RUF012 - a msgspec default, copied per instance
     # The choice field naming the office a request is about (a complaint): it escalates above that office.
     about_field: str | None = None
+    # Categories that are shared places (a lift, the common areas): the monthly report counts their repeats
+    # by building and category, whoever reported them, not flat by flat.
+    shared_categories: frozenset[str] = frozenset()
     fields: tuple[FormField, ...]
     deadlines: Deadlines
     follow_up: FollowUp

@@ -10,7 +10,7 @@ from lobby.mail import Mail
 from lobby.outbox import owner_hears
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from views.emails import director_alert, office, owner, reminder, resident
+from views.emails import director_alert, office, owner, photos, reminder, resident
 from views.emails.office import Signer
 
 __all__ = ["Signer", "mails_for"]
@@ -25,6 +25,8 @@ def mails_for(
     if event.type == "reminder":
         mail = reminder.reminder(catalog, settings, request, event, signer)
         return [mail] if mail else []
+    if event.type == "photo_added":
+        return [photos.photos_added(catalog, settings, request, event, signer)]
     if event.type == "submitted":
         mails.append(office.new_request(catalog, settings, request, actions))
         if request.contact_email:

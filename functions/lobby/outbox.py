@@ -143,6 +143,8 @@ def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> lis
         return [to_staff(f"office-{request.office}"), *messages]
     if event.type == "submitted":
         messages.append(to_staff("office"))
+    elif event.type == "photo_added" and event.data.get("notify"):
+        messages.append(to_staff("office-photos"))  # the last of a batch of photos (photos/process.py)
     elif event.type == "reopen":
         messages.append(to_staff("office-reopen"))
         if event.data.get("via") in ("rate", "followup"):

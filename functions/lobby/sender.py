@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from lobby import links, metrics
 from lobby.catalog import Catalog
+from lobby.channel_counts import count_delivery
 from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
 from lobby.notifications import mails_for
@@ -105,6 +106,9 @@ class LinkSigner:
         except Exception as error:  # the parameter is missing, unreadable or too short
             self.failure = error_code(error)
             return self.PLACEHOLDER
+        if action.startswith("photo."):  # a photo's slot (api/photos.py opens it)
+            token = links.sign(secret, request.reference, action, self.now, links.STAFF_LINK_LIFETIME)
+            return f"{self.settings.site_url}/api/photo/{token}"
         if action == "rate":
             token = links.sign(secret, request.reference, action, self.now, links.RESIDENT_LINK_LIFETIME)
             return f"{self.settings.site_url}/api/rate/{token}"
@@ -267,6 +271,7 @@ def deliver(
         failed(store, settings, claimed, error, now, report)
         return
     store.outbox_sent(claimed, now)
+    count_delivery(store, item.body.channel, now, catalog.property.time_zone)
     report.sent += 1
     report.note("sent", item)
 

@@ -202,7 +202,10 @@ def test_a_value_of_the_wrong_kind_is_reported_at_its_key(
 
 def test_an_unknown_key_is_reported_with_the_keys_that_belong_there(document: dict[str, Any]) -> None:
     [line] = _report(_break(document, "kinds.repair.follow_up.whithin", "3d"))
-    assert line == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage)"
+    assert (
+        line
+        == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage, spot_checks)"
+    )
 
 
 def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
@@ -212,7 +215,8 @@ def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
     del broken["property"]["phone_24h"]
     assert sorted(_report(broken)) == [
         "kinds.help.unexpected: unknown key (the keys here are id, name, summary, staff_procedure, office,"
-        " page, emergency_first, urgent, urgent_when, about_field, fields, deadlines, follow_up, reminders)",
+        " page, emergency_first, urgent, urgent_when, about_field, shared_categories, fields, deadlines,"
+        " follow_up, reminders)",
         "kinds.repair.deadlines.resolve.minor: '8 hours' is not a deadline rule"
         " (use 8h, 3d, 2wd, 30m, same-day or none)",
         "property.phone_24h: required",

@@ -60,6 +60,7 @@ class Requests(OutboxQueue):
             "follow_up_selected": request.follow_up_selected,
             "arrive_due": iso_or_none(request.arrive_due),
             "sized": request.sized or None,
+            "spot_checks": list(request.spot_checks) or None,
             "channel": request.channel if request.channel != "web" else None,
             "receiver": request.receiver,
             "receiver_email": request.receiver_email,
@@ -126,6 +127,7 @@ class Requests(OutboxQueue):
             follow_up_selected=data.get("follow_up_selected"),
             arrive_due=parse_or_none(data.get("arrive_due")),
             sized=bool(data.get("sized", False)),
+            spot_checks=tuple(data.get("spot_checks") or ()),
             channel=data.get("channel") or "web",
             receiver=data.get("receiver"),
             receiver_email=data.get("receiver_email"),
@@ -322,9 +324,15 @@ class Requests(OutboxQueue):
             raise
 
     @translating_outages
-    def add_event(self, reference: str, event: Event) -> None:
-        """A history line that changes nothing else about the request (a photo checked, say)."""
-        self.client.put_item(TableName=self.table_name, Item=self.event_item(reference, event))
+    def add_event(self, request: ServiceRequest, event: Event) -> None:
+        """A history line that changes nothing else about the request (a photo checked, say), with the
+        messages it causes."""
+        self.client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.table_name, "Item": self.event_item(request.reference, event)}},
+                *self._queued_with(request, event, event.at),  # type: ignore[list-item]
+            ]
+        )
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:
