@@ -103,7 +103,8 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     )
     status = 200 if duplicate else 201
     if incoming.wants_html:
-        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate))
+        photos_url = photos.receipt_photos_path(request, now())
+        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate, photos_url))
     return json_response(status, receipt_json(catalog, request, lang, duplicate))
 
 

@@ -12,6 +12,7 @@ from views import receipt
 from views.forms import render_form, render_status_form
 from views.messages import translate
 from views.page import render_page, tel_link
+from views.pages import photos
 from views.wording import event_text, local_time, status_text
 
 
@@ -19,7 +20,9 @@ def page_url(kind: Kind, lang: str) -> str:
     return f"/en/{kind.page}/" if lang == "en" else f"/{kind.page}/"
 
 
-def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool) -> str:
+def receipt_page(
+    catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool, photos_url: str | None = None
+) -> str:
     title = receipt.received_title(catalog, request, lang)
     steps = "".join(f"<li>{escape(step)}</li>" for step in receipt.next_steps(catalog, request, lang))
     notice = (
@@ -44,6 +47,7 @@ def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
 <p>{escape(translate(lang, "receipt.keep_reference"))}</p>
 <p>{call}</p>
 <p><a href="{escape(receipt.status_path(lang, request.reference))}">{escape(translate(lang, "status_page.link"))}</a></p>
+{photos.receipt_block(lang, photos_url)}
 """
     return render_page(lang, title, body)
 
