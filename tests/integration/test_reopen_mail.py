@@ -64,7 +64,9 @@ def test_a_failed_follow_up_recorded_by_staff_tells_the_office_what_it_reopens(a
     [mail] = [
         mail
         for mail in aws.sent()
-        if mail.to == [OFFICE_EMAILS["engineering"]] and "已重新打开" in mail.subject
+        if mail.to == [OFFICE_EMAILS["engineering"]]
+        and "已重新打开" in mail.subject
+        and "住户说明的原因" in unescape(mail.html)
     ]
     html = unescape(mail.html)
     assert RESOLUTION in html  # the resolution it reopens
