@@ -240,15 +240,22 @@ def unit_key(request: ServiceRequest) -> tuple[str, str]:
     return normal(request.fields.get("building", "")), normal(request.fields.get("unit", ""))
 
 
-def _repeat_flags(window: list[ServiceRequest], kind: str, threshold: int, month: str) -> list[RepeatFlag]:
+def _repeat_flags(
+    window: list[ServiceRequest], kind: str, threshold: int, month: str, shared: frozenset[str] = frozenset()
+) -> list[RepeatFlag]:
+    """Repeats of the same matter: by flat and category, or, for a shared place (a lift), by building and
+    category whoever reported it."""
     groups: dict[tuple[str, str, str], list[ServiceRequest]] = defaultdict(list)
     for request in window:
         if request.kind != kind or request.status == CANCELLED:
             continue
         building, unit = unit_key(request)
+        category = request.fields.get("category", "")
+        if category in shared:
+            unit = ""
         if not (building or unit):
             continue
-        groups[(building, unit, request.fields.get("category", ""))].append(request)
+        groups[(building, unit, category)].append(request)
     flags = []
     for (_, _, category), requests in groups.items():
         if len(requests) < threshold or not any(r.received_month == month for r in requests):
@@ -373,7 +380,13 @@ def compute_statistics(catalog: Catalog, data: MonthData) -> MonthlyStatistics:
         satisfaction=dict(sorted(satisfaction.items(), key=lambda item: _index(order, item[0]))),
         satisfaction_total=satisfaction_total,
         repeat_complaints=_repeat_flags(data.window, "complaint", REPEAT_THRESHOLDS["complaint"], data.month),
-        repeat_repairs=_repeat_flags(data.window, "repair", REPEAT_THRESHOLDS["repair"], data.month),
+        repeat_repairs=_repeat_flags(
+            data.window,
+            "repair",
+            REPEAT_THRESHOLDS["repair"],
+            data.month,
+            catalog.kinds["repair"].shared_categories if "repair" in catalog.kinds else frozenset(),
+        ),
         failed_follow_ups=_failed_follow_ups(data, start, end),
         overdue=_overdue(data.open_requests, data.now),
         spot_checks={
@@ -466,10 +479,11 @@ def monthly_mail_for(
     store: Store, catalog: Catalog, settings: Settings, month: str, now: datetime
 ) -> tuple[Mail, Attachment]:
     """The director's report on ``month`` as of the run at ``now``: what the sender renders."""
+    from lobby.channel_counts import sent_in_month
     from views.emails.monthly import monthly_mail
 
     data = gather_month(store, catalog, month, now, store.received_in_month(month))
-    return monthly_mail(catalog, settings, compute_statistics(catalog, data))
+    return monthly_mail(catalog, settings, compute_statistics(catalog, data), sent_in_month(store, month))
 
 
 def run_monthly(store: Store, catalog: Catalog, now: datetime, secret: bytes) -> MonthlyRun:
