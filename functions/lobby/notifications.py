@@ -30,7 +30,7 @@ def mails_for(
     if event.type == "submitted":
         mails.append(office.new_request(catalog, settings, request, actions))
         if request.contact_email:
-            mails.append(resident.received(catalog, settings, request))
+            mails.append(resident.received(catalog, settings, request, signer))
         return mails
     if owner_hears(request, event):
         mails.append(owner.next_steps(catalog, settings, request, event, actions))
