@@ -203,6 +203,72 @@ def _link_paths() -> dict[str, Any]:
     }
 
 
+def _photo_paths() -> dict[str, Any]:
+    """The photo routes behind a request's signed link (api/photos.py)."""
+    common = {
+        "404": _refusal("Not a genuine photo link, or the request takes no photos"),
+        "409": _refusal("The request is closed"),
+        "410": _refusal("The link expired"),
+        "503": _retry(_refusal("Failing; nothing changed; try again")),
+    }
+    sent = {
+        "400": _refusal("Unreadable body"),
+        "413": _refusal("A photo or the whole body over its limit"),
+        "415": _refusal("Not the body this route reads, or not an image type it takes"),
+        "422": _refusal("No photo, or more than the request may have"),
+    }
+    files = {
+        "type": "object",
+        "required": ["files"],
+        "properties": {
+            "lang": {"type": "string"},
+            "files": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string"}, "size": {"type": "integer", "minimum": 1}},
+                },
+            },
+        },
+    }
+    form = {"type": "object", "properties": {"lang": {"type": "string"}, "photo": {"type": "string"}}}
+
+    def operation(operation_id: str, summary: str, responses: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "operationId": operation_id,
+            "summary": summary,
+            "tags": ["signed-link"],
+            "parameters": [_TOKEN],
+            "responses": {**common, **responses},
+        }
+
+    upload = operation(
+        "signPhotoUploads",
+        "Resident: one presigned POST per photo, straight to the bucket",
+        {"200": _json({"type": "object"}, "The uploads: slot, url, fields"), **sent},
+    )
+    upload["requestBody"] = {"required": True, "content": {"application/json": {"schema": files}}}
+    by_form = operation(
+        "sendPhotosByForm", "Resident: photos sent as a multipart form", {"202": _page("Received"), **sent}
+    )
+    by_form["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
+    return {
+        "/api/photos/{token}/uploads": {"post": upload},
+        "/api/photos/{token}": {
+            "get": operation("showPhotoForm", "Resident: the page to add photos", {"200": _page("The form")}),
+            "post": by_form,
+        },
+        "/api/photo/{token}": {
+            "get": operation(
+                "openPhoto",
+                "Staff: one photo, through a short-lived presigned address",
+                {"303": {"description": "To the photo"}},
+            )
+        },
+    }
+
+
 def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
     return {
         "operationId": f"submit-{kind_id}",
@@ -282,6 +348,7 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                 }
             },
             **_link_paths(),
+            **_photo_paths(),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
