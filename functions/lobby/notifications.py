@@ -1,42 +1,148 @@
-"""Which e-mails a history event causes, and for whom; ``views.emails`` writes each one.
+"""Who hears of what, over which channel: the one place that decides.
 
-``mails_for`` is the one entry point the senders call: at most one e-mail per recipient role.
+A history event (or an office's daily digest) first gives *notices*: who is told (the recipient kind,
+and the role that names them within the event), in which language, and whether the office's group
+chats hear of it too. ``ROUTES`` then says which channel carries which notice, and under which role
+and recipient kind: each (notice, channel) is one outbox item (``lobby.outbox.Message``), which the
+sender (``lobby.sender``) renders and delivers. Nothing here renders or sends: ``views.emails`` writes
+each e-mail by its role, ``views.chat`` each group card.
+
+Adding a channel (SMS, say) is one row of ``ROUTES``, plus its delivery in ``lobby.sender.CHANNELS``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
 from lobby.catalog import Catalog
-from lobby.mail import Mail
+from lobby.outbox import DIGEST_MESSAGE, DIGEST_ROLE, EMAIL, EVENT_MESSAGE, Message
 from lobby.requests import Event, ServiceRequest
-from lobby.settings import Settings
-from views.emails import director_alert, office, reminder, resident
-from views.emails.office import Signer
+from lobby.robots import DINGTALK, WECOM
 
-__all__ = ["Signer", "mails_for"]
+Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platforms (Settings.office_robots)
+
+# Events after which the resident hears from us (a public note too).
+RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
+# The reminder stages an office's group hears of: the deadline has come, is past, or went to the
+# director. The early warning and the follow-up reminders stay in e-mail.
+GROUP_STAGES = frozenset({"due", "repeat", "director"})
 
 
-def mails_for(
-    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None = None
-) -> list[Mail]:
-    """The e-mails one history event causes, at most one per recipient role."""
-    mails: list[Mail] = []
-    actions = office.office_actions(catalog, request, signer)
+@dataclass(frozen=True)
+class Notice:
+    """Someone to tell, before any channel is chosen."""
+
+    role: (
+        str  # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident
+    )
+    recipient: str  # one of lobby.outbox.RECIPIENT_KINDS
+    lang: str
+    office: str  # the office the notice concerns: its group chats are the ones that may hear of it
+    to_group: bool = False  # the office's group chats hear of it too
+
+
+@dataclass(frozen=True)
+class Route:
+    """What one channel carries: which notices, and the role and recipient kind its items carry."""
+
+    carries: Callable[[Notice, Robots], bool]
+    role: Callable[[Notice, str], str]  # (notice, what the message is: EVENT_MESSAGE …) → the item's role
+    recipient: Callable[[Notice], str]
+
+
+def _every_notice(notice: Notice, robots: Robots) -> bool:
+    return True
+
+
+def _group_of(platform: str) -> Route:
+    """An office's group robot on ``platform``: it hears of the notices meant for groups, when the office
+    has one. A group hears once per event (the item's role is the platform) and once per digest
+    (``digest-<platform>``), always as the office."""
+
+    def carries(notice: Notice, robots: Robots) -> bool:
+        return notice.to_group and platform in robots.get(notice.office, ())
+
+    def role(notice: Notice, message: str) -> str:
+        return platform if message == EVENT_MESSAGE else f"{notice.role}-{platform}"
+
+    return Route(carries, role, recipient=lambda notice: "office")
+
+
+# The channels, in the order their items are queued, and what each carries.
+ROUTES: dict[str, Route] = {
+    EMAIL: Route(_every_notice, role=lambda notice, message: notice.role, recipient=lambda n: n.recipient),
+    WECOM: _group_of(WECOM),
+    DINGTALK: _group_of(DINGTALK),
+}
+
+
+def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Notice]:
+    """Who hears of one history event: at most one notice per role."""
+    staff = catalog.property.staff_language
+    office = request.office
+
+    def to_staff(role: str, recipient: str = "office", group: bool = False) -> Notice:
+        return Notice(role, recipient, staff, office, group)
+
     if event.type == "reminder":
-        mail = reminder.reminder(catalog, settings, request, event, signer)
-        return [mail] if mail else []
-    if event.type == "submitted":
-        mails.append(office.new_request(catalog, settings, request, actions))
-        if request.contact_email:
-            mails.append(resident.received(catalog, settings, request))
-        return mails
+        if event.data.get("superseded"):
+            return []  # a later reminder of the same moment says it all
+        stage = str(event.data.get("stage", ""))
+        recipient = "director" if stage == "director" else "office"
+        return [to_staff(f"reminder-{stage}", recipient, group=stage in GROUP_STAGES)]
     if event.type == "reassign":
-        return [office.again(catalog, settings, request, actions, event.type)]
-    if event.type == "reopen":
-        mails.append(office.again(catalog, settings, request, actions, event.type))
+        return [to_staff(f"office-{office}")]
+    notices = []
+    if event.type == "submitted":
+        notices.append(to_staff("office", group=True))
+    elif event.type == "reopen":
+        notices.append(to_staff("office-reopen", group=True))
         if event.data.get("via") in ("rate", "followup"):
-            mails.append(director_alert.director_alert(catalog, settings, request))
-    if request.contact_email:
-        update = resident.update(catalog, settings, request, event, signer)
-        if update:
-            mails.append(update)
-    return mails
+            notices.append(to_staff("director", "director"))
+    if request.contact_email and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public)):
+        notices.append(Notice("resident", "resident", request.lang, office))
+    return notices
+
+
+def _routed(notices: list[Notice], robots: Robots) -> list[tuple[str, Notice, Route]]:
+    return [
+        (channel, notice, route)
+        for channel, route in ROUTES.items()
+        for notice in notices
+        if route.carries(notice, robots)
+    ]
+
+
+def messages_for(catalog: Catalog, robots: Robots, request: ServiceRequest, event: Event) -> list[Message]:
+    """Every message one history event causes, on every channel: queued with the event, atomically."""
+    return [
+        Message(
+            EVENT_MESSAGE,
+            event.sort_key,
+            route.role(notice, EVENT_MESSAGE),
+            route.recipient(notice),
+            notice.lang,
+            channel,
+            reference=request.reference,
+        )
+        for channel, notice, route in _routed(event_notices(catalog, request, event), robots)
+    ]
+
+
+def digest_messages(catalog: Catalog, robots: Robots, office: str, now: datetime) -> list[Message]:
+    """An office's daily digest on every channel that carries it: its e-mail first, then its groups."""
+    notice = Notice(DIGEST_ROLE, "office", catalog.property.staff_language, office, to_group=True)
+    return [
+        Message(
+            DIGEST_MESSAGE,
+            office,
+            route.role(notice, DIGEST_MESSAGE),
+            route.recipient(notice),
+            notice.lang,
+            channel,
+            at=now,
+        )
+        for channel, notice, route in _routed([notice], robots)
+    ]

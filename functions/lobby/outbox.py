@@ -26,11 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from lobby.catalog import Catalog
-    from lobby.requests import Event, ServiceRequest
 
 RETRY_FOR = timedelta(hours=24)  # failed tries are retried this long after the first failure, then parked
 FIRST_WAIT = timedelta(seconds=30)
@@ -47,6 +42,7 @@ RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator", "
 # what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning
 EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
+DIGEST_ROLE = "digest"  # the role of an office's digest e-mail (its group cards: digest-<platform>)
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
 SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
@@ -56,9 +52,6 @@ PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 PARKED = "parked"
-
-# Events after which the resident hears from us (a public note too); see lobby.notifications.
-RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
 
 
 @dataclass(frozen=True)
@@ -97,38 +90,3 @@ def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None
         return None
     wait = min(FIRST_WAIT * 2 ** min(max(failures - 1, 0), 16), LONGEST_WAIT)
     return min(now + wait, give_up)
-
-
-def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Message]:
-    """The messages one history event causes, at most one per role (``notifications.mails_for`` renders them)."""
-    staff = catalog.property.staff_language
-
-    def to_staff(role: str, recipient: str = "office") -> Message:
-        return Message(EVENT_MESSAGE, event.sort_key, role, recipient, staff, reference=request.reference)
-
-    if event.type == "reminder":
-        if event.data.get("superseded"):
-            return []  # a later reminder of the same moment says it all
-        stage = str(event.data.get("stage", ""))
-        return [to_staff(f"reminder-{stage}", "director" if stage == "director" else "office")]
-    if event.type == "reassign":
-        return [to_staff(f"office-{request.office}")]
-    messages = []
-    if event.type == "submitted":
-        messages.append(to_staff("office"))
-    elif event.type == "reopen":
-        messages.append(to_staff("office-reopen"))
-        if event.data.get("via") in ("rate", "followup"):
-            messages.append(to_staff("director", "director"))
-    if request.contact_email and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public)):
-        messages.append(
-            Message(
-                EVENT_MESSAGE,
-                event.sort_key,
-                "resident",
-                "resident",
-                request.lang,
-                reference=request.reference,
-            )
-        )
-    return messages

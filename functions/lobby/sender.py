@@ -27,7 +27,7 @@ from lobby import links, metrics
 from lobby.catalog import Catalog
 from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
-from lobby.notifications import mails_for
+from lobby.notifications import messages_for
 from lobby.outbox import (
     CALENDAR_MESSAGE,
     DIGEST_MESSAGE,
@@ -47,6 +47,7 @@ from lobby.requests import ServiceRequest
 from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
 from lobby.storage import Store
+from views.emails.events import write_event_mail
 
 PARKED_METRIC = metrics.OUTBOX_PARKED
 MAYBE_SENT = "MaybeSent"  # the reason recorded for a claim left by a dead process
@@ -121,12 +122,16 @@ def event_mail(store: Store, catalog: Catalog, settings: Settings, message: Mess
     event = store.get_event(message.reference, message.source)
     if request is None or event is None:
         raise LookupError("the request or its event is missing")
+    # Still owed? The request may have changed since the item was queued (passed on again, say).
+    owed = messages_for(catalog, settings.office_robots, request, event)
+    if not any((due.role, due.channel) == (message.role, message.channel) for due in owed):
+        raise NothingToSay(message.role)
     signer = LinkSigner(settings, now)
-    for mail in mails_for(catalog, settings, request, event, signer):
-        if mail.role == message.role:
-            signer.check(mail)
-            return mail
-    raise NothingToSay(message.role)
+    mail = write_event_mail(catalog, settings, request, event, message.role, signer)
+    if mail is None:
+        raise NothingToSay(message.role)
+    signer.check(mail)
+    return mail
 
 
 def render_email(
