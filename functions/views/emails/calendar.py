@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog
-from lobby.digest import CALENDAR_ROLE
 from lobby.mail import Mail
+from lobby.office_digest import CALENDAR_ROLE
 from lobby.settings import Settings
 from views.emails.bodies import render
 from views.messages import translate
