@@ -1,6 +1,6 @@
 """Who hears of what, over which channel: the one place that decides.
 
-A history event (or an office's daily digest) first gives *notices*: who is told (the recipient kind,
+A history event (or an office's daily digest, or a limit's first refusal) first gives *notices*: who is told (the recipient kind,
 and the role that names them within the event), in which language, and whether the office's group
 chats hear of it too. ``ROUTES`` then says which channel carries which notice, and under which role
 and recipient kind: each (notice, channel) is one outbox item (``lobby.outbox.Message``), which the
@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from lobby.catalog import Catalog
-from lobby.outbox import DIGEST_MESSAGE, DIGEST_ROLE, EMAIL, EVENT_MESSAGE, Message
+from lobby.outbox import DIGEST_MESSAGE, DIGEST_ROLE, EMAIL, EVENT_MESSAGE, LIMIT_MESSAGE, Message
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import DINGTALK, WECOM
+
+if TYPE_CHECKING:
+    from lobby.limits import Trip
 
 Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platforms (Settings.office_robots)
 
@@ -145,4 +149,23 @@ def digest_messages(catalog: Catalog, robots: Robots, office: str, now: datetime
             at=now,
         )
         for channel, notice, route in _routed([notice], robots)
+    ]
+
+
+def limit_messages(catalog: Catalog, trip: Trip, now: datetime) -> list[Message]:
+    """The notice that a limit refused its first submission: for the office of the kind that met it (its
+    groups have nothing to act on), in the staff's language; the trip is all it says."""
+    office = catalog.kinds[trip.kind].office
+    notice = Notice("office", "office", catalog.property.staff_language, office)
+    return [
+        Message(
+            LIMIT_MESSAGE,
+            trip.source,
+            route.role(notice, LIMIT_MESSAGE),
+            route.recipient(notice),
+            notice.lang,
+            channel,
+            at=now,
+        )
+        for channel, notice, route in _routed([notice], {})
     ]

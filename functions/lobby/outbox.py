@@ -39,12 +39,14 @@ PROMPT_GRACE = timedelta(minutes=2)
 EMAIL = "email"
 RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator", "staff")
 
-# what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning
+# what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning,
+# a limit's first refusal
 EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
 DIGEST_ROLE = "digest"  # the role of an office's digest e-mail (its group cards: digest-<platform>)
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
+LIMIT_MESSAGE = "limit"  # a limit refused its first submission (lobby.limits): source is the trip
 SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
 
 # states

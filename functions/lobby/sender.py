@@ -34,6 +34,7 @@ from lobby.outbox import (
     EMAIL,
     EVENT_MESSAGE,
     LEASE,
+    LIMIT_MESSAGE,
     MONTHLY_MESSAGE,
     PENDING,
     RETRY_FOR,
@@ -150,6 +151,13 @@ def render_email(
         from lobby.stats import monthly_mail_for
 
         return monthly_mail_for(store, catalog, settings, message.source, message.at)
+    if message.message == LIMIT_MESSAGE:
+        from lobby.limits import Trip
+        from views.emails.limit_notice import limit_notice
+
+        return limit_notice(
+            catalog, settings, message.role, Trip.from_source(message.source), message.at
+        ), None
     if message.message == CALENDAR_MESSAGE:
         from views.emails.calendar import calendar_mail
 
