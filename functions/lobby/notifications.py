@@ -110,9 +110,26 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
     return notices
 
 
-def _routed(notices: list[Notice], robots: Robots) -> list[tuple[str, Notice, Route]]:
+def _routed(
+    notices: list[Notice],
+    robots: Robots,
+    message: str,
+    source: str,
+    reference: str | None = None,
+    at: datetime | None = None,
+) -> list[Message]:
+    """Each notice over each channel that carries it, channel by channel: the outbox items."""
     return [
-        (channel, notice, route)
+        Message(
+            message,
+            source,
+            route.role(notice, message),
+            route.recipient(notice),
+            notice.lang,
+            channel,
+            reference=reference,
+            at=at,
+        )
         for channel, route in ROUTES.items()
         for notice in notices
         if route.carries(notice, robots)
@@ -121,35 +138,14 @@ def _routed(notices: list[Notice], robots: Robots) -> list[tuple[str, Notice, Ro
 
 def messages_for(catalog: Catalog, robots: Robots, request: ServiceRequest, event: Event) -> list[Message]:
     """Every message one history event causes, on every channel: queued with the event, atomically."""
-    return [
-        Message(
-            EVENT_MESSAGE,
-            event.sort_key,
-            route.role(notice, EVENT_MESSAGE),
-            route.recipient(notice),
-            notice.lang,
-            channel,
-            reference=request.reference,
-        )
-        for channel, notice, route in _routed(event_notices(catalog, request, event), robots)
-    ]
+    notices = event_notices(catalog, request, event)
+    return _routed(notices, robots, EVENT_MESSAGE, event.sort_key, reference=request.reference)
 
 
 def digest_messages(catalog: Catalog, robots: Robots, office: str, now: datetime) -> list[Message]:
     """An office's daily digest on every channel that carries it: its e-mail first, then its groups."""
     notice = Notice(DIGEST_ROLE, "office", catalog.property.staff_language, office, to_group=True)
-    return [
-        Message(
-            DIGEST_MESSAGE,
-            office,
-            route.role(notice, DIGEST_MESSAGE),
-            route.recipient(notice),
-            notice.lang,
-            channel,
-            at=now,
-        )
-        for channel, notice, route in _routed([notice], robots)
-    ]
+    return _routed([notice], robots, DIGEST_MESSAGE, office, at=now)
 
 
 def limit_messages(catalog: Catalog, trip: Trip, now: datetime) -> list[Message]:
@@ -157,15 +153,4 @@ def limit_messages(catalog: Catalog, trip: Trip, now: datetime) -> list[Message]
     groups have nothing to act on), in the staff's language; the trip is all it says."""
     office = catalog.kinds[trip.kind].office
     notice = Notice("office", "office", catalog.property.staff_language, office)
-    return [
-        Message(
-            LIMIT_MESSAGE,
-            trip.source,
-            route.role(notice, LIMIT_MESSAGE),
-            route.recipient(notice),
-            notice.lang,
-            channel,
-            at=now,
-        )
-        for channel, notice, route in _routed([notice], {})
-    ]
+    return _routed([notice], {}, LIMIT_MESSAGE, trip.source, at=now)
