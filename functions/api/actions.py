@@ -152,7 +152,8 @@ def _record_follow_up(token: str, inputs: dict[str, str], now: datetime) -> Resp
         # an unanswered question is told in one sentence; a refused answer in its own words
         problem = refused.code == "required" or _refusal(refused, catalog.property.staff_language)
         return html_response(
-            422, signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True)
+            422,
+            signed_links.rate_page(catalog, opened.request, token, error=problem, staff=True, values=inputs),
         )
     logger.info(
         "follow-up recorded", extra={"reference": change.request.reference, "event": change.event.type}
@@ -190,6 +191,7 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
     except link_actions.RatingIncomplete as refused:
         opened = link_actions.open_link(store(), _secret(), token, now, link_actions.RESIDENT_LINKS)
         problem = refused.code == "required" or _refusal(refused, opened.request.lang)
-        return html_response(422, signed_links.rate_page(catalog, opened.request, token, error=problem))
+        page = signed_links.rate_page(catalog, opened.request, token, error=problem, values=inputs)
+        return html_response(422, page)
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
     return html_response(200, signed_links.rated_page(catalog, change.request))

@@ -17,8 +17,8 @@ from desk.roster import Roster, load_roster
 from desk.sessions import SESSION_LIFETIME, DeskRefused, Session
 from lobby import links
 from lobby.catalog import load_catalog
-from lobby.desk_store import DeskStore
 from lobby.settings import get_settings
+from lobby.storage.desk import DeskStore
 from views.pages import desk_shell
 
 LANG_COOKIE = "lobby-lang"
@@ -143,8 +143,17 @@ def checked_post(event: Any, session: Session | None) -> dict[str, str]:
     return {key: value for key, value in data.items() if isinstance(value, str)}
 
 
+def page(status: int, html: str) -> Response:
+    """A desk page. Its referrer policy sends the site's origin and nothing more: with the API's
+    ``no-referrer`` a browser posts the desk's forms with ``Origin: null``, which the origin check
+    must refuse; the origin alone keeps a sign-in link's token out of any Referer."""
+    response = html_response(status, html)
+    response.headers["Referrer-Policy"] = "strict-origin"
+    return response
+
+
 def refusal(refused: DeskRefused, lang: str) -> Response:
-    response: Response = html_response(refused.status, desk_shell.problem_page(lang, refused.key))
+    response: Response = page(refused.status, desk_shell.problem_page(lang, refused.key))
     if refused.status == 401:
         response.cookies.append(cleared_cookie())
     return response

@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api import desk_common as common
-from api.http import html_response
 from api.shared import logger, now, store
 from desk import register
 from desk.sessions import DeskRefused, Session
@@ -35,7 +34,7 @@ def _form(session: Session, lang: str, kind_id: str, status: int = 200, **extra:
         register.local_input(catalog, moment - register.RECEIVED_WITHIN),
         **extra,  # type: ignore[arg-type]
     )
-    return html_response(status, page)
+    return common.page(status, page)
 
 
 @router.get("/desk/new", include_in_schema=False)
@@ -49,7 +48,7 @@ def show_registration():  # no return annotation: Powertools would read it as a 
     kind_id = _kind_id()
     if kind_id is None:
         page = desk_new.kinds_page(load_catalog(), session.staff, session.stored.csrf, lang)
-        return common.with_lang_cookie(html_response(200, page), event)
+        return common.with_lang_cookie(common.page(200, page), event)
     return common.with_lang_cookie(_form(session, lang, kind_id), event)
 
 

@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api import desk_common as common
-from api.http import html_response
 from api.shared import logger, now, store
 from desk import card, queue
 from desk.sessions import DeskRefused, Session
@@ -48,7 +47,7 @@ def show_queue():  # no return annotation: Powertools would read it as a respons
         staff, chosen = session.staff, _filter()
         rows = queue.office_queue(store(), staff.office, staff, now(), chosen)
         page = desk_queue.queue_page(load_catalog(), staff, session.stored.csrf, rows, lang, chosen)
-        return html_response(200, page)
+        return common.page(200, page)
 
     return _page(render)
 
@@ -61,7 +60,7 @@ def search_queue():  # no return annotation: Powertools would read it as a respo
         staff, catalog = session.staff, load_catalog()
         rows = queue.search(store(), catalog, staff, term, now()) if term else []
         page = desk_queue.queue_page(catalog, staff, session.stored.csrf, rows, lang, "all", term)
-        return html_response(200, page)
+        return common.page(200, page)
 
     return _page(render)
 
@@ -74,7 +73,7 @@ def show_company():  # no return annotation: Powertools would read it as a respo
             raise DeskRefused(403, "not_company")
         catalog, chosen = load_catalog(), _filter()
         rows = queue.company_queue(store(), catalog, staff, now(), chosen)
-        return html_response(
+        return common.page(
             200, desk_queue.company_page(catalog, staff, session.stored.csrf, rows, lang, chosen)
         )
 
@@ -96,7 +95,7 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
         lang,
         **extra,  # type: ignore[arg-type]
     )
-    return html_response(status, page)
+    return common.page(status, page)
 
 
 @router.get("/desk/requests/<reference>", include_in_schema=False)

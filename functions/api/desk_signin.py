@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api import desk_common as common
-from api.http import html_response
 from api.shared import logger, now
 from desk import sessions
 from desk.sessions import DeskRefused
@@ -27,7 +26,7 @@ def desk_root():  # no return annotation: Powertools would read it as a response
 def show_sign_in():  # no return annotation: Powertools would read it as a response model
     event = router.current_event
     lang = common.desk_lang(event)
-    return common.with_lang_cookie(html_response(200, pages.sign_in_page(lang)), event)
+    return common.with_lang_cookie(common.page(200, pages.sign_in_page(lang)), event)
 
 
 @router.post("/desk/sign-in", include_in_schema=False)
@@ -43,11 +42,11 @@ def ask_for_link():  # no return annotation: Powertools would read it as a respo
     email = " ".join(form.get("email", "").split())
     if not email or len(email) > sessions.EMAIL_MAX or not re.match(EMAIL_PATTERN, email):
         error = "required" if not email else "bad_email"
-        return html_response(422, pages.sign_in_page(lang, error, email[: sessions.EMAIL_MAX]))
+        return common.page(422, pages.sign_in_page(lang, error, email[: sessions.EMAIL_MAX]))
     # The same answer, and no word in the log, whether or not the address is on the roster.
     sessions.request_link(common.desk_store(), common.roster(), email, now(), lang)
     lifetime = describe_timedelta(SIGN_IN_LINK_LIFETIME, lang)
-    return html_response(200, pages.link_sent_page(lang, lifetime))
+    return common.page(200, pages.link_sent_page(lang, lifetime))
 
 
 @router.get("/desk/sign-in/<token>", include_in_schema=False)
@@ -57,7 +56,7 @@ def show_link(token: str):  # no return annotation: Powertools would read it as 
         sessions.check_link(common.secret(), common.desk_store(), token, now())
     except DeskRefused as refused:
         return common.refusal(refused, lang)
-    return html_response(200, pages.confirm_sign_in_page(lang, token))
+    return common.page(200, pages.confirm_sign_in_page(lang, token))
 
 
 @router.post("/desk/sign-in/<token>", include_in_schema=False)
@@ -83,6 +82,6 @@ def sign_out():  # no return annotation: Powertools would read it as a response 
     except DeskRefused as refused:
         return common.refusal(refused, lang)
     sessions.sign_out(common.desk_store(), session)
-    response: Response = html_response(200, pages.signed_out_page(lang))
+    response: Response = common.page(200, pages.signed_out_page(lang))
     response.cookies.append(common.cleared_cookie())
     return response

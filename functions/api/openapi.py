@@ -195,6 +195,11 @@ def _link_paths() -> dict[str, Any]:
             "get": _link_operation("showRating", "Resident: the rating questions", False),
             "post": _link_operation("sendRating", "Resident: send the rating, once", True),
         },
+        "/api/s/{token}": {
+            "get": _link_operation(
+                "openTextLink", "Resident: a text's link: the status, or the rating", False
+            ),
+        },
     }
 
 

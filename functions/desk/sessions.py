@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from desk.roster import Roster, Staff
 from lobby import links
-from lobby.desk_store import DeskStore, PendingSignIn, StoredSession
 from lobby.outbox import SIGNIN_MESSAGE, Message
 from lobby.policy import SIGN_IN_LINK_LIFETIME
+from lobby.storage.desk import DeskStore, PendingSignIn, StoredSession
 
 SIGN_IN_ACTION = "signin"
 # A desk session ends this long after sign-in, whatever happens: a shift, at most (OWASP's absolute

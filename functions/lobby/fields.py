@@ -96,6 +96,19 @@ def phone_digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+def text_number(value: str) -> str | None:
+    """A phone number as E.164 when it takes text messages (a mainland mobile, or a number abroad that
+    SNS will judge), else None: landlines and mainland numbers that are not mobiles take no texts."""
+    value = value.strip()
+    digits = phone_digits(value)
+    if value.startswith("+") and not digits.startswith("86"):
+        return f"+{digits}" if 8 <= len(digits) <= 15 else None
+    national = digits[2:] if value.startswith("+") else digits
+    if len(national) == 11 and national[0] == "1" and national[1] in "3456789":
+        return f"+86{national}"
+    return None
+
+
 @dataclass(frozen=True)
 class FieldType:
     """A plain one-line text field; the other types change what differs."""

@@ -192,9 +192,10 @@ def _transition(
 
 
 def _resume(request: ServiceRequest, now: datetime) -> ServiceRequest:
-    """Back from waiting for the resident: the resolve clock moves by the time spent waiting."""
+    """Back from waiting for the resident: the resolve clock moves by the time spent waiting (unless it was
+    already missed when the wait began: a pause does not renew a broken promise)."""
     resolve_due = request.resolve_due
-    if resolve_due and request.paused_at:
+    if resolve_due and request.paused_at and not request.missed_before_pause:
         resolve_due = resolve_due + (now - request.paused_at)
     status = "in_progress" if request.owner else "received"
     return replace(request, status=status, resolve_due=resolve_due, paused_at=None)

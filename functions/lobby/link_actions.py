@@ -71,22 +71,35 @@ def confirm(
     """Perform the link's action once. Raises the link errors, IllegalTransition, MissingInput or StaleRequest."""
     opened = open_link(store, secret, token, now, STAFF_LINKS)
     change = apply(catalog, opened.request, opened.link.action, inputs, now)
+    if change.event.type == "reopen":
+        change = with_resolution(change, opened.history)
     store.save_change(opened.request, change.request, change.event, once=opened.link.nonce)
     return change
 
 
+def with_resolution(change: Change, history: list[Event]) -> Change:
+    """A reopening records what it reopens: the note of the latest resolution, for the office's e-mail."""
+    resolution = next(
+        (str(event.data.get("note", "")) for event in reversed(history) if event.type == "resolve"), ""
+    )
+    event = replace(change.event, data={**change.event.data, "resolution": resolution})
+    return Change(request=change.request, event=event)
+
+
 def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
-    """The follow-up questions (seed 002): quality, effect and attitude 1–5, satisfied or not, comments."""
-    rating: dict[str, Any] = {}
-    for scale in RATING_SCALES:
-        value = inputs.get(scale, "")
-        if value not in {str(score) for score in range(RATING_LOWEST, RATING_HIGHEST + 1)}:
-            raise RatingIncomplete(scale)
-        rating[scale] = int(value)
+    """The follow-up answers (seed 002): satisfied or not (the one answer needed), then, if given,
+    quality, effect and attitude from 1 to 5 and comments."""
     satisfied = inputs.get("satisfied", "")
     if satisfied not in {"yes", "no"}:
         raise RatingIncomplete("satisfied")
-    rating["satisfied"] = satisfied == "yes"
+    rating: dict[str, Any] = {"satisfied": satisfied == "yes"}
+    for scale in RATING_SCALES:
+        value = inputs.get(scale, "")
+        if not value:
+            continue
+        if value not in {str(score) for score in range(RATING_LOWEST, RATING_HIGHEST + 1)}:
+            raise RatingIncomplete(scale, "bad_choice")
+        rating[scale] = int(value)
     comments = clean_staff_input("comments", inputs.get("comments", ""))
     if isinstance(comments, Invalid):
         raise RatingIncomplete("comments", comments.code, comments.n)
@@ -125,7 +138,9 @@ def rate(
         event = replace(change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True})
     else:
         note = rating.get("comments") or translate(request.lang, "rating.unsatisfied_default")
-        change = apply(catalog, request, "reopen", {"actor": actor, "note": note}, now)
+        change = with_resolution(
+            apply(catalog, request, "reopen", {"actor": actor, "note": note}, now), opened.history
+        )
         event = replace(change.event, data={**change.event.data, "satisfied": False, "via": action})
     store.save_change(opened.request, change.request, event, once=opened.link.nonce)
     return Change(request=change.request, event=event)

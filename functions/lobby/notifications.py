@@ -7,7 +7,7 @@ and recipient kind: each (notice, channel) is one outbox item (``lobby.outbox.Me
 sender (``lobby.sender``) renders and delivers. Nothing here renders or sends: ``views.emails`` writes
 each e-mail by its role, ``views.chat`` each group card.
 
-Adding a channel (SMS, say) is one row of ``ROUTES``, plus its delivery in ``lobby.sender.CHANNELS``.
+Adding a channel is one row of ``ROUTES``, plus its delivery in ``lobby.sender.CHANNELS``.
 """
 
 from __future__ import annotations
@@ -18,17 +18,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lobby.catalog import Catalog
-from lobby.outbox import DIGEST_MESSAGE, DIGEST_ROLE, EMAIL, EVENT_MESSAGE, LIMIT_MESSAGE, Message
+from lobby.outbox import (
+    DIGEST_MESSAGE,
+    DIGEST_ROLE,
+    EMAIL,
+    EVENT_MESSAGE,
+    LIMIT_MESSAGE,
+    RESIDENT_EVENTS,
+    Message,
+)
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import DINGTALK, WECOM
+from lobby.texts import NOTIFY_FIELD, SMS, TEXT, wants_texts
 
 if TYPE_CHECKING:
     from lobby.limits import Trip
 
 Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platforms (Settings.office_robots)
 
-# Events after which the resident hears from us (a public note too).
-RESIDENT_EVENTS = frozenset({"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage"})
 # The reminder stages an office's group hears of: the deadline has come, is past, or went to the
 # director. The early warning and the follow-up reminders stay in e-mail.
 GROUP_STAGES = frozenset({"due", "repeat", "director"})
@@ -45,6 +52,8 @@ class Notice:
     lang: str
     office: str  # the office the notice concerns: its group chats are the ones that may hear of it
     to_group: bool = False  # the office's group chats hear of it too
+    by_email: bool = True  # by e-mail (a resident who chose texts only: no)
+    by_text: bool = False  # by text message (a resident who chose texts and gave a mobile number)
 
 
 @dataclass(frozen=True)
@@ -56,29 +65,38 @@ class Route:
     recipient: Callable[[Notice], str]
 
 
-def _every_notice(notice: Notice, robots: Robots) -> bool:
-    return True
+def _named_by(channel: str) -> Callable[[Notice, str], str]:
+    """The role of an item on a channel that reaches one party per event (a group, a phone): the
+    channel's name for an event, ``<role>-<channel>`` for anything else (a digest)."""
+
+    def role(notice: Notice, message: str) -> str:
+        return channel if message == EVENT_MESSAGE else f"{notice.role}-{channel}"
+
+    return role
 
 
 def _group_of(platform: str) -> Route:
     """An office's group robot on ``platform``: it hears of the notices meant for groups, when the office
-    has one. A group hears once per event (the item's role is the platform) and once per digest
-    (``digest-<platform>``), always as the office."""
+    has one, always as the office."""
 
     def carries(notice: Notice, robots: Robots) -> bool:
         return notice.to_group and platform in robots.get(notice.office, ())
 
-    def role(notice: Notice, message: str) -> str:
-        return platform if message == EVENT_MESSAGE else f"{notice.role}-{platform}"
-
-    return Route(carries, role, recipient=lambda notice: "office")
+    return Route(carries, _named_by(platform), recipient=lambda notice: "office")
 
 
 # The channels, in the order their items are queued, and what each carries.
 ROUTES: dict[str, Route] = {
-    EMAIL: Route(_every_notice, role=lambda notice, message: notice.role, recipient=lambda n: n.recipient),
+    EMAIL: Route(
+        lambda notice, robots: notice.by_email,
+        role=lambda notice, message: notice.role,
+        recipient=lambda notice: notice.recipient,
+    ),
     WECOM: _group_of(WECOM),
     DINGTALK: _group_of(DINGTALK),
+    SMS: Route(
+        lambda notice, robots: notice.by_text, _named_by(SMS), recipient=lambda notice: notice.recipient
+    ),
 }
 
 
@@ -105,8 +123,14 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
         notices.append(to_staff("office-reopen", group=True))
         if event.data.get("via") in ("rate", "followup"):
             notices.append(to_staff("director", "director"))
-    if request.contact_email and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public)):
-        notices.append(Notice("resident", "resident", request.lang, office))
+    if event.type in RESIDENT_EVENTS or (event.type == "note" and event.public):
+        # The resident's choice on the form (lobby.texts.notify_by): e-mail unless texts only.
+        by_email = bool(request.contact_email) and request.fields.get(NOTIFY_FIELD) != TEXT
+        by_text = wants_texts(request)
+        if by_email or by_text:
+            notices.append(
+                Notice("resident", "resident", request.lang, office, by_email=by_email, by_text=by_text)
+            )
     return notices
 
 

@@ -47,13 +47,18 @@ DIGEST_ROLE = "digest"  # the role of an office's digest e-mail (its group cards
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
 LIMIT_MESSAGE = "limit"  # a limit refused its first submission (lobby.limits): source is the trip
-SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.desk_store): source is the pending sign-in's nonce
+SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.storage.desk): source is the pending sign-in's nonce
 
 # states
 PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 PARKED = "parked"
+
+# Events after which the resident hears from us (a public note too); see lobby.notifications.
+RESIDENT_EVENTS = frozenset(
+    {"submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "missed"}
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,15 @@ class OutboxItem:
     claimed_at: datetime | None = None
     error: str | None = None  # the last failure's code, never its message
     retry_until: datetime | None = None  # set by the first failure: a day later, the item is parked
+
+
+class Held(Exception):
+    """Not now: the item waits, without counting as a failure, until ``until`` (a text's quiet hours)."""
+
+    def __init__(self, until: datetime, code: str) -> None:
+        super().__init__(code)
+        self.until = until
+        self.code = code
 
 
 def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None:

@@ -12,7 +12,7 @@ states it, add it to ``system_facts.limits()``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 # --- promises to residents ---------------------------------------------------------------------------
 
@@ -67,3 +67,13 @@ LOW_BAND_PERCENT = 30
 HIGH_BAND_PERCENT = 15  # above LOW_BAND_TO and below LARGE_FROM, rounded up
 LARGE_FROM = 100  # from here on: FIXED_LARGE
 FIXED_LARGE = 20
+
+# --- text messages to residents (lobby/texts.py) -------------------------------------------------------
+
+TEXT_QUIET_FROM = time(21, 0)  # no texts from this local time ...
+TEXT_QUIET_UNTIL = time(8, 0)  # ... until this one, unless the request's kind is urgent: they wait
+TEXTS_PER_REQUEST_PER_DAY = 4  # texts one request may cause in a local day; more are left out
+TEXT_LINK_LIFETIME = timedelta(days=400)  # a text's status link works this long after the request's day
+TEXT_SITE_URL_LONGEST = (
+    24  # the site's address as long as the one-segment texts allow (https://wy.example.cn)
+)

@@ -9,7 +9,7 @@ from datetime import datetime
 from lobby.catalog import Catalog
 from lobby.lifecycle import IllegalTransition, apply
 from lobby.requests import Event, utc_iso
-from lobby.scheduled_steps import Step, due_steps, next_action_at, superseded
+from lobby.scheduled_steps import Step, due_steps, new_promise, next_action_at, superseded
 from lobby.storage import StaleRequest, Store
 
 
@@ -22,19 +22,28 @@ class RunReport:
     items_read: int = 0  # items DynamoDB returned to the queries of this run
 
 
-def step_event(step: Step, superseded_by_later: bool) -> Event:
-    """The history event of a step. Its key is stable (time + hash of the step), so a rerun cannot add it twice."""
+def step_event(step: Step, superseded_by_later: bool, new_time: datetime | None = None) -> Event:
+    """The history event of a step. Its key is stable (time + hash of the step), so a rerun cannot add it twice.
+
+    A missed promise is the resident's to see (``missed``, with the ``new`` time they are given); every
+    other step is an internal ``reminder``.
+    """
+    data = {
+        "stage": step.stage,
+        "step": step.key,
+        "due": utc_iso(step.due) if step.due else None,
+        "superseded": superseded_by_later,
+    }
+    missed = step.stage == "missed"
+    if missed:
+        data["phase"] = step.key.split("@", 1)[0]
+        data["new"] = utc_iso(new_time) if new_time else None
     return Event(
-        type="reminder",
+        type="missed" if missed else "reminder",
         at=step.deliver_at,
         actor="lobby",
-        public=False,
-        data={
-            "stage": step.stage,
-            "step": step.key,
-            "due": utc_iso(step.due) if step.due else None,
-            "superseded": superseded_by_later,
-        },
+        public=missed,
+        data=data,
         id=hashlib.sha256(step.key.encode()).hexdigest()[:10],
     )
 
@@ -51,7 +60,10 @@ def run_reminders(store: Store, catalog: Catalog, now: datetime) -> RunReport:
             if step.stage == "autoclose":
                 report.closed += _autoclose(store, catalog, request, now)
                 continue
-            if store.record_step(request, step_event(step, step.key in overtaken), now):
+            new_time = (
+                new_promise(catalog, request, step.due) if step.stage == "missed" and step.due else None
+            )
+            if store.record_step(request, step_event(step, step.key in overtaken, new_time), now):
                 report.recorded += 1
             else:
                 report.already += 1

@@ -48,6 +48,9 @@ class Event:
     public: bool
     data: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: secrets.token_hex(3))
+    # False: a name typed on a page behind an e-mailed link, nobody signed in; True: the signed-in staff
+    # member; None: the resident, Lobby itself, or a step recorded before the flag existed.
+    actor_verified: bool | None = None
 
     @property
     def sort_key(self) -> str:
@@ -91,12 +94,23 @@ class ServiceRequest:
 
     @property
     def current_due(self) -> datetime | None:
-        """The deadline the office is working against now (none while the clock is paused or it is done)."""
+        """The deadline the office is working against now (none while the clock is paused or it is done).
+
+        A pause does not excuse a promise already missed: waiting that began after the resolve deadline
+        keeps it.
+        """
         if self.status == RECEIVED:
             return self.acknowledge_due
         if self.status in ("acknowledged", "in_progress", "reopened"):
             return self.resolve_due
+        if self.status == "waiting" and self.missed_before_pause:
+            return self.resolve_due
         return None
+
+    @property
+    def missed_before_pause(self) -> bool:
+        """Waiting for the resident, with the resolve deadline already missed when the wait began."""
+        return bool(self.resolve_due and self.paused_at and self.paused_at >= self.resolve_due)
 
     @property
     def received_month(self) -> str:

@@ -10,8 +10,10 @@ The ladder of a phase (first contact, or resolution) with start S and deadline D
   repeat    every repeat_every after D while overdue   → the owning office
   director  at D + escalate_director_after             → the office's director
   quality   at D + escalate_quality_after              → the company quality department
-Steps of kinds not marked urgent are held until the handling office next opens (no 3 a.m. mail);
-steps that land on the same delivery moment collapse into one.
+  missed    at D                                       → the resident: an apology, the progress, the new time
+Staff steps of kinds not marked urgent are held until the handling office next opens (no 3 a.m. mail);
+steps that land on the same delivery moment collapse into one. A missed promise is chased whatever the
+request's state (``phases``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from lobby.requests import ServiceRequest, utc_iso
 
 REPEAT_HORIZON = 400  # repeats looked at beyond the deadline: enough for a year of hourly repeats
 
-STAGES = ("warn", "due", "repeat", "director", "quality")
+STAGES = ("warn", "due", "missed", "repeat", "director", "quality")
 
 
 @dataclass(frozen=True)
@@ -39,20 +41,46 @@ class Step:
 
     @property
     def recipient(self) -> str:
-        """Who gets it: the owning office, its director, the quality department, or the service centre."""
-        return {"director": "director", "quality": "quality", "followup": "service"}.get(self.stage, "office")
+        """Who gets it: the owning office, its director, the quality department, the service centre, or the
+        resident (told when a promise is missed)."""
+        stages = {"director": "director", "quality": "quality", "followup": "service", "missed": "resident"}
+        return stages.get(self.stage, "office")
 
 
-def _phase(request: ServiceRequest) -> tuple[str, datetime, datetime] | None:
-    """(name, start, deadline) of the clock running now, if any."""
-    if request.status == "received" and request.acknowledge_due:
-        return "ack", request.received_at, request.acknowledge_due
-    if request.status in ("acknowledged", "in_progress", "reopened") and request.resolve_due:
+@dataclass(frozen=True)
+class Phase:
+    """A clock the office is held to: first contact (``ack``) or resolution (``resolve``)."""
+
+    name: str
+    start: datetime
+    due: datetime
+    missed_only: bool = False  # only what comes once it is missed: not the warning before it
+
+
+def phases(request: ServiceRequest) -> list[Phase]:
+    """The clocks running now. A missed promise is chased whatever the state (seed 000 §5.2.3):
+
+    - received: first contact; and the resolution, from the moment it is missed too (nobody took it);
+    - acknowledged, in progress, reopened: the resolution;
+    - waiting for the resident: nothing, unless the resolution was already missed when the wait began
+      (a pause does not excuse a promise already broken).
+    """
+    status, resolve_due = request.status, request.resolve_due
+    if status == "received":
+        found = (
+            [Phase("ack", request.received_at, request.acknowledge_due)] if request.acknowledge_due else []
+        )
+        if resolve_due:
+            found.append(Phase("resolve", request.received_at, resolve_due, missed_only=True))
+        return found
+    if status in ("acknowledged", "in_progress", "reopened") and resolve_due:
         start = request.acknowledged_at or request.received_at
-        if request.status == "reopened":
-            start = request.resolve_due - REWORK_WITHIN
-        return "resolve", min(start, request.resolve_due), request.resolve_due
-    return None
+        if status == "reopened":
+            start = resolve_due - REWORK_WITHIN
+        return [Phase("resolve", min(start, resolve_due), resolve_due)]
+    if status == "waiting" and resolve_due and request.missed_before_pause:
+        return [Phase("resolve", request.received_at, resolve_due, missed_only=True)]
+    return []
 
 
 def _deliver(kind: Kind, clock: Property, at: datetime) -> datetime:
@@ -68,16 +96,37 @@ def _duration(rule: Rule, start: datetime) -> datetime:
 
 
 def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[Step]:
-    """Every step of the running clock whose ladder time is at or before ``until``, plus the next one."""
-    phase = _phase(request)
+    """Every step of the running clocks whose ladder time is at or before ``until``, plus the next one."""
     kind = catalog.kinds[request.kind]
-    if phase is None:
+    running = phases(request)
+    if not running:
         return _after_resolution(catalog, request, kind, until)
-    name, start, due = phase
+    steps: dict[str, Step] = {}
+    clock = catalog.office_clock(request.office)
+    # A resolution missed before the first contact takes over from the contact's ladder once it is missed.
+    overtaken_at = next((p.due for p in running if p.name == "resolve" and p.missed_only), None)
+    for phase in running:
+        raw = _phase_ladder(kind, phase, until)
+        if phase.name == "ack" and overtaken_at is not None:
+            raw = [(stage, at) for stage, at in raw if at <= overtaken_at]
+            if phase.due >= overtaken_at:  # one promise missed, one apology
+                raw = [(stage, at) for stage, at in raw if stage != "missed"]
+        prefix = f"{phase.name}@{utc_iso(phase.due)}"
+        for stage, at in sorted(raw, key=lambda item: item[1]):
+            deliver_at = at if stage == "missed" else _deliver(kind, clock, at)
+            # Repeats that are held to the same opening time collapse into one reminder.
+            key = f"{prefix}#{stage}@{utc_iso(deliver_at)}" if stage == "repeat" else f"{prefix}#{stage}"
+            steps.setdefault(key, Step(key=key, stage=stage, at=at, deliver_at=deliver_at, due=phase.due))
+    return sorted(steps.values(), key=lambda step: (step.deliver_at, STAGES.index(step.stage)))
+
+
+def _phase_ladder(kind: Kind, phase: Phase, until: datetime) -> list[tuple[str, datetime]]:
+    """(stage, ladder time) of one clock: warn, due, the resident's apology, repeats, escalations."""
     reminders = kind.reminders
-    prefix = f"{name}@{utc_iso(due)}"
-    warn_at = start + (due - start) * (reminders.warn_at_percent / 100)
-    raw: list[tuple[str, datetime]] = [("warn", warn_at), ("due", due)]
+    due = phase.due
+    raw: list[tuple[str, datetime]] = [("due", due), ("missed", due)]
+    if not phase.missed_only:
+        raw.append(("warn", phase.start + (due - phase.start) * (reminders.warn_at_percent / 100)))
     repeat_at = _duration(reminders.repeat_every, due)
     for _ in range(REPEAT_HORIZON):
         raw.append(("repeat", repeat_at))
@@ -86,15 +135,14 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
         repeat_at = _duration(reminders.repeat_every, repeat_at)
     raw.append(("director", _duration(reminders.escalate_director_after, due)))
     raw.append(("quality", _duration(reminders.escalate_quality_after, due)))
+    return raw
 
-    steps: dict[str, Step] = {}
-    clock = catalog.office_clock(request.office)
-    for stage, at in sorted(raw, key=lambda item: item[1]):
-        deliver_at = _deliver(kind, clock, at)
-        # Repeats that are held to the same opening time collapse into one reminder.
-        key = f"{prefix}#{stage}@{utc_iso(deliver_at)}" if stage == "repeat" else f"{prefix}#{stage}"
-        steps.setdefault(key, Step(key=key, stage=stage, at=at, deliver_at=deliver_at, due=due))
-    return sorted(steps.values(), key=lambda step: (step.deliver_at, STAGES.index(step.stage)))
+
+def new_promise(catalog: Catalog, request: ServiceRequest, due: datetime) -> datetime:
+    """What the resident is told when ``due`` is missed: by when the director, who now follows it, is told."""
+    kind = catalog.kinds[request.kind]
+    at = _duration(kind.reminders.escalate_director_after, due)
+    return _deliver(kind, catalog.office_clock(request.office), at)
 
 
 def _follow_up_steps(catalog: Catalog, resolved_at: datetime, due: datetime, until: datetime) -> list[Step]:

@@ -40,6 +40,7 @@ from lobby.outbox import (
     RETRY_FOR,
     SENDING,
     SIGNIN_MESSAGE,
+    Held,
     Message,
     OutboxItem,
     next_try,
@@ -48,6 +49,7 @@ from lobby.requests import ServiceRequest
 from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
 from lobby.storage import Store
+from lobby.texts import SMS, render_text, send_text
 from views.emails.events import write_event_mail
 
 PARKED_METRIC = metrics.OUTBOX_PARKED
@@ -171,7 +173,7 @@ def render_email(
 def sign_in_mail(store: Store, catalog: Catalog, settings: Settings, message: Message, now: datetime) -> Mail:
     """A desk sign-in link, signed now and ending when the sign-in does (15 minutes after it was asked)."""
     from desk.sessions import link_token
-    from lobby.desk_store import DeskStore
+    from lobby.storage.desk import DeskStore
     from views.emails.signin import sign_in_mail as render_sign_in
 
     pending = DeskStore(store).get_sign_in(message.source)
@@ -217,11 +219,12 @@ class Channel(Generic[R]):
     send: Callable[[R, Settings], None]
 
 
-# One entry per channel: e-mail, and the offices' group robots (lobby.chat_delivery).
+# One entry per channel: e-mail, the offices' group robots (lobby.chat_delivery), texts (lobby.texts).
 CHANNELS: dict[str, Channel[Any]] = {
     EMAIL: Channel(render=render_email_message, send=send_email),
     WECOM: Channel(render=render_chat, send=send_chat),
     DINGTALK: Channel(render=render_chat, send=send_chat),
+    SMS: Channel(render=render_text, send=send_text),
 }
 
 
@@ -286,9 +289,15 @@ def failed(
 ) -> None:
     """Release a claimed item for its next try, or park it when its day of retries is over."""
     code = error_code(error)
+    if isinstance(error, Held):  # not a failure: it waits for its moment, with a day of retries from then
+        store.outbox_retry(claimed, error.until, error.until + RETRY_FOR, code)
+        report.retrying += 1
+        report.note("held", claimed)
+        return
     report.errors.append(code)
     give_up = claimed.retry_until or now + RETRY_FOR
-    next_at = next_try(claimed.attempts, give_up, now)
+    # A permanent refusal (a number SNS will not take) is parked at once, for a person to look at.
+    next_at = None if getattr(error, "permanent", False) else next_try(claimed.attempts, give_up, now)
     if next_at is None:
         store.outbox_park(claimed, now, code)
         count_parked(settings, code)

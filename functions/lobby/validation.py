@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby.catalog import Catalog, FormField, Kind
-from lobby.fields import Invalid, clean_field
+from lobby.fields import Invalid, clean_field, text_number
 from views.messages import translate
 
 CONSENT_FIELD = "consent"
@@ -21,6 +21,8 @@ HONEYPOT_FIELD = "website"
 LANG_FIELD = "lang"
 CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
+NOTIFY_FIELD = "notify_by"
+PHONES = ("phone", "phone_alt")
 
 
 def message(key: str, lang: str, **values: Any) -> str:
@@ -89,6 +91,12 @@ def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], n
     for name in data:
         if name not in known:
             errors[str(name)[:40]] = message("unknown_field", lang, name=str(name)[:40])
+
+    notify = values.get(NOTIFY_FIELD)  # how the resident hears from us (lobby.texts): it needs the means
+    if notify in ("email", "both") and not values.get("email") and "email" not in errors:
+        errors[NOTIFY_FIELD] = message("notify_needs_email", lang)
+    elif notify in ("text", "both") and not any(text_number(values.get(name, "")) for name in PHONES):
+        errors.setdefault(NOTIFY_FIELD, message("notify_needs_mobile", lang))
 
     consent = data.get(CONSENT_FIELD)
     if consent is not True and str(consent).strip().lower() not in CONSENT_VALUES:

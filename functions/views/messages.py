@@ -3,6 +3,8 @@
 The catalog is one gettext ``.po`` file per language, ``views/locale/<lang>/LC_MESSAGES/messages.po``,
 compiled to ``messages.mo`` at build time (``infra/compile_messages.py``, Babel); here the standard
 library's ``gettext`` reads the ``.mo``, so a cold start pays for one small file per language used.
+The handbook's build hooks (``site/hooks/``) read the same catalog through this module: the
+package is installed (``pip install -e .``), so MkDocs imports ``views.messages`` like any library.
 
 A message id is a key (``status.received``, ``receipt.title``), not an English sentence: the
 English text is a translation like any other. A sentence names its values as placeholders

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby import policy
@@ -18,8 +19,12 @@ from views.messages import MissingMessage, translate
 _RULE = re.compile(r"^(?P<n>[1-9][0-9]*)(?P<unit>m|h|d|wd)$")
 _WORDED_RULES = ("same-day", "none")
 
+# Who acted when no staff member did: the resident (a form, a rating) and Lobby itself (reminders).
+SYSTEM_ACTORS = frozenset({"resident", "lobby"})
+
 __all__ = [
     "STATUSES",
+    "actor_text",
     "describe_period",
     "describe_rule",
     "describe_timedelta",
@@ -27,6 +32,7 @@ __all__ = [
     "event_text",
     "format_local",
     "local_time",
+    "rating_text",
     "status_text",
 ]
 
@@ -125,6 +131,34 @@ def local_time(catalog: Catalog, moment: datetime | None, lang: str) -> str:
     return format_local(moment, lang, catalog.property.time_zone)
 
 
+def actor_text(event: Event, lang: str) -> str:
+    """Who took a step, as staff read it in a history: a name (marked when it was only typed, not signed
+    in), "the resident" or "Lobby" in the reader's words."""
+    if event.actor in SYSTEM_ACTORS:
+        return translate(lang, f"actor.{event.actor}")
+    if event.actor_verified is False:
+        return translate(lang, "actor.unverified", name=event.actor)
+    return event.actor
+
+
+def rating_text(rating: dict[str, Any], lang: str) -> str:
+    """A follow-up's answers in one line: satisfied or not, the scores given, the comments."""
+    parts = [translate(lang, "rating.satisfied" if rating.get("satisfied") else "rating.unsatisfied")]
+    scores = [
+        translate(lang, "rating.score", scale=translate(lang, f"rating.{scale}"), score=rating[scale])
+        for scale in policy.RATING_SCALES
+        if isinstance(rating.get(scale), int)
+    ]
+    joiner = translate(lang, "rating.join")
+    if scores:
+        parts.append(
+            translate(lang, "rating.scores", highest=policy.RATING_HIGHEST, scores=joiner.join(scores))
+        )
+    if rating.get("comments"):
+        parts.append(translate(lang, "rating.comments", comments=rating["comments"]))
+    return translate(lang, "rating.sentences").join(parts)
+
+
 def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     """A line of a request's history as the resident reads it."""
     values = {
@@ -136,6 +170,10 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     }
     if event.type == "retriage" and catalog is not None:
         values["to"] = _size_name(catalog, str(values["to"]), lang)
+    if event.type == "reassign" and catalog is not None and values["to"] in catalog.offices:
+        values["to"] = catalog.offices[str(values["to"])].name(lang)
+    if event.type == "reminder" and values["stage"]:
+        values["stage"] = translate(lang, f"mail.stage.{values['stage']}")
     try:
         text = translate(lang, f"event.{event.type}", **values)
     except MissingMessage:

@@ -44,6 +44,7 @@ class Outbox:
 
     def __init__(self, region: str) -> None:
         self._region = region
+        self.region = region
         self._details: dict[str, _SendDetails] = {}
         self._first_seen: dict[str, str] = {}
         self._lock = threading.Lock()

@@ -22,6 +22,7 @@ from devstack.hooks import PLATFORMS, Hooks
 from devstack.scheduler import Schedule, find_schedule, parse_time, run_schedule
 from devstack.ses import Outbox, outbox_page
 from devstack.stream import FailureDestination
+from devstack.texts import TextOutbox
 from lobby import clock
 
 log = logging.getLogger("lobby.local")
@@ -161,11 +162,13 @@ class LocalTools:
         staff: list[dict[str, str]] | None = None,
         debug: bool = False,
         hooks: Hooks | None = None,
+        texts: TextOutbox | None = None,
     ) -> None:
         self._staff = staff or []
         self._health_details = health or {}
         self._outbox = outbox
         self._hooks = hooks or Hooks()
+        self._texts = texts or TextOutbox(outbox.region)
         self._failures = failures
         self._schedules = found
         self._debug = debug
@@ -203,7 +206,7 @@ class LocalTools:
 
     def _messages(self) -> list[dict[str, Any]]:
         """Every message of every channel, oldest first."""
-        found = self._outbox.messages() + self._hooks.messages()
+        found = self._outbox.messages() + self._hooks.messages() + self._texts.messages()
         return sorted(found, key=lambda message: str(message["sent_at"]))
 
     async def _staff_json(self, send: Send) -> None:

@@ -241,21 +241,32 @@ def _kind_link(kind: Kind, lang: str) -> str:
     return f'<a href="{_e(page_url(lang, kind.page))}">{_e(kind.name(lang))}</a>'
 
 
-def _table(css_class: str, caption: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> str:
-    """A table whose first cell is each row's header; ``rows`` are (data-kind, trusted cell HTML)."""
+def table(
+    css_class: str,
+    caption: str,
+    headers: list[str],
+    rows: list[tuple[str | None, list[str]]],
+    attribute: str = "data-kind",
+) -> str:
+    """A table whose first cell is each row's header; ``rows`` are (``attribute``'s value, trusted cell HTML).
+
+    A row whose value is None has no attribute; an empty caption, no caption element.
+    """
     head = "".join(f'<th scope="col">{_e(header)}</th>' for header in headers)
     # data-label repeats the column header in each cell, for the stacked layout on narrow screens.
     body = "".join(
-        f'<tr data-kind="{_e(kind_id)}"><th scope="row">{cells[0]}</th>'
+        ("<tr>" if value is None else f'<tr {attribute}="{_e(value)}">')
+        + f'<th scope="row">{cells[0]}</th>'
         + "".join(
             f'<td data-label="{_e(header)}">{cell}</td>'
             for header, cell in zip(headers[1:], cells[1:], strict=True)
         )
         + "</tr>"
-        for kind_id, cells in rows
+        for value, cells in rows
     )
+    captioned = f"<caption>{_e(caption)}</caption>" if caption else ""
     return (
-        f'<div class="lobby-table-wrap"><table class="{css_class}"><caption>{_e(caption)}</caption>'
+        f'<div class="lobby-table-wrap"><table class="{css_class}">{captioned}'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
@@ -285,8 +296,8 @@ def render_deadline_table(catalog: Catalog, lang: str) -> str:
             "handbook.dl_office",
         )
     ]
-    table = _table("lobby-deadline-table", translate(lang, "handbook.deadline_caption"), headers, rows)
-    return f'{table}<p class="lobby-deadlines__note">{_e(translate(lang, "handbook.office_time_note"))}</p>'
+    html = table("lobby-deadline-table", translate(lang, "handbook.deadline_caption"), headers, rows)
+    return f'{html}<p class="lobby-deadlines__note">{_e(translate(lang, "handbook.office_time_note"))}</p>'
 
 
 def _coverage_text(kind: Kind, lang: str) -> str:
@@ -311,7 +322,7 @@ def render_follow_ups(catalog: Catalog, lang: str) -> str:
         translate(lang, key)
         for key in ("handbook.col_kind", "handbook.col_follow_up_when", "handbook.col_follow_up_coverage")
     ]
-    return _table("lobby-follow-up-table", translate(lang, "handbook.follow_up_caption"), headers, rows)
+    return table("lobby-follow-up-table", translate(lang, "handbook.follow_up_caption"), headers, rows)
 
 
 # Work-order counts that show each band of the sampling rule (seed 002) and its edges.
@@ -332,7 +343,7 @@ def render_sampling_table(catalog: Catalog, lang: str) -> str:
     caption = translate(
         lang, "handbook.sampling_caption", kinds=translate(lang, "list_separator").join(sampled)
     )
-    return _table("lobby-sampling-table", caption, headers, rows)
+    return table("lobby-sampling-table", caption, headers, rows)
 
 
 def _escalation_text(catalog: Catalog, rule: Rule, office_id: str | None, lang: str) -> str:
@@ -379,8 +390,8 @@ def render_reminders(catalog: Catalog, lang: str) -> str:
         if urgent
         else translate(lang, "handbook.reminder_note_none_urgent")
     )
-    table = _table("lobby-reminder-table", translate(lang, "handbook.reminder_caption"), headers, rows)
-    return f'{table}<p class="lobby-deadlines__note">{_e(note)}</p>'
+    html = table("lobby-reminder-table", translate(lang, "handbook.reminder_caption"), headers, rows)
+    return f'{html}<p class="lobby-deadlines__note">{_e(note)}</p>'
 
 
 def render_staff_procedure(catalog: Catalog, kind_id: str, lang: str) -> str:
@@ -400,7 +411,7 @@ def render_offices(catalog: Catalog, lang: str) -> str:
         )
         rows.append((office_id, [_e(office.name(lang)), _e(above)]))
     headers = [translate(lang, "handbook.col_office"), translate(lang, "handbook.col_reports_to")]
-    return _table("lobby-office-table", "", headers, rows).replace("<caption></caption>", "")
+    return table("lobby-office-table", "", headers, rows)
 
 
 def render_duration(delta: timedelta, lang: str) -> str:

@@ -67,7 +67,7 @@ from lobby.catalog import (
     load_catalog,
     read_document,
 )
-from views import forms, script
+from views import forms, messages, script
 
 # Anything that looks like a marker; each one must then parse as a known marker exactly.
 _ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
@@ -143,6 +143,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     load_catalog.cache_clear()
     handbook_data.load_figures.cache_clear()
     handbook_data.load_cost_model.cache_clear()
+    # Every word of the site comes from the message catalog (views.messages), as the functions' do:
+    # compile a language whose .po is newer than its .mo (as make does), and forget loaded ones.
+    import compile_messages  # infra/'s build tool (Babel): the build needs it, the functions never do
+
+    compile_messages.compile_all(messages.LOCALE_DIR)
+    messages.reset()
     try:
         catalog = _catalog()
     except CatalogError as error:

@@ -69,29 +69,37 @@ def render_red_flags(catalog: Catalog, lang: str) -> str:
 # --- staff actions ---------------------------------------------------------------------------------
 
 
+def _table(
+    css_class: str,
+    lang: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[str | None, list[str]]],
+    attribute: str = "data-kind",
+) -> str:
+    """A table of facts headed by ``columns``, message keys (see handbook_blocks.table)."""
+    headers = [translate(lang, key) for key in columns]
+    return handbook_blocks.table(css_class, "", headers, rows, attribute)
+
+
 def render_staff_actions(_catalog: Catalog, lang: str) -> str:
     """The actions an office e-mail offers, with what each does and in which states."""
     from lobby.lifecycle import ALLOWED, STAFF_ACTIONS
     from views.labels import action_label
 
     separator = translate(lang, "list_separator")
-    rows = []
-    for action in STAFF_ACTIONS:
-        description = translate(lang, f"facts.action.{action}")
-        states = separator.join(status_text(status, lang) for status in sorted(ALLOWED[action]))
-        rows.append(
-            f'<tr data-action="{_e(action)}"><th scope="row">{_e(action_label(action, lang))}</th>'
-            f'<td data-label="{_e(translate(lang, "facts.col_what"))}">{_e(description)}</td>'
-            f'<td data-label="{_e(translate(lang, "facts.col_when"))}">{_e(states)}</td></tr>'
+    rows = [
+        (
+            action,
+            [
+                _e(action_label(action, lang)),
+                _e(translate(lang, f"facts.action.{action}")),
+                _e(separator.join(status_text(status, lang) for status in sorted(ALLOWED[action]))),
+            ],
         )
-    head = "".join(
-        f'<th scope="col">{_e(translate(lang, key))}</th>'
-        for key in ("facts.col_action", "facts.col_what", "facts.col_when")
-    )
-    return (
-        f'<div class="lobby-table-wrap"><table class="lobby-action-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        for action in STAFF_ACTIONS
+    ]
+    columns = ("facts.col_action", "facts.col_what", "facts.col_when")
+    return _table("lobby-action-table", lang, columns, rows, attribute="data-action")
 
 
 # --- the SAM template -------------------------------------------------------------------------------
@@ -105,6 +113,11 @@ def _code(text: object) -> str:
     return f"<code>{_e(text)}</code>"
 
 
+def _words(text: object) -> str:
+    """A description from the template, its line breaks and runs of spaces folded."""
+    return _e(" ".join(str(text).split()))
+
+
 def render_template_parameters(_catalog: Catalog, lang: str) -> str:
     """Every parameter `sam deploy --guided` asks for, with its default and the template's own description."""
     rows = []
@@ -115,19 +128,9 @@ def render_template_parameters(_catalog: Catalog, lang: str) -> str:
             default = _e(translate(lang, "facts.empty"))
         else:
             default = _code(spec["Default"])
-        description = " ".join(str(spec.get("Description", "")).split())
-        rows.append(
-            f'<tr><th scope="row">{_code(name)}</th><td data-label="{_e(translate(lang, "facts.col_default"))}">{default}</td>'
-            f'<td data-label="{_e(translate(lang, "facts.col_meaning"))}">{_e(description)}</td></tr>'
-        )
-    head = "".join(
-        f'<th scope="col">{_e(translate(lang, key))}</th>'
-        for key in ("facts.col_parameter", "facts.col_default", "facts.col_meaning")
-    )
-    return (
-        f'<div class="lobby-table-wrap"><table class="lobby-parameter-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        rows.append((None, [_code(name), default, _words(spec.get("Description", ""))]))
+    columns = ("facts.col_parameter", "facts.col_default", "facts.col_meaning")
+    return _table("lobby-parameter-table", lang, columns, rows)
 
 
 def _resources_of(template: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
@@ -140,45 +143,28 @@ def _resources_of(template: dict[str, Any], kind: str) -> list[tuple[str, dict[s
 
 def render_schedules(_catalog: Catalog, lang: str) -> str:
     """The scheduled functions: when each runs (in the property's time zone) and what it is for."""
-    rows = []
-    for name, properties in _resources_of(_template(), "AWS::Serverless::Function"):
-        for event_name, event in (properties.get("Events") or {}).items():
-            if event.get("Type") != "ScheduleV2":
-                continue
-            expression = event.get("Properties", {}).get("ScheduleExpression", "")
-            description = " ".join(str(properties.get("Description", "")).split())
-            rows.append(
-                f'<tr><th scope="row">{_code(event_name)}</th>'
-                f'<td data-label="{_e(translate(lang, "facts.col_function"))}">{_code(name)}</td>'
-                f'<td data-label="{_e(translate(lang, "facts.col_schedule"))}">{_code(expression)}</td>'
-                f'<td data-label="{_e(translate(lang, "facts.col_meaning"))}">{_e(description)}</td></tr>'
-            )
-    head = "".join(
-        f'<th scope="col">{_e(translate(lang, key))}</th>'
-        for key in (
-            "facts.col_schedule_name",
-            "facts.col_function",
-            "facts.col_schedule",
-            "facts.col_meaning",
+    rows = [
+        (
+            None,
+            [
+                _code(event_name),
+                _code(name),
+                _code(event.get("Properties", {}).get("ScheduleExpression", "")),
+                _words(properties.get("Description", "")),
+            ],
         )
-    )
-    return (
-        f'<div class="lobby-table-wrap"><table class="lobby-schedule-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        for name, properties in _resources_of(_template(), "AWS::Serverless::Function")
+        for event_name, event in (properties.get("Events") or {}).items()
+        if event.get("Type") == "ScheduleV2"
+    ]
+    columns = ("facts.col_schedule_name", "facts.col_function", "facts.col_schedule", "facts.col_meaning")
+    return _table("lobby-schedule-table", lang, columns, rows)
 
 
 def render_alarms(_catalog: Catalog, lang: str) -> str:
     """Every CloudWatch alarm of the template and what it means."""
-    rows = "".join(
-        f'<tr><th scope="row">{_code(name)}</th><td data-label="{_e(translate(lang, "facts.col_meaning"))}">'
-        f"{_e(' '.join(str(p.get('AlarmDescription', '')).split()))}</td></tr>"
-        for name, p in _resources_of(_template(), "AWS::CloudWatch::Alarm")
-    )
-    head = "".join(
-        f'<th scope="col">{_e(translate(lang, key))}</th>' for key in ("facts.col_alarm", "facts.col_meaning")
-    )
-    return (
-        f'<div class="lobby-table-wrap"><table class="lobby-alarm-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
-    )
+    rows = [
+        (None, [_code(name), _words(properties.get("AlarmDescription", ""))])
+        for name, properties in _resources_of(_template(), "AWS::CloudWatch::Alarm")
+    ]
+    return _table("lobby-alarm-table", lang, ("facts.col_alarm", "facts.col_meaning"), rows)

@@ -104,12 +104,13 @@ def look_up_status(page: Page, reference: str, contact: str) -> Any:
 
 
 def rate_unsatisfied(page: Page, comments: str) -> None:
+    """The resident opens the optional details, scores, says what is wrong, and taps "not satisfied"."""
     form = page.locator("form.lobby-rate-form")
+    form.locator("details.lobby-details > summary").click()
     for scale, score in (("quality", 2), ("effect", 1), ("attitude", 4)):
         form.locator(f"#f-{scale}-{score}").check()
-    form.locator("#f-satisfied-no").check()
     form.locator("#f-comments").fill(comments)
-    form.locator("button[type=submit]").click()
+    form.locator(".lobby-details button[name=satisfied][value=no]").click()
 
 
 @pytest.fixture
@@ -144,7 +145,7 @@ def test_repair_is_acknowledged_resolved_and_reopened_by_an_unsatisfied_resident
     office_mail = lobby.wait_for_mail(office_mail_for(reference), timeout=MAIL_TIMEOUT)
     staff_page.goto(action_link(office_mail, "acknowledge"))
     expect(staff_page.locator("h1")).to_contain_text(action_label("acknowledge", STAFF_LANG))
-    summary = staff_page.locator("table.lobby-status")
+    summary = staff_page.locator("dl.lobby-facts")
     expect(summary).to_contain_text(reference)
     expect(summary).to_contain_text(resident.description)
     assert status_json(lobby, reference, resident.phone)["status"] == "received"

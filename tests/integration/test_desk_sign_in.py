@@ -45,6 +45,8 @@ def test_a_link_from_the_outbox_signs_in_once_with_a_safe_cookie(desk: Aws) -> N
     assert browser.get(link).status == 200
     page = browser.get(link)
     assert page.status == 200 and "确认登录" in page.text
+    # The origin only, never the link's path: and a browser sends Origin (not "null") with its forms.
+    assert page.headers["Referrer-Policy"] == "strict-origin"
     assert len(_signin_items(desk)) == 1 and _sessions(desk) == []
 
     signed = browser.post(link, {})

@@ -80,6 +80,7 @@ def clock(aws: Aws) -> Clock:
 
 
 SERVICE = OFFICE_EMAILS["service-centre"]
+RESIDENT = "resident@example.com"
 DIRECTOR = OFFICE_EMAILS["management"]
 QUALITY = OFFICE_EMAILS["quality"]
 
@@ -94,7 +95,12 @@ def test_a_complaint_climbs_the_ladder_and_nothing_is_sent_twice(clock: Clock) -
     assert reference in warning[0].subject
     assert clock.run(at("2026-11-23 15:50")) == []  # an overlapping run records nothing again
 
-    assert _summary(clock.run(at("2026-11-23 17:30"))) == [(SERVICE, "已到期")]
+    # A service-quality complaint is contacted and done the same day: one promise, missed at 17:30. The
+    # office is told it is due; the resident gets an apology, how it stands and the new time.
+    assert _summary(clock.run(at("2026-11-23 17:30"))) == [
+        (RESIDENT, "很抱歉，我们没能按时办好您的诉求"),
+        (SERVICE, "已到期"),
+    ]
 
     # Evening: the 19:30 escalation and the 21:30 repeat wait for the office to open (quiet hours).
     assert clock.run(at("2026-11-23 22:00")) == []
@@ -122,7 +128,10 @@ def test_an_urgent_help_request_reminds_at_night(clock: Clock) -> None:
     # Sunday 02:00: an elderly neighbour living alone; first contact within an hour, day or night.
     clock.submit("help", at("2026-11-22 02:00"))
     assert _summary(clock.run(at("2026-11-22 02:31"))) == [(OFFICE_EMAILS["security"], "即将到期")]
-    assert _summary(clock.run(at("2026-11-22 03:00"))) == [(OFFICE_EMAILS["security"], "已到期")]
+    assert _summary(clock.run(at("2026-11-22 03:00"))) == [
+        (RESIDENT, "很抱歉，我们没能按时与您联系"),  # an urgent promise missed at night is told at once
+        (OFFICE_EMAILS["security"], "已到期"),
+    ]
 
 
 def test_acting_on_the_request_stops_its_reminders(clock: Clock) -> None:

@@ -149,7 +149,9 @@ def test_standalone_page_uses_the_site_look_and_links_home(lang: str, home: str)
     assert document.one("html").get("lang") == lang
     assert document.one("title").text.startswith(f"Title {SCRIPT}")
     assert "<script>alert" not in page.render_page(lang, SCRIPT, "")
-    stylesheet = document.one("link", rel="stylesheet")
-    assert stylesheet.get("href") == page.STYLESHEET_PATH == "/assets/stylesheets/lobby.css"
+    sheets = [link.get("href") for link in document.find_all("link", rel="stylesheet")]
+    # Material's stylesheet (its stable copy, site/hooks/page_assets.py), then the site's own.
+    assert sheets == ["/assets/stylesheets/material.css", "/assets/stylesheets/lobby.css"]
+    assert "md-typeset" in document.one("article").classes
     assert home in {link.get("href") for link in document.find_all("a")}
     assert document.one("main").one("h1").text == "Body"

@@ -7,8 +7,11 @@ the template say.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import handbook_blocks
 import handbook_data
@@ -445,3 +448,59 @@ def test_search_finds_the_staff_procedures_by_their_chinese_names(built_site: Pa
         pages.setdefault(doc["location"].split("#")[0], set()).update(tokens)
     for word, page in (("回访", "staff/follow-up/"), ("投诉", "staff/complaints/"), ("报修", "staff/kinds/")):
         assert word in pages.get(page, set()), f"{word!r} is not a search term of {page}"
+
+
+def test_each_build_reads_the_message_catalog_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build compiles a changed .po and reads it, also the next build of the same process (mkdocs serve)."""
+    import lobby_markers
+
+    from views import messages
+
+    for lang in ("zh", "en"):
+        shutil.copytree(messages.LOCALE_DIR / lang, tmp_path / lang, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    config = SimpleNamespace(extra={})
+    try:
+        lobby_markers.on_config(config)  # type: ignore[arg-type]
+        assert (tmp_path / "en" / "LC_MESSAGES" / "messages.mo").is_file()
+        title = messages.message("en", "handbook.emergency_title")
+        assert title in handbook_blocks.render_emergency(CATALOG, "en")
+
+        po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+        po.write_text(po.read_text(encoding="utf-8").replace(f'"{title}"', '"Phone now"'), encoding="utf-8")
+        later = po.stat().st_mtime + 10
+        os.utime(po, (later, later))
+        lobby_markers.on_config(config)  # type: ignore[arg-type]
+        block = parse(handbook_blocks.render_emergency(CATALOG, "en")).one("aside", cls="lobby-emergency")
+        assert block.one("p", cls="lobby-emergency__title").text == "Phone now"
+        assert title not in block.get("aria-label", "")
+    finally:
+        monkeypatch.undo()
+        messages.reset()
+
+
+def test_every_block_has_its_words_in_every_language() -> None:
+    """Every marker of every kind renders in every language of the message catalog (none is missing a key)."""
+    import typing
+
+    import lobby_markers
+
+    from lobby.catalog import FollowUp
+    from views import messages
+
+    coverages = typing.get_args(typing.get_type_hints(FollowUp)["coverage"])
+    for lang in messages.languages():
+        for name in lobby_markers._PLAIN:
+            assert lobby_markers.expand_marker(name, CATALOG, lang), (lang, name)
+        for name in lobby_markers._BY_KIND:
+            for kind in CATALOG.kinds:
+                assert lobby_markers.expand_marker(f"{name} {kind}", CATALOG, lang), (lang, name, kind)
+        # Words the catalog at hand may not show: every weekday, every follow-up coverage.
+        for day in range(1, 8):
+            assert messages.message(lang, f"weekday.{day}")
+        for coverage in coverages:
+            assert messages.message(lang, f"handbook.coverage.{coverage}")
+            if coverage != "none":
+                assert messages.message(lang, f"handbook.follow_up.{coverage}")

@@ -551,3 +551,55 @@ def test_a_contact_typed_in_other_digits_is_compared_not_crashed_on(typed: str) 
     # answer "no match", never raise (it once made the status route answer 503).
     assert repair().matches_contact(typed) is False
     assert repair().matches_contact("138 0013 8000") is True
+
+
+def test_resuming_after_a_wait_that_began_past_the_deadline_keeps_the_missed_deadline() -> None:
+    from lobby.catalog import load_catalog
+    from lobby.lifecycle import apply as take
+
+    catalog = load_catalog()
+    taken = _missed_request(catalog)
+    waiting = take(
+        catalog,
+        taken,
+        "wait",
+        {"actor": "李工", "note": "等住户回电"},
+        taken.resolve_due + timedelta(hours=1),
+    )
+    resumed = take(
+        catalog, waiting.request, "resume", {"actor": "李工"}, taken.resolve_due + timedelta(days=2)
+    )
+    assert resumed.request.resolve_due == taken.resolve_due  # no credit for a pause after the promise broke
+    early = take(
+        catalog,
+        taken,
+        "wait",
+        {"actor": "李工", "note": "等住户回电"},
+        taken.resolve_due - timedelta(hours=1),
+    )
+    back = take(catalog, early.request, "resume", {"actor": "李工"}, taken.resolve_due + timedelta(hours=1))
+    assert back.request.resolve_due == taken.resolve_due + timedelta(hours=2)  # paused in time: credited
+
+
+def _missed_request(catalog: Any) -> Any:
+    from dataclasses import replace as with_changes
+
+    from lobby.requests import ServiceRequest
+
+    received = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    return with_changes(
+        ServiceRequest(
+            reference="20261123-0009",
+            kind="complaint",
+            office="service-centre",
+            status="in_progress",
+            lang="zh",
+            fields={"category": "equipment"},
+            received_at=received,
+            acknowledge_due=received + timedelta(hours=2),
+            resolve_due=received + timedelta(days=3),
+            catalog_version=catalog.catalog_version,
+        ),
+        owner="李工",
+        acknowledged_at=received + timedelta(hours=1),
+    )

@@ -6,7 +6,8 @@ One ``Store`` per property, assembled from one module per concern:
 - ``requests``: requests and their history, the atomic writes that change them;
 - ``outbox_queue``: outbox items and the delivery protocol's conditional writes;
 - ``counters``: the day's reference sequence and the limits' counters;
-- ``agenda``: the scheduler's and the reports' queries (Agenda, office queues, months), expiry.
+- ``agenda``: the scheduler's and the reports' queries (Agenda, office queues, months), expiry;
+- ``desk``: the staff desk's pending sign-ins and sessions (``DeskStore``, over a ``Store``).
 """
 
 from __future__ import annotations

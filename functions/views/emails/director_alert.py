@@ -5,18 +5,16 @@ from __future__ import annotations
 from lobby import policy
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.requests import ServiceRequest
+from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from views.emails.office import office_mail
+from views.emails.office import office_mail, reopen_rows
 from views.messages import translate
 from views.wording import describe_timedelta
 
 
-def director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
+def director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> Mail:
     lang = catalog.property.staff_language
     director = catalog.offices[request.office].director or request.office
-    rating = request.rating or {}
-    scores = ", ".join(f"{key}: {rating[key]}" for key in policy.RATING_SCALES if key in rating)
     within = describe_timedelta(policy.REWORK_WITHIN, lang)
     rows = [
         (
@@ -25,7 +23,7 @@ def director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest
                 lang, "mail.director_note", office=catalog.offices[request.office].name(lang), within=within
             ),
         ),
-        (translate(lang, "mail.rating"), f"{scores}. {rating.get('comments', '')}".strip(" .")),
+        *reopen_rows(catalog, request, event),
     ]
     return office_mail(
         catalog,

@@ -27,10 +27,10 @@ def write_event_mail(
             return resident.received(catalog, settings, request)
         return resident.update(catalog, settings, request, event, signer)
     if role == "director":
-        return director_alert.director_alert(catalog, settings, request)
+        return director_alert.director_alert(catalog, settings, request, event)
     if role.startswith("reminder-"):
         return reminder.reminder(catalog, settings, request, event, signer)
     actions = office.office_actions(catalog, request, signer)
     if role == "office":
         return office.new_request(catalog, settings, request, actions)
-    return office.again(catalog, settings, request, actions, event.type)  # office-reopen, office-<id>
+    return office.again(catalog, settings, request, actions, event)  # office-reopen, office-<id>

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from lobby import policy
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.requests import ServiceRequest
+from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from views.emails.bodies import render
 from views.labels import action_label, field_rows
 from views.messages import translate
-from views.wording import describe_rule, describe_timedelta, local_time
+from views.wording import describe_rule, describe_timedelta, local_time, rating_text
 
 Signer = Callable[[ServiceRequest, str], str]
 
@@ -108,15 +108,29 @@ _AGAIN = {
 }
 
 
+def reopen_rows(catalog: Catalog, request: ServiceRequest, event: Event) -> list[tuple[str, str]]:
+    """Why a request was reopened: the resident's reason, their answers, and the resolution they refused."""
+    lang = catalog.property.staff_language
+    rows = [(translate(lang, "mail.reopen_reason"), str(event.data.get("note", "")))]
+    if event.data.get("via") in ("rate", "followup") and request.rating:
+        rows.append((translate(lang, "mail.rating"), rating_text(request.rating, lang)))
+    resolution = str(event.data.get("resolution", ""))
+    rows.append(
+        (translate(lang, "mail.previous_resolution"), resolution or translate(lang, "mail.no_resolution"))
+    )
+    return rows
+
+
 def again(
     catalog: Catalog,
     settings: Settings,
     request: ServiceRequest,
     actions: list[tuple[str, str]],
-    event_type: str,
+    event: Event,
 ) -> Mail:
-    """The request once more, for the office that holds it now: passed to it, or reopened for rework."""
-    heading_key, flag_key, role = _AGAIN[event_type]
+    """The request once more, for the office that holds it now: passed to it, or reopened for rework
+    (with the resident's reason and the resolution they refused)."""
+    heading_key, flag_key, role = _AGAIN[event.type]
     flag = translate(catalog.property.staff_language, flag_key)
     return office_mail(
         catalog,
@@ -126,4 +140,5 @@ def again(
         heading_key=heading_key,
         role=role.format(office=request.office),
         flag=flag,
+        extra=reopen_rows(catalog, request, event) if event.type == "reopen" else None,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from lobby import policy
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.requests import Event, ServiceRequest
+from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.settings import Settings
 from views import receipt
 from views.emails.bodies import render
 from views.emails.office import Signer
 from views.messages import translate
-from views.wording import describe_timedelta, local_time
+from views.wording import describe_timedelta, local_time, status_text
 
 
 def resident_mail(
@@ -148,6 +148,8 @@ def update(
                 translate(lang, "mail.reopened_heading"),
                 translate(lang, "mail.reopened_text", due=due),
             )
+        case "missed":
+            return missed(catalog, settings, request, event)
         case "retriage":
             return _simple(
                 catalog,
@@ -157,3 +159,20 @@ def update(
                 receipt.promise(catalog, request, lang),
             )
     return None
+
+
+def missed(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> Mail:
+    """A promise missed (seed 000 §5.2.3): an apology, how it stands now, and the new time."""
+    lang = request.lang
+    phase = "ack" if event.data.get("phase") == "ack" else "resolve"
+    due, new = (parse_iso(str(event.data[key])) if event.data.get(key) else None for key in ("due", "new"))
+    return _simple(
+        catalog,
+        settings,
+        request,
+        translate(lang, f"mail.missed_heading.{phase}"),
+        translate(lang, f"mail.missed_text.{phase}", due=local_time(catalog, due, lang)),
+        translate(lang, "mail.missed_progress", status=status_text(request.status, lang)),
+        translate(lang, "mail.missed_new", new=local_time(catalog, new, lang)) if new else "",
+        translate(lang, "mail.missed_call", phone=catalog.property.phone_24h),
+    )

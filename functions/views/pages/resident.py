@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
+from lobby import policy
 from lobby.catalog import Catalog, Kind
 from lobby.requests import Event, ServiceRequest
 from lobby.validation import SubmissionInvalid
 from views import receipt
 from views.forms import render_form, render_status_form
 from views.messages import translate
-from views.page import render_page
+from views.page import render_page, tel_link
 from views.wording import event_text, local_time, status_text
 
 
@@ -25,7 +26,11 @@ def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
         f'<p class="lobby-notice">{escape(translate(lang, "receipt.duplicate"))}</p>' if duplicate else ""
     )
     due = local_time(catalog, request.promised_due, lang)
-    due_row = f"<p>{escape(translate(lang, 'page.due'))}: <strong>{escape(due)}</strong></p>" if due else ""
+    due_row = f"<p><strong>{escape(translate(lang, 'receipt.due_line', due=due))}</strong></p>" if due else ""
+    phone = catalog.property.phone_24h
+    # The sentence is escaped first and the dialling link put in afterwards, so only our own markup is raw.
+    call = escape(translate(lang, "receipt.call", line_hours=policy.SERVICE_LINE_HOURS, phone="\x00"))
+    call = call.replace("\x00", tel_link(phone))
     body = f"""
 <div class="lobby-receipt" role="status">
   <h1>{escape(title)}</h1>
@@ -37,6 +42,7 @@ def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
 <h2>{escape(translate(lang, "page.what_next"))}</h2>
 <ul>{steps}</ul>
 <p>{escape(translate(lang, "receipt.keep_reference"))}</p>
+<p>{call}</p>
 <p><a href="{escape(receipt.status_path(lang, request.reference))}">{escape(translate(lang, "status_page.link"))}</a></p>
 """
     return render_page(lang, title, body)

@@ -1,58 +1,67 @@
-"""Pages behind signed links: staff confirm an action; residents rate the result."""
+"""Pages behind signed links: staff confirm an action; residents (or staff, after a visit) rate the result.
+
+Each is drawn in the handbook's look (``views.page``) with the handbook forms' controls
+(``views.controls``), for a phone first: one column, big targets, the action before the details.
+"""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from lobby import policy
 from lobby.catalog import Catalog
 from lobby.fields import STAFF_INPUTS
 from lobby.lifecycle import NEEDS
+from lobby.links import card_path
 from lobby.requests import Event, ServiceRequest
-from views import receipt
-from views.labels import action_label, field_rows
+from views import controls, receipt
+from views.labels import action_label, field_cells
 from views.messages import translate
-from views.page import render_page
-from views.wording import describe_timedelta, event_text, local_time, status_text
+from views.page import e, facts, render_page
+from views.wording import actor_text, describe_timedelta, event_text, local_time, status_text
 
 
-def _summary(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    """The line under a title: the reference, the kind and where."""
+    parts = [request.reference, catalog.kinds[request.kind].name(lang), request.location]
+    return f'<p class="lobby-lede">{" · ".join(e(part) for part in parts if part)}</p>'
+
+
+def request_facts(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    """What the request is and where it stands, with everything the resident gave (phones dial)."""
     rows = [
-        (translate(lang, "link_page.reference"), request.reference),
-        (translate(lang, "link_page.status"), status_text(request.status, lang)),
-        (translate(lang, "link_page.location"), request.location),
-        (translate(lang, "link_page.due"), local_time(catalog, request.current_due, lang) or "—"),
-        (translate(lang, "link_page.owner"), request.owner or "—"),
-        *field_rows(catalog, request, lang),
+        (translate(lang, "link_page.reference"), e(request.reference)),
+        (translate(lang, "link_page.status"), e(status_text(request.status, lang))),
+        (translate(lang, "link_page.location"), e(request.location or "—")),
+        (translate(lang, "link_page.due"), e(local_time(catalog, request.current_due, lang) or "—")),
+        (translate(lang, "link_page.owner"), e(request.owner or "—")),
+        *field_cells(catalog, request, lang),
     ]
-    body = "".join(f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return (
-        f"<h2>{escape(translate(lang, 'link_page.summary'))}</h2><table class='lobby-status'>{body}</table>"
-    )
+    return f"<h2>{e(translate(lang, 'link_page.summary'))}</h2>{facts(rows)}"
 
 
-def _history(catalog: Catalog, history: list[Event], lang: str) -> str:
+def history_list(catalog: Catalog, history: list[Event], lang: str) -> str:
+    """Every line of the history, internal ones marked as such, each with who did it."""
+    internal = f' <span class="lobby-tag">{e(translate(lang, "link_page.internal_mark"))}</span>'
     items = "".join(
-        f"<li><time>{escape(local_time(catalog, event.at, lang))}</time> "
-        f"{escape(event.actor)}: {escape(event_text(event, lang, catalog))}"
-        f"{'' if event.public else ' 🔒'}</li>"
+        f'<li><time datetime="{e(event.at.isoformat())}">{e(local_time(catalog, event.at, lang))}</time> '
+        f'<span class="lobby-timeline__actor">{e(actor_text(event, lang))}</span> '
+        f"{e(event_text(event, lang, catalog))}{'' if event.public else internal}</li>"
         for event in history
     )
-    return f"<h2>{escape(translate(lang, 'link_page.history'))}</h2><ol class='lobby-timeline'>{items}</ol>"
+    return f"<h2>{e(translate(lang, 'link_page.history'))}</h2><ol class='lobby-timeline'>{items}</ol>"
 
 
-def _text_input(
-    name: str, label: str, hint: str, error: str | None, value: str = "", autocomplete: str = ""
-) -> str:
-    auto = f' autocomplete="{autocomplete}"' if autocomplete else ""
-    err = f'<p class="lobby-error-message" id="f-{name}-error">{escape(error)}</p>' if error else ""
-    described = f"f-{name}-hint" + (f" f-{name}-error" if error else "")
-    return (
-        f'<div class="lobby-field"><label for="f-{name}">{escape(label)}</label>'
-        f'<p class="lobby-hint" id="f-{name}-hint">{escape(hint)}</p>{err}'
-        f'<input id="f-{name}" name="{name}" type="text" maxlength="{STAFF_INPUTS["actor"].max_length}" required value="{escape(value)}"'
-        f' aria-describedby="{described}"{auto}></div>'
+def _actor_input(lang: str, error: str | None = None, value: str = "") -> str:
+    return controls.text_input(
+        lang,
+        "actor",
+        translate(lang, "link_page.actor"),
+        max_length=STAFF_INPUTS["actor"].max_length,
+        hint=translate(lang, "link_page.actor_hint"),
+        error=error,
+        value=value,
+        autocomplete="name",
     )
 
 
@@ -68,154 +77,167 @@ def confirm_page(
     lang = catalog.property.staff_language
     errors, values = errors or {}, values or {}
     label = action_label(action, lang)
-    parts = [
-        _text_input(
-            "actor",
-            translate(lang, "link_page.actor"),
-            translate(lang, "link_page.actor_hint"),
-            errors.get("actor"),
-            values.get("actor", ""),
-            "name",
-        )
-    ]
-    needs = NEEDS.get(action, ())
+    parts = [_actor_input(lang, errors.get("actor"), values.get("actor", ""))]
     if action == "note":
+        options = [
+            ("internal", translate(lang, "link_page.internal")),
+            ("public", translate(lang, "link_page.public")),
+        ]
         parts.append(
-            _radios(
-                "visibility",
-                translate(lang, "link_page.visibility"),
-                [
-                    ("internal", translate(lang, "link_page.internal")),
-                    ("public", translate(lang, "link_page.public")),
-                ],
-                "internal",
+            controls.radios(
+                lang, "visibility", translate(lang, "link_page.visibility"), options, checked="internal"
             )
         )
-    if "note" in needs:
+    if "note" in NEEDS.get(action, ()):
         hint = translate(lang, "link_page.note_private" if action == "note" else "link_page.note_public")
-        err = errors.get("note")
-        err_html = f'<p class="lobby-error-message" id="f-note-error">{escape(err)}</p>' if err else ""
         parts.append(
-            f'<div class="lobby-field"><label for="f-note">{escape(translate(lang, "link_page.note"))}</label>'
-            f'<p class="lobby-hint" id="f-note-hint">{escape(hint)}</p>{err_html}'
-            f'<textarea id="f-note" name="note" rows="4" maxlength="{STAFF_INPUTS["note"].max_length}" required '
-            f'aria-describedby="f-note-hint">{escape(values.get("note", ""))}</textarea></div>'
+            controls.text_area(
+                lang,
+                "note",
+                translate(lang, "link_page.note"),
+                max_length=STAFF_INPUTS["note"].max_length,
+                hint=hint,
+                error=errors.get("note"),
+                value=values.get("note", ""),
+            )
         )
     if action == "retriage":
         kind = catalog.kinds[request.kind]
         assert kind.deadlines.resolve_by
         choices = catalog.choices(kind.field(kind.deadlines.resolve_by))
         parts.append(
-            _radios(
+            controls.radios(
+                lang,
                 "size",
                 translate(lang, "link_page.size"),
-                [(k, v(lang)) for k, v in choices.items()],
-                request.fields.get(kind.deadlines.resolve_by, ""),
+                [(key, name(lang)) for key, name in choices.items()],
+                checked=request.fields.get(kind.deadlines.resolve_by, ""),
+                error=errors.get("size"),
             )
         )
     if action == "reassign":
-        options = [(k, o.name(lang)) for k, o in catalog.offices.items() if k != request.office]
-        parts.append(_radios("office", translate(lang, "link_page.office"), options, ""))
-    form = (
-        f'<form class="lobby-form lobby-action-form" method="post" action="/api/actions/{escape(token)}">'
-        f"{''.join(parts)}<button type='submit' class='md-button md-button--primary'>{escape(label)}</button></form>"
-    )
+        options = [
+            (key, office.name(lang)) for key, office in catalog.offices.items() if key != request.office
+        ]
+        parts.append(
+            controls.radios(
+                lang, "office", translate(lang, "link_page.office"), options, error=errors.get("office")
+            )
+        )
+    title = translate(lang, "link_page.confirm_title", action=label)
     body = (
-        f"<h1>{escape(translate(lang, 'link_page.confirm_title', action=label))}</h1><p>{escape(translate(lang, 'link_page.confirm_intro'))}</p>"
-        f"{form}{_summary(catalog, request, lang)}{_history(catalog, history, lang)}"
+        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}"
+        f'<p class="lobby-hint">{e(translate(lang, "link_page.confirm_intro"))}</p>'
+        f'<form class="lobby-form lobby-action-form" method="post" action="/api/actions/{e(token)}" novalidate>'
+        f'{"".join(parts)}<div class="lobby-actions">{controls.button(label)}</div></form>'
+        f"{request_facts(catalog, request, lang)}{history_list(catalog, history, lang)}"
     )
-    return render_page(lang, translate(lang, "link_page.confirm_title", action=label), body)
-
-
-def _radios(name: str, legend: str, options: list[tuple[str, str]], checked: str) -> str:
-    items = "".join(
-        f'<div class="lobby-radio"><input type="radio" id="f-{name}-{escape(value)}" name="{name}" '
-        f'value="{escape(value)}"{" checked" if value == checked else ""} required>'
-        f'<label for="f-{name}-{escape(value)}">{escape(text)}</label></div>'
-        for value, text in options
-    )
-    return f'<fieldset class="lobby-field" id="f-{name}"><legend>{escape(legend)}</legend>{items}</fieldset>'
+    return render_page(lang, title, body, topic=request.reference)
 
 
 def done_page(
     catalog: Catalog, request: ServiceRequest, action: str, next_links: list[tuple[str, str]]
 ) -> str:
     lang = catalog.property.staff_language
-    label = action_label(action, lang)
-    links = "".join(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in next_links)
-    next_html = f"<h2>{escape(translate(lang, 'link_page.next'))}</h2><ul>{links}</ul>" if links else ""
-    body = (
-        f"<div class='lobby-receipt' role='status'><h1>{escape(translate(lang, 'link_page.done_title', action=label))}</h1>"
-        f"<p>{escape(request.reference)} · {escape(status_text(request.status, lang))}</p></div>"
-        f"{next_html}{_summary(catalog, request, lang)}"
+    title = translate(lang, "link_page.done_title", action=action_label(action, lang))
+    buttons = "".join(
+        f"<li>{controls.link_button(text, url, kind='' if index == 0 else 'secondary')}</li>"
+        for index, (text, url) in enumerate(next_links)
     )
-    return render_page(lang, translate(lang, "link_page.done_title", action=label), body)
+    next_html = (
+        f"<h2>{e(translate(lang, 'link_page.next'))}</h2><ul class='lobby-next'>{buttons}</ul>"
+        if buttons
+        else ""
+    )
+    card = f'<p><a href="{e(card_path(request.reference))}">{e(translate(lang, "link_page.card"))}</a></p>'
+    body = (
+        f"<div class='lobby-receipt' role='status'><h1 class='lobby-receipt__title'>{e(title)}</h1>"
+        f"<p>{e(request.reference)} · {e(status_text(request.status, lang))}</p></div>"
+        f"{next_html}{card}{request_facts(catalog, request, lang)}"
+    )
+    return render_page(lang, title, body, topic=request.reference)
 
 
 def problem_page(lang: str, key: str, **values: Any) -> str:
     title = translate(lang, "link_page.problem_title")
-    body = f"<h1>{escape(title)}</h1><p>{escape(translate(lang, f'link_page.{key}', **values))}</p>"
+    body = (
+        f"<div class='lobby-form-alert' role='alert'><h1>{e(title)}</h1>"
+        f"<p>{e(translate(lang, f'link_page.{key}', **values))}</p></div>"
+    )
     return render_page(lang, title, body)
 
 
-def rate_page(
-    catalog: Catalog, request: ServiceRequest, token: str, error: bool | str = False, staff: bool = False
-) -> str:
-    """The follow-up questions: for the resident (their language), or for staff recording a call or visit.
-
-    ``error`` is True when a question was left unanswered, or the message for a refused answer."""
-    lang = catalog.property.staff_language if staff else request.lang
-    action = f"/api/actions/{escape(token)}" if staff else f"/api/rate/{escape(token)}"
-    actor = (
-        _text_input(
-            "actor",
-            translate(lang, "link_page.actor"),
-            translate(lang, "link_page.actor_hint"),
-            None,
-            "",
-            "name",
-        )
-        if staff
-        else ""
-    )
+def _scores(lang: str, values: dict[str, str]) -> str:
     hint = translate(
         lang, "link_page.scale_hint", lowest=str(policy.RATING_LOWEST), highest=str(policy.RATING_HIGHEST)
     )
-    scales = "".join(
-        f'<fieldset class="lobby-field" id="f-{scale}"><legend>{escape(translate(lang, f"link_page.{scale}"))}</legend>'
-        f'<p class="lobby-hint">{escape(hint)}</p>'
-        + "".join(
-            f'<span class="lobby-radio lobby-radio--inline"><input type="radio" id="f-{scale}-{n}" name="{scale}" '
-            f'value="{n}" required><label for="f-{scale}-{n}">{n}</label></span>'
-            for n in range(policy.RATING_LOWEST, policy.RATING_HIGHEST + 1)
+    numbers = [(str(n), str(n)) for n in range(policy.RATING_LOWEST, policy.RATING_HIGHEST + 1)]
+    return "".join(
+        controls.radios(
+            lang,
+            scale,
+            translate(lang, f"link_page.{scale}"),
+            numbers,
+            checked=values.get(scale, ""),
+            hint=hint,
+            required=False,
+            scale=True,
         )
-        + "</fieldset>"
         for scale in policy.RATING_SCALES
     )
-    satisfied = _radios(
-        "satisfied",
-        translate(lang, "link_page.satisfied"),
-        [("yes", translate(lang, "link_page.yes")), ("no", translate(lang, "link_page.no"))],
-        "",
+
+
+def _satisfaction_buttons(lang: str) -> str:
+    return (
+        f'<div class="lobby-actions lobby-choices">'
+        f"{controls.button(translate(lang, 'link_page.yes'), name='satisfied', value='yes')}"
+        f"{controls.button(translate(lang, 'link_page.no'), name='satisfied', value='no', kind='secondary')}</div>"
     )
-    comments = (
-        f'<div class="lobby-field"><label for="f-comments">{escape(translate(lang, "link_page.comments"))}</label>'
-        f'<textarea id="f-comments" name="comments" rows="4" '
-        f'maxlength="{STAFF_INPUTS["comments"].max_length}"></textarea></div>'
+
+
+def rate_page(
+    catalog: Catalog,
+    request: ServiceRequest,
+    token: str,
+    error: bool | str = False,
+    staff: bool = False,
+    values: dict[str, str] | None = None,
+) -> str:
+    """The follow-up (回访): one tap says satisfied or not; the three scores and comments are optional
+    details below, sent with the same two buttons. For the resident (their language), or for staff
+    recording a call or visit (who also give their name).
+
+    ``error`` is True when the satisfaction was not given, or the message for a refused answer;
+    ``values`` are the answers sent with it, shown again."""
+    values = values or {}
+    lang = catalog.property.staff_language if staff else request.lang
+    action = f"/api/actions/{e(token)}" if staff else f"/api/rate/{e(token)}"
+    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
+    message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
+    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+    comments = controls.text_area(
+        lang,
+        "comments",
+        translate(lang, "link_page.comments"),
+        max_length=STAFF_INPUTS["comments"].max_length,
+        hint=translate(lang, "link_page.comments_hint"),
+        value=values.get("comments", ""),
+        required=False,
     )
-    summary = (
-        f'<div class="lobby-error-summary" role="alert"><p>{escape(error if isinstance(error, str) else translate(lang, "link_page.answer_all"))}</p></div>'
-        if error
-        else ""
-    )
+    opened = " open" if any(values.get(name) for name in (*policy.RATING_SCALES, "comments")) else ""
+    title = translate(lang, "link_page.rate_title")
     body = (
-        f"<h1>{escape(translate(lang, 'link_page.rate_title'))}</h1><p>{escape(request.reference)} · "
-        f"{escape(catalog.kinds[request.kind].name(lang))}</p><p>{escape(translate(lang, 'link_page.rate_intro'))}</p>{summary}"
-        f'<form class="lobby-form lobby-rate-form" method="post" action="{action}">'
-        f"{actor}{scales}{satisfied}{comments}<button type='submit' class='md-button md-button--primary'>"
-        f"{escape(translate(lang, 'link_page.send'))}</button></form>"
+        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}"
+        f'<form class="lobby-form lobby-rate-form" method="post" action="{action}" novalidate>{actor}'
+        f'<fieldset class="lobby-fieldset lobby-satisfaction"><legend class="lobby-legend lobby-satisfaction__question">'
+        f"{e(translate(lang, 'link_page.satisfied'))}</legend>"
+        f'<p class="lobby-hint">{e(translate(lang, "link_page.one_tap"))}</p>{_satisfaction_buttons(lang)}</fieldset>'
+        f'<details class="lobby-details"{opened}><summary>{e(translate(lang, "link_page.details"))}</summary>'
+        f'<div class="lobby-details__body">{_scores(lang, values)}{comments}'
+        f'<p class="lobby-hint">{e(translate(lang, "link_page.details_send"))}</p>{_satisfaction_buttons(lang)}</div>'
+        "</details></form>"
     )
-    return render_page(lang, translate(lang, "link_page.rate_title"), body)
+    return render_page(lang, title, body, topic=request.reference)
 
 
 def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
@@ -228,8 +250,10 @@ def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
     else:
         detail = translate(lang, "link_page.thanks_closed")
     link = receipt.status_path(lang, request.reference)
+    title = translate(lang, "link_page.thanks")
     body = (
-        f"<div class='lobby-receipt' role='status'><h1>{escape(translate(lang, 'link_page.thanks'))}</h1><p>{escape(detail)}</p></div>"
-        f"<p><a href='{escape(link)}'>{escape(translate(lang, 'status_page.link'))}</a></p>"
+        f"<div class='lobby-receipt' role='status'><h1 class='lobby-receipt__title'>{e(title)}</h1>"
+        f"<p>{e(detail)}</p></div>"
+        f"<p><a href='{e(link)}'>{e(translate(lang, 'status_page.link'))}</a></p>"
     )
-    return render_page(lang, translate(lang, "link_page.thanks"), body)
+    return render_page(lang, title, body)

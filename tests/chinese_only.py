@@ -1,0 +1,66 @@
+"""What a Chinese page or e-mail shows that is not Chinese: Latin words outside the tokens allowed there.
+
+A Chinese reader sees Chinese everywhere, except where a value is what it is: a reference, a URL, an
+e-mail address, a phone number, a date's digits, the catalog's version, a single letter (building A).
+``latin_words(html_or_text)`` returns every other run of two or more Latin letters, so a leaked key
+("quality: 2"), a role ("resident: …") or an English sentence fails the test that calls it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# Values that are what they are in any language, removed before looking for words.
+ALLOWED = [
+    re.compile(r"https?://[^\s<>\"']+"),  # links
+    re.compile(r"\b(?:tel|mailto):[^\s<>\"']+"),
+    re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),  # e-mail addresses
+    re.compile(r"/api/[^\s<>\"']*|/desk/[^\s<>\"']*"),  # the API's own paths
+    re.compile(r"\b\d{4}\.\d+\.\d+\+[0-9a-f]+\b"),  # the catalog version a request was judged by
+    re.compile(r"TOKEN[-\w]*"),  # the stand-in for a signed token in the tests' links
+]
+# Words that are names, not English: units and formats a Chinese text writes in Latin letters.
+ALLOWED_WORDS = frozenset({"KB", "CSV"})
+WORD = re.compile(r"[A-Za-z]{2,}")
+# Attributes a reader sees or hears; the others (class, id, name, value …) are for the machine.
+SHOWN_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder"})
+
+
+class _Shown(HTMLParser):
+    """The text of an HTML document a reader sees or hears: text outside scripts and styles, and the
+    attributes that are shown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        self.parts += [value or "" for name, value in attrs if name in SHOWN_ATTRIBUTES]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def shown_text(html: str) -> str:
+    parser = _Shown()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts)
+
+
+def latin_words(text: str, *, html: bool = False) -> list[str]:
+    """The Latin words in ``text`` (an HTML document when ``html``) outside the allowed tokens."""
+    if html:
+        text = shown_text(text)
+    for pattern in ALLOWED:
+        text = pattern.sub(" ", text)
+    return [word for word in WORD.findall(text) if word not in ALLOWED_WORDS]

@@ -1,0 +1,124 @@
+"""Promises kept and missed, end to end: requests filed through the API on the moved clock (as
+``POST /_local/clock`` moves it), the reminder schedule run as EventBridge runs it, the sender delivering
+what each run queued, and the resident reading their status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.integration.conftest import (
+    OFFICE_EMAILS,
+    Aws,
+    LambdaContext,
+    SentMail,
+    post_json,
+    repair_fields,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RESIDENT = "resident@example.com"
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[[str], datetime]]:
+    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
+    from lobby import clock
+
+    yield lambda text: clock.set_time(datetime.fromisoformat(text))
+    clock.set_time(None)
+
+
+class Schedules:
+    """Runs the reminder schedule at chosen moments and hands back the e-mails each run caused."""
+
+    def __init__(self, aws: Aws) -> None:
+        self.aws = aws
+        self.seen = 0
+
+    def settle(self) -> list[SentMail]:
+        self.aws.notify_batch()
+        sent = self.aws.sent()
+        new, self.seen = sent[self.seen :], len(sent)
+        return new
+
+    def reminders(self, moment: datetime) -> list[SentMail]:
+        from schedules.reminders import lambda_handler
+
+        lambda_handler({"time": moment.astimezone(UTC).isoformat()}, LambdaContext())
+        return self.settle()
+
+
+def parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def stored(reference: str) -> Any:
+    from lobby.catalog import load_catalog
+    from lobby.service import open_store
+    from lobby.settings import get_settings
+
+    request = open_store(load_catalog(), get_settings()).get_request(reference)
+    assert request is not None
+    return request
+
+
+def test_a_done_by_missed_while_nobody_took_the_repair_is_chased_and_the_resident_told(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-23T07:04:00+08:00")  # Monday, before engineering opens at 08:00
+    receipt = post_json("/api/requests/repair", repair_fields()).json()
+    reference, due = receipt["reference"], parse(receipt["due_at"])
+    assert due.astimezone(SHANGHAI) == datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI)  # 8 service hours
+    schedules = Schedules(aws)
+    schedules.settle()  # the office's e-mail and the receipt
+
+    before = schedules.reminders(due - timedelta(minutes=1))
+    assert RESIDENT not in [mail.to[0] for mail in before]
+    after = schedules.reminders(due + timedelta(minutes=1))  # nobody has taken it
+    [apology] = [mail for mail in after if mail.to == [RESIDENT]]
+    assert apology.subject == f"[{reference}] 很抱歉，我们没能按时办好您的诉求"
+    assert "2026年11月23日 16:00" in apology.html  # the promise missed
+    assert "已收到" in apology.html  # how it stands: still waiting to be taken
+    # The new time: when the director is told (4 hours on, 20:00, held to engineering's next opening).
+    assert "2026年11月24日 08:00" in apology.html
+    assert [mail.to for mail in after if mail.to != [RESIDENT]] == [[OFFICE_EMAILS["engineering"]]]
+    assert schedules.reminders(due + timedelta(minutes=16)) == []  # told once
+
+    status = post_json("/api/status", {"reference": reference, "contact": "13800138000", "lang": "en"}).json()
+    assert status["history"][-1]["text"] == (
+        "We missed the time we promised and apologised; the office director is following it up"
+    )
+    director = schedules.reminders(datetime(2026, 11, 24, 8, 1, tzinfo=SHANGHAI))
+    assert [OFFICE_EMAILS["management"]] in [mail.to for mail in director]
+
+
+def test_a_request_put_on_hold_after_its_deadline_is_still_chased(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    from lobby.catalog import load_catalog
+    from lobby.lifecycle import apply
+    from lobby.service import open_store
+    from lobby.settings import get_settings
+
+    clock_at("2026-11-23T09:00:00+08:00")
+    receipt = post_json("/api/requests/repair", repair_fields(email="")).json()
+    reference, due = receipt["reference"], parse(receipt["due_at"])
+    catalog, store = load_catalog(), open_store(load_catalog(), get_settings())
+    for action, inputs, moment in [
+        ("acknowledge", {"actor": "李工"}, due - timedelta(hours=6)),
+        ("wait", {"actor": "李工", "note": "等住户在家"}, due + timedelta(minutes=30)),  # after the deadline
+    ]:
+        request = store.get_request(reference)
+        change = apply(catalog, request, action, inputs, moment)
+        store.save_change(request, change.request, change.event)
+    assert stored(reference).current_due == due  # the office's queue and digest keep it overdue
+    schedules = Schedules(aws)
+    schedules.settle()
+    chased = schedules.reminders(due + timedelta(hours=4, minutes=1))
+    assert OFFICE_EMAILS["engineering"] in [mail.to[0] for mail in chased]

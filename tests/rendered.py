@@ -1,0 +1,208 @@
+"""Every page the API draws and every e-mail Lobby sends, rendered for sample requests in one language.
+
+The views are plain Python, so this needs no AWS: requests in every state with a history of every kind
+of step, then each page and each e-mail built from them as the routes and the sender build them.
+Used by the tests that hold a language's pages and e-mails to that language (tests/unit/test_zh_only.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
+from lobby.lifecycle import STAFF_ACTIONS
+from lobby.notifications import mails_for
+from lobby.office_digest import OfficeDigest
+from lobby.requests import Event, ServiceRequest
+from lobby.settings import Settings
+from lobby.stats import MonthData, compute_statistics
+from lobby.validation import SubmissionInvalid
+from views.emails.digest import digest_mail
+from views.emails.monthly import monthly_mail
+from views.labels import action_label
+from views.messages import translate
+from views.pages import resident, signed_links
+
+CATALOG = load_catalog(SOURCE_YAML)
+SITE = "https://lobby.example"
+SETTINGS = Settings(
+    table_name="lobby-test",
+    sender_email="desk@harbour-view.example",
+    office_emails={office: f"{office}@harbour-view.example" for office in CATALOG.offices},
+    site_url=SITE,
+)
+RECEIVED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+NOW = RECEIVED + timedelta(hours=30)
+STAFF = "李师傅"
+LINK_PROBLEMS = ("problem_invalid", "problem_expired", "problem_used", "problem_stale")
+
+
+def signer(request: ServiceRequest, action: str) -> str:
+    return f"{SITE}/api/{'rate' if action == 'rate' else 'actions'}/TOKEN-{action}"
+
+
+def sample_request(catalog: Catalog, lang: str, kind: str = "repair", **changes: object) -> ServiceRequest:
+    """A request of ``kind`` with every field its form asks for filled in, in ``lang``."""
+    values = {"name": "王小明", "phone": "139 1234 5678", "phone_alt": "0755-2688 1234"}
+    values |= {"email": "wang@example.com", "building": "3栋", "unit": "1201"}
+    values |= {"description": "厨房水龙头一直滴水。", "preferred_date": "2026-11-30"}
+    fields: dict[str, str] = {}
+    for form_field in catalog.kinds[kind].fields:
+        if form_field.type == "choice":
+            fields[form_field.id] = next(iter(catalog.choices(form_field)))
+        elif form_field.id in values:
+            fields[form_field.id] = values[form_field.id]
+        else:
+            fields[form_field.id] = "楼下的灯坏了。"
+    request = ServiceRequest(
+        reference="20261123-0007",
+        kind=kind,
+        office=catalog.kinds[kind].office,
+        status="received",
+        lang=lang,
+        fields=fields,
+        received_at=RECEIVED,
+        acknowledge_due=RECEIVED + timedelta(hours=4),
+        resolve_due=RECEIVED + timedelta(days=1),
+        catalog_version=catalog.catalog_version,
+    )
+    return replace(request, **changes)  # type: ignore[arg-type]
+
+
+def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
+    """A step of every kind: the resident's, Lobby's reminders, staff's (typed and signed in)."""
+    at = iter(RECEIVED + timedelta(minutes=10 * n) for n in range(100))
+    other_office = next(office for office in catalog.offices if office != request.office)
+    events = [
+        Event("submitted", next(at), "resident", True, {"channel": "web"}),
+        Event("acknowledge", next(at), STAFF, True, actor_verified=False),
+        Event("reminder", next(at), "lobby", False, {"stage": "warn", "step": "resolve#warn"}),
+        Event("note", next(at), STAFF, False, {"note": "已约好下午上门。", "visibility": "internal"}),
+        Event(
+            "note",
+            next(at),
+            STAFF,
+            True,
+            {"note": "师傅下午到。", "visibility": "public"},
+            actor_verified=True,
+        ),
+        Event("retriage", next(at), STAFF, True, {"from": "minor", "to": "medium"}),
+        Event("wait", next(at), STAFF, True, {"note": "请告诉我们方便的时间。"}),
+        Event("resume", next(at), STAFF, True),
+        Event("start", next(at), STAFF, True),
+        Event("reassign", next(at), STAFF, False, {"from": request.office, "to": other_office}),
+        Event("resolve", next(at), STAFF, True, {"note": "已更换阀芯。"}),
+        Event(
+            "reopen", next(at), "resident", True, {"note": "又开始滴水。", "satisfied": False, "via": "rate"}
+        ),
+        Event("followed_up", next(at), STAFF, True, {"satisfied": True}),
+        Event("rated", next(at), "resident", True, {"satisfied": True}),
+        Event("cancel", next(at), STAFF, True, {"note": "住户已自行修好。", "reason": "住户已自行修好。"}),
+        Event("close", next(at), "lobby", True),
+    ]
+    return events
+
+
+RATING = {
+    "satisfied": False,
+    "quality": 2,
+    "effect": 2,
+    "attitude": 4,
+    "comments": "还是漏水。",
+    "by": "resident",
+}
+
+
+def requests_in_every_state(catalog: Catalog, lang: str) -> list[ServiceRequest]:
+    base = sample_request(catalog, lang)
+    owned = replace(base, owner=STAFF, acknowledged_at=RECEIVED + timedelta(minutes=20))
+    return [
+        base,
+        replace(owned, status="acknowledged"),
+        replace(owned, status="in_progress"),
+        replace(owned, status="waiting", paused_at=NOW),
+        replace(owned, status="resolved", resolved_at=NOW, follow_up_due=NOW + timedelta(days=3)),
+        replace(owned, status="closed", closed_at=NOW, rating={**RATING, "satisfied": True}),
+        replace(owned, status="cancelled", closed_at=NOW),
+        replace(owned, status="reopened", reopen_count=1, rating={**RATING, "at": NOW.isoformat()}),
+    ]
+
+
+def every_page(lang: str) -> Iterator[tuple[str, str]]:
+    """(name, HTML) of every page the API draws in ``lang``; staff pages in the staff language."""
+    catalog = CATALOG
+    requests = requests_in_every_state(catalog, lang)
+    for kind in catalog.kinds:
+        request = sample_request(catalog, lang, kind)
+        yield f"receipt {kind}", resident.receipt_page(catalog, request, lang, duplicate=True)
+        invalid = SubmissionInvalid(
+            lang, {field.id: translate(lang, "form.optional") for field in catalog.kinds[kind].fields}
+        )
+        yield f"form errors {kind}", resident.form_errors_page(catalog, catalog.kinds[kind], invalid, {})
+    for request in requests:
+        steps = history(catalog, request)
+        yield f"status {request.status}", resident.status_page(catalog, request, steps, lang)
+        if catalog.property.staff_language != lang:
+            continue
+        for action in STAFF_ACTIONS:
+            errors = {
+                "actor": translate(lang, "link_page.required", label=translate(lang, "link_page.actor"))
+            }
+            yield (
+                f"confirm {action} {request.status}",
+                signed_links.confirm_page(catalog, request, steps, action, "TOKEN", errors=errors),
+            )
+        next_links = [
+            (action_label(action, lang), f"/api/actions/TOKEN-{action}") for action in STAFF_ACTIONS
+        ]
+        yield f"done {request.status}", signed_links.done_page(catalog, request, "acknowledge", next_links)
+    yield "status not found", resident.status_not_found_page(lang)
+    for key in ("problem.busy", "problem.unavailable", "problem.limit_client", "problem.limit_recipient"):
+        yield key, resident.problem_page(lang, translate(lang, key, line_hours=24))
+    resolved = requests[4]
+    yield "rate", signed_links.rate_page(catalog, resolved, "TOKEN", error=True)
+    yield (
+        "rate staff",
+        signed_links.rate_page(catalog, resolved, "TOKEN", staff=True, values={"quality": "3"}),
+    )
+    yield "rated closed", signed_links.rated_page(catalog, requests[5])
+    yield "rated reopened", signed_links.rated_page(catalog, requests[7])
+    for key in LINK_PROBLEMS:
+        yield key, signed_links.problem_page(lang, key)
+    yield (
+        "problem_illegal",
+        signed_links.problem_page(lang, "problem_illegal", status="已办结", action="受理"),
+    )
+
+
+def every_mail(lang: str) -> Iterator[tuple[str, str, str, str]]:
+    """(name, subject, text, HTML) of every e-mail, for a resident writing in ``lang`` (staff in theirs)."""
+    catalog = CATALOG
+    for request in requests_in_every_state(catalog, lang):
+        for event in history(catalog, request):
+            for mail in mails_for(catalog, SETTINGS, request, event, signer):
+                yield f"{event.type} {request.status} {mail.role}", mail.subject, mail.text, mail.html
+        for stage in ("warn", "due", "repeat", "director", "quality", "followup"):
+            event = Event("reminder", NOW, "lobby", False, {"stage": stage, "step": f"resolve#{stage}"})
+            for mail in mails_for(catalog, SETTINGS, request, event, signer):
+                yield f"reminder {stage} {request.status}", mail.subject, mail.text, mail.html
+    if catalog.property.staff_language != lang:
+        return
+    requests = requests_in_every_state(catalog, lang)
+    open_ones = [request for request in requests if request.is_open]
+    digest = OfficeDigest(
+        office=requests[0].office,
+        day=NOW.date(),
+        now=NOW,
+        overdue=open_ones[:2],
+        due_today=open_ones[2:3],
+        other_open=open_ones[3:],
+        follow_ups=[requests[4]],
+    )
+    mail = digest_mail(catalog, SETTINGS, digest)
+    yield "digest", mail.subject, mail.text, mail.html
+    month = MonthData(month="2026-11", now=NOW, window=requests, histories={}, open_requests=open_ones)
+    mail, _ = monthly_mail(catalog, SETTINGS, compute_statistics(catalog, month))
+    yield "monthly", mail.subject, mail.text, mail.html
