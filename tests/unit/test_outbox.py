@@ -123,14 +123,19 @@ def test_each_event_queues_its_messages_on_each_channel_and_each_e_mail_is_writt
     request = REQUEST if with_email else replace(REQUEST, fields={**REQUEST.fields, "email": ""})
     event = Event(type=kind, at=NOW, actor="engineer-zhang", public=public, data=data)
     roles, to_groups = expected(kind, public, data)
-    if not with_email:
+    resident_hears = "resident" in roles
+    if not with_email:  # then the resident hears by text instead (lobby.texts.notify_by)
         roles = [role for role in roles if role != "resident"]
 
     queued = messages_for(CATALOG, robots, request, event)
 
     emails = [message for message in queued if message.channel == "email"]
     assert [message.role for message in emails] == roles
-    groups = [message for message in queued if message.channel != "email"]
+    texts = [message for message in queued if message.channel == "sms"]
+    assert [(m.role, m.recipient) for m in texts] == (
+        [("sms", "resident")] if resident_hears and not with_email else []
+    )
+    groups = [message for message in queued if message.channel in ("wecom", "dingtalk")]
     platforms = list(robots.get(request.office, ())) if to_groups else []
     assert sorted(message.channel for message in groups) == sorted(platforms)
     for message in groups:  # a group hears once per event, as the office, in the staff's language
