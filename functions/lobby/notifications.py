@@ -1,8 +1,8 @@
 """Who hears of what, over which channel: the one place that decides.
 
-A history event (or an office's daily digest, or a limit's first refusal) first gives *notices*: who is told (the recipient kind,
-and the role that names them within the event), in which language, and whether the office's group
-chats hear of it too. ``ROUTES`` then says which channel carries which notice, and under which role
+A history event (or an office's daily digest, or a limit's first refusal) first gives *notices*: who
+is told (the recipient kind, and the role that names them within the event), in which language, and
+by which means: the office's group chats too, the resident by e-mail, by text or both. ``ROUTES`` then says which channel carries which notice, and under which role
 and recipient kind: each (notice, channel) is one outbox item (``lobby.outbox.Message``), which the
 sender (``lobby.sender``) renders and delivers. Nothing here renders or sends: ``views.emails`` writes
 each e-mail by its role, ``views.chat`` each group card.
@@ -45,9 +45,8 @@ GROUP_STAGES = frozenset({"due", "repeat", "director"})
 class Notice:
     """Someone to tell, before any channel is chosen."""
 
-    role: (
-        str  # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident
-    )
+    # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident
+    role: str
     recipient: str  # one of lobby.outbox.RECIPIENT_KINDS
     lang: str
     office: str  # the office the notice concerns: its group chats are the ones that may hear of it
