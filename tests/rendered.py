@@ -79,16 +79,16 @@ def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
     other_office = next(office for office in catalog.offices if office != request.office)
     events = [
         Event("submitted", next(at), "resident", True, {"channel": "web"}),
-        Event("acknowledge", next(at), STAFF, True, actor_verified=False),
+        Event("acknowledge", next(at), STAFF, True, {"verified": False}),
         Event("reminder", next(at), "lobby", False, {"stage": "warn", "step": "resolve#warn"}),
+        Event("missed", next(at), "lobby", True, {"stage": "missed", "phase": "resolve", "new": None}),
         Event("note", next(at), STAFF, False, {"note": "已约好下午上门。", "visibility": "internal"}),
         Event(
             "note",
             next(at),
             STAFF,
             True,
-            {"note": "师傅下午到。", "visibility": "public"},
-            actor_verified=True,
+            {"note": "师傅下午到。", "visibility": "public", "verified": True},
         ),
         Event("retriage", next(at), STAFF, True, {"from": "minor", "to": "medium"}),
         Event("wait", next(at), STAFF, True, {"note": "请告诉我们方便的时间。"}),
@@ -173,6 +173,8 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
     yield "rated reopened", signed_links.rated_page(catalog, requests[7])
     for key in LINK_PROBLEMS:
         yield key, signed_links.problem_page(lang, key)
+    if catalog.property.staff_language == lang:
+        yield from desk_pages(catalog, lang, requests)
     yield (
         "problem_illegal",
         signed_links.problem_page(lang, "problem_illegal", status="已办结", action="受理"),
@@ -217,3 +219,45 @@ def every_mail(lang: str) -> Iterator[tuple[str, str, str, str]]:
     month = MonthData(month="2026-11", now=NOW, window=requests, histories={}, open_requests=open_ones)
     mail, _ = monthly_mail(catalog, SETTINGS, compute_statistics(catalog, month))
     yield "monthly", mail.subject, mail.text, mail.html
+    yield from desk_mails(catalog, lang)
+
+
+def desk_pages(catalog: Catalog, lang: str, requests: list[ServiceRequest]) -> Iterator[tuple[str, str]]:
+    """The desk's pages: signing in and out, the queue, the company view, a card, the registration form."""
+    from desk.queue import row
+    from desk.roster import Staff
+    from views.pages import desk_card, desk_new, desk_queue, desk_shell
+
+    staff = Staff(name="王强", email="wang.qiang@harbour-view.example", office="engineering", role="engineer")
+    director = Staff(name="陈主任", email="chen@harbour-view.example", office="management", role="director")
+    yield "desk sign in", desk_shell.sign_in_page(lang)
+    yield "desk link sent", desk_shell.link_sent_page(lang, "15 分钟")
+    yield "desk confirm sign in", desk_shell.confirm_sign_in_page(lang, "TOKEN")
+    yield "desk signed out", desk_shell.signed_out_page(lang)
+    rows = [row(request, NOW) for request in requests if request.is_open]
+    yield "desk queue", desk_queue.queue_page(catalog, staff, "CSRF", rows, lang)
+    yield "desk company", desk_queue.company_page(catalog, director, "CSRF", rows, lang, "all")
+    for request in requests:
+        actions = [action for action in STAFF_ACTIONS if request.is_open]
+        page = desk_card.card_page(
+            catalog, staff, "CSRF", row(request, NOW), history(catalog, request), actions, lang
+        )
+        yield f"desk card {request.status}", page
+    yield "desk new", desk_new.kinds_page(catalog, staff, "CSRF", lang)
+    for kind in catalog.kinds:
+        yield (
+            f"desk new {kind}",
+            desk_new.form_page(catalog, staff, "CSRF", kind, lang, "2026-11-23T10:00", "2026-11-16T10:00"),
+        )
+
+
+def desk_mails(catalog: Catalog, lang: str) -> Iterator[tuple[str, str, str, str]]:
+    """The desk's sign-in e-mail and the administrator's calendar warning."""
+    from views.emails.calendar import calendar_mail
+    from views.emails.signin import sign_in_mail
+
+    mail = sign_in_mail(catalog, lang, "wang.qiang@harbour-view.example", f"{SITE}/desk/sign-in/TOKEN", NOW)
+    yield "desk sign-in", mail.subject, mail.text, mail.html
+    warning = calendar_mail(catalog, SETTINGS, datetime(2040, 1, 2, 2, 0, tzinfo=UTC))
+    if warning is not None:
+        yield "calendar", warning.subject, warning.text, warning.html

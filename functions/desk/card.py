@@ -9,7 +9,7 @@ from desk.roster import Staff
 from desk.sessions import DeskRefused
 from lobby.catalog import Catalog
 from lobby.lifecycle import Change, IllegalTransition, apply, available_actions
-from lobby.requests import ServiceRequest
+from lobby.requests import Actor, ServiceRequest
 from lobby.storage import Store
 
 # What a card's form may send besides the action (the actor is never taken from the form).
@@ -39,8 +39,8 @@ def act(
     if action not in available_actions(request, catalog):
         raise IllegalTransition(action, request.status)
     inputs = {name: form[name] for name in INPUTS if name in form}
-    change = apply(catalog, request, action, {**inputs, "actor": staff.name}, now)
-    # Signed in: the actor is who the roster says, not a typed name.
-    event = replace(change.event, data={**change.event.data, "verified": True, "office": staff.office})
+    # Signed in: the actor is who the roster says (verified, with their address), not a typed name.
+    change = apply(catalog, request, action, inputs, now, Actor.signed_in(staff.name, staff.email))
+    event = replace(change.event, data={**change.event.data, "office": staff.office})
     store.save_change(request, change.request, event)
     return Change(request=change.request, event=event)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from lobby.catalog import Catalog, Kind
 from lobby.limits import Limits
 from lobby.references import format_reference
-from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
+from lobby.requests import RESIDENT, Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
 from lobby.validation import HONEYPOT_FIELD, validate_submission
 
@@ -53,7 +53,7 @@ def receive(
 
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)
-    submitted = Event(type="submitted", at=now, actor="resident", public=True, data={"channel": "web"})
+    submitted = Event(type="submitted", at=now, actor=RESIDENT.name, public=True, data={"channel": "web"})
     stored = store.create_request(request, submitted, fingerprint, now)
     if stored != reference:
         return _earlier(store, stored)

@@ -15,7 +15,7 @@ from lobby.catalog import Catalog
 from lobby.deadlines import deadline_for, promise
 from lobby.fields import STAFF_INPUTS, Invalid, clean_staff_input
 from lobby.policy import REWORK_WITHIN
-from lobby.requests import Event, ServiceRequest
+from lobby.requests import Actor, Event, ServiceRequest
 
 # action → the states it may be taken in
 ALLOWED: dict[str, frozenset[str]] = {
@@ -117,26 +117,37 @@ def available_actions(request: ServiceRequest, catalog: Catalog) -> list[str]:
 
 
 def apply(
-    catalog: Catalog, request: ServiceRequest, action: str, inputs: dict[str, str], now: datetime
+    catalog: Catalog,
+    request: ServiceRequest,
+    action: str,
+    inputs: dict[str, str],
+    now: datetime,
+    actor: Actor | None = None,
 ) -> Change:
-    """Take ``action`` on ``request``; raise IllegalTransition or MissingInput when it cannot be done."""
+    """Take ``action`` on ``request``; raise IllegalTransition or MissingInput when it cannot be done.
+
+    ``actor`` is who takes it: the desk passes the signed-in person (``Actor.signed_in``), Lobby and the
+    resident their own; without one, the name typed into ``inputs["actor"]`` is recorded as unverified.
+    """
     if action not in ALLOWED:
         raise IllegalTransition(action, request.status)
     if request.status not in ALLOWED[action]:
         raise IllegalTransition(action, request.status)
-    inputs = clean_inputs(inputs)
+    inputs = clean_inputs({**inputs, "actor": actor.name} if actor else inputs)
     for needed in NEEDS[action]:
         if not inputs.get(needed, "").strip():
             raise MissingInput(needed)
-    actor = inputs["actor"]
+    who = replace(actor, name=inputs["actor"]) if actor else Actor.typed(inputs["actor"])
     note = inputs.get("note", "")
     data: dict[str, Any] = {"note": note} if note else {}
+    if who.verified is not None:
+        data["verified"] = who.verified
     public = action in PUBLIC
-    updated = _transition(catalog, request, action, inputs, actor, now, data)
+    updated = _transition(catalog, request, action, inputs, who, now, data)
     if action == "note":
         public = inputs.get("visibility") == "public"
         data["visibility"] = "public" if public else "internal"
-    event = Event(type=action, at=now, actor=actor, public=public, data=data)
+    event = Event(type=action, at=now, actor=who.name, public=public, data=data)
     return Change(request=updated, event=event)
 
 
@@ -145,14 +156,19 @@ def _transition(
     request: ServiceRequest,
     action: str,
     inputs: dict[str, str],
-    actor: str,
+    actor: Actor,
     now: datetime,
     data: dict[str, Any],
 ) -> ServiceRequest:
     match action:
         case "acknowledge":
             return replace(
-                request, status="acknowledged", owner=actor, acknowledged_at=request.acknowledged_at or now
+                request,
+                status="acknowledged",
+                owner=actor.name,
+                owner_verified=actor.verified,
+                owner_email=actor.email,
+                acknowledged_at=request.acknowledged_at or now,
             )
         case "start":
             return replace(request, status="in_progress")

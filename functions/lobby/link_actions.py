@@ -12,7 +12,7 @@ from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
-from lobby.requests import Event, ServiceRequest
+from lobby.requests import RESIDENT, Actor, Event, ServiceRequest
 from lobby.storage import Store
 from views.messages import translate
 
@@ -128,18 +128,24 @@ def rate(
     """
     opened = open_link(store, secret, token, now, set(accepts) & FOLLOW_UP_ACTIONS.keys())
     action = opened.link.action
-    actor = "resident" if action == "rate" else clean_inputs({"actor": inputs.get("actor", "")})["actor"]
-    if not actor:
+    if action == "rate":
+        actor = RESIDENT
+    else:  # staff type their name on the follow-up page: recorded as unverified
+        actor = Actor.typed(clean_inputs({"actor": inputs.get("actor", "")})["actor"])
+    if not actor.name:
         raise MissingInput("actor")
     rating = parse_rating(inputs)
-    request = replace(opened.request, rating={**rating, "at": now.isoformat(), "by": actor})
+    request = replace(opened.request, rating={**rating, "at": now.isoformat(), "by": actor.name})
+    verified = {"verified": actor.verified} if actor.verified is not None else {}
     if rating["satisfied"]:
-        change = apply(catalog, request, "close", {"actor": actor}, now)
-        event = replace(change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True})
+        change = apply(catalog, request, "close", {}, now, actor)
+        event = replace(
+            change.event, type=FOLLOW_UP_ACTIONS[action], public=True, data={"satisfied": True, **verified}
+        )
     else:
         note = rating.get("comments") or translate(request.lang, "rating.unsatisfied_default")
         change = with_resolution(
-            apply(catalog, request, "reopen", {"actor": actor, "note": note}, now), opened.history
+            apply(catalog, request, "reopen", {"note": note}, now, actor), opened.history
         )
         event = replace(change.event, data={**change.event.data, "satisfied": False, "via": action})
     store.save_change(opened.request, change.request, event, once=opened.link.nonce)

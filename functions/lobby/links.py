@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider
 
 
-# The desk's pages, where staff who are signed in see their queue and each request's card.
-QUEUE_PATH = "/desk/"
-
-
-def card_path(reference: str) -> str:
-    """The path of a request's card on the desk (``{site_url}`` before it in an e-mail)."""
-    return f"{QUEUE_PATH}requests/{reference}"
-
-
 class LinkInvalid(ValueError):
     """Tampered, malformed or signed with another secret."""
 

@@ -2,10 +2,11 @@
 
 A history event (or an office's daily digest, or a limit's first refusal) first gives *notices*: who
 is told (the recipient kind, and the role that names them within the event), in which language, and
-by which means: the office's group chats too, the resident by e-mail, by text or both. ``ROUTES`` then says which channel carries which notice, and under which role
-and recipient kind: each (notice, channel) is one outbox item (``lobby.outbox.Message``), which the
-sender (``lobby.sender``) renders and delivers. Nothing here renders or sends: ``views.emails`` writes
-each e-mail by its role, ``views.chat`` each group card.
+by which means: the office's group chats too, the resident by e-mail, by text or both. ``ROUTES``
+then says which channel carries which notice, and under which role and recipient kind: each (notice,
+channel) is one outbox item (``lobby.outbox.Message``), which the sender (``lobby.sender``) renders and
+delivers. Nothing here renders or sends: ``views.emails`` writes each e-mail by its role,
+``views.chat`` each group card, ``views.texts`` each text.
 
 Adding a channel is one row of ``ROUTES``, plus its delivery in ``lobby.sender.CHANNELS``.
 """
@@ -39,6 +40,24 @@ Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platfo
 # The reminder stages an office's group hears of: the deadline has come, is past, or went to the
 # director. The early warning and the follow-up reminders stay in e-mail.
 GROUP_STAGES = frozenset({"due", "repeat", "director"})
+# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
+OWNER_EVENTS = frozenset(
+    {
+        "acknowledge",
+        "start",
+        "wait",
+        "resume",
+        "resolve",
+        "retriage",
+        "reassign",
+        "note",
+        "cancel",
+        "followed_up",
+    }
+)
+# Steps that already e-mail the office the request with its links: the owner hears of them only at their
+# own address, or the office's mailbox would get the same links twice.
+_OFFICE_HEARS = frozenset({"reassign", "reopen"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,13 @@ ROUTES: dict[str, Route] = {
 }
 
 
+def owner_hears(request: ServiceRequest, event: Event) -> bool:
+    """Whether the owner's next-step e-mail follows this step (at their address, else the office's)."""
+    if event.type not in OWNER_EVENTS | _OFFICE_HEARS:
+        return False
+    return bool(request.owner_email) or event.type not in _OFFICE_HEARS
+
+
 def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Notice]:
     """Who hears of one history event: at most one notice per role."""
     staff = catalog.property.staff_language
@@ -113,9 +139,9 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
         stage = str(event.data.get("stage", ""))
         recipient = "director" if stage == "director" else "office"
         return [to_staff(f"reminder-{stage}", recipient, group=stage in GROUP_STAGES)]
+    notices = [to_staff("owner", "owner")] if owner_hears(request, event) else []
     if event.type == "reassign":
-        return [to_staff(f"office-{office}")]
-    notices = []
+        return [to_staff(f"office-{office}"), *notices]
     if event.type == "submitted":
         notices.append(to_staff("office", group=True))
     elif event.type == "reopen":

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from lobby.catalog import Catalog
 from lobby.lifecycle import IllegalTransition, apply
-from lobby.requests import Event, utc_iso
+from lobby.requests import LOBBY, Event, utc_iso
 from lobby.scheduled_steps import Step, due_steps, new_promise, next_action_at, superseded
 from lobby.storage import StaleRequest, Store
 
@@ -41,7 +41,7 @@ def step_event(step: Step, superseded_by_later: bool, new_time: datetime | None 
     return Event(
         type="missed" if missed else "reminder",
         at=step.deliver_at,
-        actor="lobby",
+        actor=LOBBY.name,
         public=missed,
         data=data,
         id=hashlib.sha256(step.key.encode()).hexdigest()[:10],
@@ -78,7 +78,7 @@ def _autoclose(store: Store, catalog: Catalog, request: object, now: datetime) -
 
     assert isinstance(request, ServiceRequest)
     try:
-        change = apply(catalog, request, "close", {"actor": "lobby"}, now)
+        change = apply(catalog, request, "close", {}, now, LOBBY)
         store.save_change(request, change.request, change.event)
     except (IllegalTransition, StaleRequest):
         return 0  # someone acted on it meanwhile; the next run sees the new state

@@ -39,6 +39,32 @@ def parse_iso(text: str) -> datetime:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who takes a step: the name the history records, and how it is known.
+
+    ``verified`` is False for a name typed on a page behind an e-mailed link (anyone holding the link can
+    type any name), True for the person signed in to the desk (``email``: their roster address, where
+    their next-step e-mails go), None for the resident and for Lobby itself.
+    """
+
+    name: str
+    verified: bool | None = None
+    email: str | None = None
+
+    @classmethod
+    def typed(cls, name: str) -> Actor:
+        return cls(name, verified=False)
+
+    @classmethod
+    def signed_in(cls, name: str, email: str) -> Actor:
+        return cls(name, verified=True, email=email)
+
+
+RESIDENT = Actor("resident")
+LOBBY = Actor("lobby")
+
+
+@dataclass(frozen=True)
 class Event:
     """One line of a request's history: who did what, when, and whether the resident sees it."""
 
@@ -48,9 +74,14 @@ class Event:
     public: bool
     data: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: secrets.token_hex(3))
-    # False: a name typed on a page behind an e-mailed link, nobody signed in; True: the signed-in staff
-    # member; None: the resident, Lobby itself, or a step recorded before the flag existed.
-    actor_verified: bool | None = None
+
+    @property
+    def actor_verified(self) -> bool | None:
+        """False: a name typed on a page behind an e-mailed link, nobody signed in; True: the signed-in
+        staff member; None: the resident, Lobby itself, or a step recorded before the flag existed.
+        Stored as the event's ``verified`` (``Actor.verified``)."""
+        value = self.data.get("verified")
+        return value if isinstance(value, bool) else None
 
     @property
     def sort_key(self) -> str:
@@ -81,6 +112,9 @@ class ServiceRequest:
         None  # sampled kinds: chosen (True) or not (False) by the monthly sample
     )
     version: int = 0  # bumped by every stored change; a write expects the version it read
+    # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
+    owner_verified: bool | None = None
+    owner_email: str | None = None
     # How it reached the office (web, phone, in_person, letter, government) and, for a request the desk
     # registered, who received it (接待人, the first-contact owner) with their roster address.
     channel: str = "web"

@@ -36,7 +36,7 @@ def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> st
     if event.type == "reminder":
         stage = translate(lang, f"mail.stage.{event.data.get('stage', '')}")
         return translate(lang, "mail.reminder_heading", stage=stage, kind=kind_name)
-    flag = translate(lang, "mail.flag_reopened" if event.type == "reopen" else "mail.flag_reassigned")
+    flag = translate(lang, "status.reopened" if event.type == "reopen" else "mail.flag_reassigned")
     return translate(lang, "mail.reminder_heading", stage=flag, kind=kind_name)
 
 

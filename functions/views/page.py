@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from lobby.catalog import Catalog, load_catalog
 from views import script
 from views.messages import DEFAULT_LANGUAGE, language, translate
 
@@ -79,6 +80,12 @@ def facts(rows: list[tuple[str, str]], css_class: str = "lobby-facts") -> str:
     return f'<dl class="{e(css_class)}">{items}</dl>'
 
 
+def site_name(lang: str, catalog: Catalog | None = None) -> str:
+    """What residents call the service: their property's name (the catalog's ``property.name``), never
+    the product's. The handbook's header and title say the same (site/hooks/lobby_markers.py)."""
+    return translate(lang, "page.site", property=(catalog or load_catalog()).property.name(lang))
+
+
 def render_page(
     lang: str, title: str, body_html: str, *, home: str | None = None, topic: str | None = None
 ) -> str:
@@ -90,7 +97,7 @@ def render_page(
     """
     lang = language(lang)
     home = home or page_url(lang)
-    site = e(translate(lang, "page.site"))
+    site = e(site_name(lang))
     sheets = "".join(f'<link rel="stylesheet" href="{href}">\n' for href in STYLESHEETS)
     palette = " ".join(f'data-md-color-{name}="{value}"' for name, value in PALETTE.items())
     topic_html = (

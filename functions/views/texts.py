@@ -35,4 +35,6 @@ def text_key(event: Event) -> str:
 def text_body(catalog: Catalog, request: ServiceRequest, event: Event, link: str) -> str:
     lang = request.lang
     kind = catalog.kinds[request.kind].name(lang)
-    return translate(lang, text_key(event), kind=kind, reference=request.reference, link=link)
+    body = translate(lang, text_key(event), kind=kind, reference=request.reference, link=link)
+    # Residents know their property, not the product: every text is signed with its name.
+    return translate(lang, "text.signed", property=catalog.property.name(lang), body=body)

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 
 from lobby import policy
 from lobby.catalog import Catalog
-from lobby.requests import STATUSES, Event
+from lobby.requests import LOBBY, RESIDENT, STATUSES, Event, ServiceRequest
 from views.messages import MissingMessage, translate
 
 _RULE = re.compile(r"^(?P<n>[1-9][0-9]*)(?P<unit>m|h|d|wd)$")
 _WORDED_RULES = ("same-day", "none")
 
 # Who acted when no staff member did: the resident (a form, a rating) and Lobby itself (reminders).
-SYSTEM_ACTORS = frozenset({"resident", "lobby"})
+SYSTEM_ACTORS = frozenset({RESIDENT.name, LOBBY.name})
 
 __all__ = [
     "STATUSES",
@@ -32,6 +32,7 @@ __all__ = [
     "event_text",
     "format_local",
     "local_time",
+    "owner_text",
     "rating_text",
     "status_text",
 ]
@@ -157,6 +158,15 @@ def rating_text(rating: dict[str, Any], lang: str) -> str:
     if rating.get("comments"):
         parts.append(translate(lang, "rating.comments", comments=rating["comments"]))
     return translate(lang, "rating.sentences").join(parts)
+
+
+def owner_text(request: ServiceRequest, lang: str) -> str:
+    """A request's owner as staff read it: their name, marked when it was only typed, not signed in."""
+    if not request.owner:
+        return ""
+    if request.owner_verified is False:
+        return translate(lang, "actor.unverified", name=request.owner)
+    return request.owner
 
 
 def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:

@@ -55,6 +55,7 @@ import system_facts
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -68,6 +69,7 @@ from lobby.catalog import (
     read_document,
 )
 from views import forms, messages, script
+from views.page import site_name
 
 # Anything that looks like a marker; each one must then parse as a known marker exactly.
 _ANY_MARKER = re.compile(r"<!--\s*lobby:(?P<body>.*?)-->", re.DOTALL)
@@ -138,6 +140,8 @@ def _catalog() -> Catalog:
     return load_catalog(_catalog_source())
 
 
+# After the i18n plugin's (-100), which resets the site's name for each language it builds.
+@event_priority(-200)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # `mkdocs serve` rebuilds in the same process: read the catalog and the site's data afresh each time.
     load_catalog.cache_clear()
@@ -153,6 +157,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog = _catalog()
     except CatalogError as error:
         raise PluginError(str(error)) from error
+    _name_the_site(config, catalog)
     # The emergency line in the header of every page, in each language.
     config.extra["lobby_announce"] = {
         lang: handbook_blocks.render_emergency_line(catalog, lang) for lang in LANGUAGES
@@ -162,6 +167,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # jieba (Chinese word segmentation for the search index) chats on stderr at DEBUG level.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     return config
+
+
+def _name_the_site(config: MkDocsConfig, catalog: Catalog) -> None:
+    """The site's name is the property's (the catalog's property.name), in the language being built."""
+    lang = "en" if str(config.theme.get("language") or "zh").startswith("en") else "zh"
+    config.site_name = site_name(lang, catalog)
+    config.site_description = messages.translate(
+        lang, "page.site_description", property=catalog.property.name(lang)
+    )
 
 
 def page_language(page: Page, config: MkDocsConfig) -> str:

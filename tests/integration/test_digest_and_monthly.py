@@ -459,3 +459,21 @@ def test_the_make_up_working_saturday_gets_a_digest(aws: Aws) -> None:
     assert mail.to == [OFFICE_EMAILS["management"]]
     assert reference in mail.html
     assert "management" not in run_digest(local(2026, 3, 1, 8, 30))["queued"]  # and Sunday is not
+
+
+def test_the_digest_names_each_owner_and_the_time_left_and_links_each_card_and_the_queue(aws: Aws) -> None:
+    from html import unescape
+
+    refs = seed_working_week()
+    run_digest(MONDAY_MORNING)
+    engineering = next(mail for mail in aws.sent() if mail.to == [OFFICE_EMAILS["engineering"]])
+    html = unescape(engineering.html)
+
+    assert 'href="https://lobby.example/desk/"' in html  # the queue on the desk
+    for reference in (refs["overdue"], refs["due_today"]):
+        assert f'href="https://lobby.example/desk/requests/{reference}"' in html  # each request's card
+    overdue_part, due_today_part = html.split("今天到期（1 项）")
+    assert "李师傅（姓名未验证）" in overdue_part  # taken through an e-mailed link: a typed name
+    assert "尚无人受理" in due_today_part  # nobody has taken it yet
+    assert "剩余时间" in due_today_part
+    assert "还剩 7小时" in due_today_part  # contact due 16:00, the digest runs at 08:30 (to the hour)

@@ -22,7 +22,7 @@ from lobby.lifecycle import (
     apply,
     available_actions,
 )
-from lobby.requests import ServiceRequest
+from lobby.requests import LOBBY, Actor, ServiceRequest
 
 CATALOG = load_catalog(SOURCE_YAML)
 
@@ -395,7 +395,7 @@ def test_retriaging_a_minor_repair_as_medium_moves_the_deadline_from_8_hours_to_
 
     assert change.request.fields["size"] == "medium"
     assert change.request.resolve_due == MEDIUM_DUE  # counted from receipt, not from now
-    assert change.event.data == {"from": "minor", "to": "medium"}
+    assert change.event.data == {"from": "minor", "to": "medium", "verified": False}
     assert change.event.public is True
     assert request.fields["size"] == "minor"  # the record read is not changed in place
 
@@ -403,7 +403,7 @@ def test_retriaging_a_minor_repair_as_medium_moves_the_deadline_from_8_hours_to_
 def test_retriaging_a_repair_as_major_removes_the_resolve_deadline() -> None:
     change = apply(CATALOG, in_state("in_progress"), "retriage", {"actor": ENGINEER, "size": "major"}, NOW)
     assert change.request.resolve_due is None
-    assert change.event.data == {"from": "minor", "to": "major"}
+    assert change.event.data == {"from": "minor", "to": "major", "verified": False}
 
 
 def test_retriaging_keeps_the_time_already_spent_waiting_for_the_resident() -> None:
@@ -439,7 +439,7 @@ def test_retriaging_a_reopened_repair_keeps_the_24_hour_rework_deadline() -> Non
 def test_reassigning_moves_the_request_and_records_both_offices() -> None:
     change = apply(CATALOG, repair(), "reassign", {"actor": ENGINEER, "office": "service-centre"}, NOW)
     assert change.request.office == "service-centre"
-    assert change.event.data == {"from": "engineering", "to": "service-centre"}
+    assert change.event.data == {"from": "engineering", "to": "service-centre", "verified": False}
     assert change.event.public is False
 
 
@@ -500,6 +500,7 @@ def test_a_note_is_internal_unless_made_public(visibility: str | None, public: b
     assert change.event.data == {
         "note": "Called the resident, no answer.",
         "visibility": "public" if public else "internal",
+        "verified": False,  # a name typed behind an e-mailed link
     }
     assert change.request == request  # a note changes nothing but the history
 
@@ -551,6 +552,36 @@ def test_a_contact_typed_in_other_digits_is_compared_not_crashed_on(typed: str) 
     # answer "no match", never raise (it once made the status route answer 503).
     assert repair().matches_contact(typed) is False
     assert repair().matches_contact("138 0013 8000") is True
+
+
+def test_a_typed_name_is_recorded_as_unverified_and_owns_without_an_address() -> None:
+    change = apply(CATALOG, in_state("received"), "acknowledge", {"actor": ENGINEER}, NOW)
+
+    assert change.event.actor == ENGINEER and change.event.actor_verified is False
+    assert change.event.data == {"verified": False}
+    assert (change.request.owner, change.request.owner_verified, change.request.owner_email) == (
+        ENGINEER,
+        False,
+        None,
+    )
+
+
+def test_the_signed_in_person_is_recorded_as_verified_whatever_name_is_typed() -> None:
+    staff = Actor.signed_in("王强", "wang.qiang@harbour-view.example")
+
+    change = apply(CATALOG, in_state("received"), "acknowledge", {"actor": "someone else"}, NOW, staff)
+
+    assert change.event.actor == "王强" and change.event.actor_verified is True
+    assert change.request.owner == "王强"
+    assert change.request.owner_verified is True
+    assert change.request.owner_email == "wang.qiang@harbour-view.example"
+
+
+def test_lobby_itself_is_neither_verified_nor_unverified() -> None:
+    change = apply(CATALOG, in_state("resolved"), "close", {}, NOW, LOBBY)
+
+    assert change.event.actor == "lobby" and change.event.actor_verified is None
+    assert "verified" not in change.event.data
 
 
 def test_resuming_after_a_wait_that_began_past_the_deadline_keeps_the_missed_deadline() -> None:

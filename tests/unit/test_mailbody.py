@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from views.emails.bodies import BODIES, render
+from views.emails.bodies import BODIES, Link, render
 
 HOSTILE = "<img src=x onerror=alert(1)> \"quoted\" & 'single' </td></table><a href='https://evil.example'>"
 
@@ -55,6 +55,7 @@ def contexts() -> dict[str, dict[str, Any]]:
         "office_submitted": {
             **shared,
             "reference": "20261122-0001",
+            "card": (HOSTILE, "https://lobby.example/desk/requests/20261122-0001"),
             "summary": [(HOSTILE, HOSTILE)],
             "fields_heading": HOSTILE,
             "fields": [("Description", HOSTILE)],
@@ -73,7 +74,15 @@ def contexts() -> dict[str, dict[str, Any]]:
             "link": "https://lobby.example/status/?r=1&x=2",
             "link_label": HOSTILE,
         },
-        "digest": {**shared, "intro": HOSTILE, "tables": [table(), table(rows=[], empty=HOSTILE, note="")]},
+        "digest": {
+            **shared,
+            "intro": HOSTILE,
+            "queue": (HOSTILE, "https://lobby.example/desk/"),
+            "tables": [
+                table(rows=[[Link(HOSTILE, "https://lobby.example/desk/requests/20261122-0001"), HOSTILE]]),
+                table(rows=[], empty=HOSTILE, note=""),
+            ],
+        },
         "monthly": {
             **shared,
             "intro": HOSTILE,
@@ -99,7 +108,10 @@ def test_hostile_values_are_text_in_both_parts(name: str) -> None:
 
 def test_links_keep_their_query_and_are_the_only_links() -> None:
     _, html = render("office_submitted", contexts()["office_submitted"])
-    assert Elements(html).hrefs == ["https://lobby.example/api/actions/token?a=1&b=2"]
+    assert Elements(html).hrefs == [
+        "https://lobby.example/desk/requests/20261122-0001",  # the request's card
+        "https://lobby.example/api/actions/token?a=1&b=2",
+    ]
     _, html = render("resident_message", contexts()["resident_message"])
     assert Elements(html).hrefs == ["https://lobby.example/status/?r=1&x=2"]
 
@@ -107,7 +119,8 @@ def test_links_keep_their_query_and_are_the_only_links() -> None:
 def test_optional_parts_are_left_out_when_empty() -> None:
     office = {**contexts()["office_submitted"], "actions": []}
     text, html = render("office_submitted", office)
-    assert Elements(html).hrefs == [] and "Take it" not in text
+    assert Elements(html).hrefs == ["https://lobby.example/desk/requests/20261122-0001"]
+    assert "Take it" not in text
     resident = {**contexts()["resident_message"], "link": None, "steps": []}
     text, html = render("resident_message", resident)
     assert Elements(html).hrefs == [] and "<ul" not in html and "- " not in text.split("--")[0]

@@ -32,6 +32,9 @@ def test_the_check_reads_what_a_page_shows_and_skips_what_it_does_not() -> None:
     )
     assert latin_words(page, html=True) == ["Status", "Back", "Name"]
     assert "sending" not in shown_text(page) and "lobby" not in shown_text(page)
+    # A language switch names the other language in that language, and says so.
+    switch = '<html lang="zh"><p>切换到 <a href="?lang=en" lang="en"><span>English</span> here</a>。Oops</p></html>'
+    assert latin_words(switch, html=True) == ["Oops"]
 
 
 PAGES = list(every_page("zh"))

@@ -11,7 +11,7 @@ of ``views.emails`` take. A context is a dict of plain values; a report table is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -20,12 +20,29 @@ Context = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Link:
+    """A table cell that links somewhere (a request's card): its text, and its URL in the text part."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.text} <{self.url}>"
+
+
+def _cell_html(cell: object) -> str:
+    if isinstance(cell, Link):
+        return f'<a href="{_e(cell.url)}" style="color:#1d70b8;">{_e(cell.text)}</a>'
+    return _e(cell)
+
+
+@dataclass(frozen=True)
 class Table:
     """A table of the digest or the monthly report: its title, columns, rows, and what to say when empty."""
 
     title: str
     columns: list[str]
-    rows: list[list[str]]
+    rows: Sequence[Sequence[str | Link]]  # a cell is text, or a Link (a request's card)
     empty: str = ""
     note: str = ""
 
@@ -83,7 +100,7 @@ def _table_html(table: Any) -> str:
             "<tr>"
             + "".join(
                 '<td style="vertical-align:top;padding:6px 8px 6px 0;border-bottom:1px solid #e5e5e5;">'
-                f"{_e(cell)}</td>"
+                f"{_cell_html(cell)}</td>"
                 for cell in row
             )
             + "</tr>\n"
@@ -120,8 +137,9 @@ def _report_intro_html(c: Context) -> str:
 
 def office_submitted(c: Context) -> tuple[str, str]:
     """A request for the office: what was asked, by when, the procedure, and the action links."""
+    card_label, card_url = c["card"]
     text = (
-        f"{c['heading']}\n{c['reference']}\n\n"
+        f"{c['heading']}\n{c['reference']}\n{card_label}: {card_url}\n\n"
         + "".join(f"{label}: {value}\n" for label, value in c["summary"])
         + f"\n{c['fields_heading']}\n"
         + "".join(f"- {label}: {value}\n" for label, value in c["fields"])
@@ -133,7 +151,9 @@ def office_submitted(c: Context) -> tuple[str, str]:
 
     body = (
         f"\n{_H1}{_e(c['heading'])}</h1>\n"
-        f'<p style="font-size:18px;margin:0 0 16px;"><strong>{_e(c["reference"])}</strong></p>\n'
+        f'<p style="font-size:18px;margin:0 0 8px;"><strong>{_e(c["reference"])}</strong></p>\n'
+        f'<p style="font-size:15px;margin:0 0 16px;"><a href="{_e(card_url)}" style="color:#1d70b8;">'
+        f"{_e(card_label)}</a></p>\n"
         f"{_TABLE.format(size=15)}\n{_pairs_html(c['summary'], '35%', 'white-space:pre-wrap;')}\n</table>\n"
         f"{_H2}{_e(c['fields_heading'])}</h2>\n"
         f"{_TABLE.format(size=15)}\n{_pairs_html(c['fields'], '35%', 'white-space:pre-wrap;')}\n</table>\n"
@@ -188,11 +208,20 @@ def resident_message(c: Context) -> tuple[str, str]:
 
 
 def digest(c: Context) -> tuple[str, str]:
-    """An office's morning list: overdue, due today, follow-ups."""
-    text = f"{c['heading']}\n\n{c['intro']}\n\n"
-    text += "".join(f"{_table_text(table)}\n" for table in c["tables"])
+    """An office's morning list: overdue, due today, follow-ups; a link to the desk's queue above them
+    when the context has one (``queue``: label and URL; the calendar warning, in this shape, has none)."""
+    text = f"{c['heading']}\n\n{c['intro']}\n"
+    queue = ""
+    if c.get("queue"):
+        queue_label, queue_url = c["queue"]
+        text += f"{queue_label}: {queue_url}\n"
+        queue = (
+            f'<p><a href="{_e(queue_url)}" style="display:inline-block;padding:8px 14px;background:#1d70b8;'
+            f'color:#ffffff;text-decoration:none;border-radius:3px;">{_e(queue_label)}</a></p>\n'
+        )
+    text += "\n" + "".join(f"{_table_text(table)}\n" for table in c["tables"])
     text += f"--\n{c['footer']}"
-    body = _report_intro_html(c) + "".join(_table_html(table) for table in c["tables"]) + "\n"
+    body = _report_intro_html(c) + queue + "".join(_table_html(table) for table in c["tables"]) + "\n"
     return text, _page(c, body)
 
 

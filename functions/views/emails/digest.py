@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
@@ -11,9 +11,10 @@ from lobby.outbox import DIGEST_ROLE
 from lobby.policy import DIGEST_LIST_LIMIT, REWORK_WITHIN
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
-from views.emails.bodies import Table, render
+from views.emails.bodies import Link, Table, render
 from views.messages import translate
-from views.wording import describe_timedelta, duration_text, format_local
+from views.pages.desk_shell import QUEUE_PATH, card_path
+from views.wording import describe_timedelta, duration_text, format_local, owner_text
 
 # The statuses an open request (or one awaiting its follow-up) is in, as the digest lists them.
 _STAFF_STATUSES = frozenset({"received", "acknowledged", "in_progress", "waiting", "reopened", "resolved"})
@@ -37,26 +38,42 @@ def _due_text(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
     return format_local(request.current_due, lang, catalog.property.time_zone)
 
 
-def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Table]:
+def _left_text(request: ServiceRequest, now: datetime, lang: str) -> str:
+    """How long is left before the request's current deadline, or why no clock runs."""
+    if request.status == "waiting" or request.current_due is None:
+        return "—"
+    return translate(lang, "digest.left", left=duration_text(request.current_due - now, lang))
+
+
+def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str, site_url: str) -> list[Table]:
+    """The digest's tables; each request's reference links to its card on the desk."""
     time_zone = catalog.property.time_zone
 
     def kind(request: ServiceRequest) -> str:
         return catalog.kinds[request.kind].name(lang) if request.kind in catalog.kinds else request.kind
 
-    def row(request: ServiceRequest, late: str | None = None) -> list[str]:
-        cells = [
-            request.reference,
+    def card(request: ServiceRequest) -> Link:
+        return Link(request.reference, f"{site_url}{card_path(request.reference)}")
+
+    def owner(request: ServiceRequest) -> str:
+        return owner_text(request, lang) or translate(lang, "digest.no_owner")
+
+    def row(request: ServiceRequest, time_cell: str) -> list[str | Link]:
+        return [
+            card(request),
             kind(request),
             request.location,
+            owner(request),
             status_words(request.status, lang),
             _due_text(catalog, request, lang),
+            time_cell,
         ]
-        return [*cells, late] if late is not None else cells
 
     columns = [
         translate(lang, f"digest.{key}")
-        for key in ("c_reference", "c_kind", "c_location", "c_status", "c_due")
+        for key in ("c_reference", "c_kind", "c_location", "c_owner", "c_status", "c_due")
     ]
+    left = [*columns, translate(lang, "digest.c_left")]
     tables = []
     if digest.overdue:
         tables.append(
@@ -73,8 +90,8 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
         tables.append(
             Table(
                 translate(lang, "digest.t_due_today", n=len(digest.due_today)),
-                columns,
-                [row(r) for r in digest.due_today],
+                left,
+                [row(r, _left_text(r, digest.now, lang)) for r in digest.due_today],
             )
         )
     if digest.other_open:
@@ -83,8 +100,8 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
         tables.append(
             Table(
                 translate(lang, "digest.t_other", n=len(digest.other_open)),
-                columns,
-                [row(r) for r in shown],
+                left,
+                [row(r, _left_text(r, digest.now, lang)) for r in shown],
                 note=translate(lang, "digest.more", n=hidden) if hidden else "",
             )
         )
@@ -99,6 +116,7 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
                         "c_kind",
                         "c_location",
                         "c_office",
+                        "c_owner",
                         "c_resolved",
                         "c_follow_up_due",
                         "c_late",
@@ -106,10 +124,11 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str) -> list[Tab
                 ],
                 [
                     [
-                        r.reference,
+                        card(r),
                         kind(r),
                         r.location,
                         catalog.offices[r.office].name(lang) if r.office in catalog.offices else r.office,
+                        owner(r),
                         format_local(r.resolved_at, lang, time_zone) if r.resolved_at else "",
                         format_local(r.follow_up_due, lang, time_zone) if r.follow_up_due else "",
                         duration_text(digest.now - r.follow_up_due, lang)
@@ -146,7 +165,8 @@ def digest_mail(catalog: Catalog, settings: Settings, digest: OfficeDigest) -> M
         "property_name": prop.name(lang),
         "heading": translate(lang, "digest.heading", office=office_name, day=day),
         "intro": translate(lang, "digest.intro", now=format_local(digest.now, lang, prop.time_zone)),
-        "tables": digest_tables(catalog, digest, lang),
+        "queue": (translate(lang, "digest.queue"), f"{settings.site_url}{QUEUE_PATH}"),
+        "tables": digest_tables(catalog, digest, lang, settings.site_url),
         "footer": translate(lang, "digest.footer"),
     }
     text, html = render("digest", context)

@@ -16,7 +16,8 @@ from lobby.settings import Settings
 from views.emails.bodies import render
 from views.labels import action_label, field_rows
 from views.messages import translate
-from views.wording import describe_rule, describe_timedelta, local_time, rating_text
+from views.pages.desk_shell import card_path
+from views.wording import describe_rule, describe_timedelta, local_time, owner_text, rating_text
 
 Signer = Callable[[ServiceRequest, str], str]
 
@@ -69,6 +70,8 @@ def office_mail(
     summary.append((translate(lang, "mail.resolve_rule"), describe_rule(rule, lang)))
     if request.resolve_due:
         summary.append((translate(lang, "mail.resolve_by"), local_time(catalog, request.resolve_due, lang)))
+    if request.owner:
+        summary.append((translate(lang, "mail.owner"), owner_text(request, lang)))
     summary.append((translate(lang, "mail.language"), translate(lang, f"mail.lang.{request.lang}")))
     summary.append((translate(lang, "mail.catalog"), request.catalog_version))
     summary.extend(extra or [])
@@ -85,6 +88,7 @@ def office_mail(
         "fields": field_rows(catalog, request, lang),
         "procedure_heading": translate(lang, "mail.procedure"),
         "procedure": kind.staff_procedure(lang),
+        "card": (translate(lang, "mail.card"), f"{settings.site_url}{card_path(request.reference)}"),
         "actions_heading": translate(lang, "mail.actions"),
         "actions": actions,
         "footer": translate(lang, "mail.office_footer"),
@@ -104,7 +108,7 @@ def new_request(
 # An event that sends the office the request again: (heading, flag in the subject, recipient role).
 _AGAIN = {
     "reassign": ("mail.office_heading_reassigned", "mail.flag_reassigned", "office-{office}"),
-    "reopen": ("mail.office_heading_reopen", "mail.flag_reopened", "office-reopen"),
+    "reopen": ("mail.office_heading_reopen", "status.reopened", "office-reopen"),
 }
 
 

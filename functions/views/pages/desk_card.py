@@ -14,7 +14,7 @@ from views.messages import translate
 from views.page import e
 from views.pages.desk_queue import time_left
 from views.pages.desk_shell import QUEUE_PATH, card_path, csrf_field, desk_page, t
-from views.wording import event_text, local_time, status_text
+from views.wording import actor_text, event_text, local_time, status_text
 
 if TYPE_CHECKING:
     from desk.queue import Row
@@ -78,7 +78,7 @@ def _history(catalog: Catalog, history: list[Event], lang: str) -> str:
         seen = t(lang, "desk.card.public" if event.public else "desk.card.internal")
         items.append(
             f'<li class="{"" if event.public else "desk-internal"}"><time datetime="{e(event.at.isoformat())}">'
-            f"{e(local_time(catalog, event.at, lang))}</time> <strong>{e(event.actor)}</strong> "
+            f"{e(local_time(catalog, event.at, lang))}</time> <strong>{e(actor_text(event, lang))}</strong> "
             f'{e(event_text(event, lang, catalog))} <span class="desk-tag">{seen}</span></li>'
         )
     return f"<h2>{t(lang, 'desk.card.history')}</h2><ol class='lobby-timeline desk-history'>{''.join(items)}</ol>"

@@ -12,12 +12,12 @@ from lobby import policy
 from lobby.catalog import Catalog
 from lobby.fields import STAFF_INPUTS
 from lobby.lifecycle import NEEDS
-from lobby.links import card_path
 from lobby.requests import Event, ServiceRequest
 from views import controls, receipt
 from views.labels import action_label, field_cells
 from views.messages import translate
 from views.page import e, facts, render_page
+from views.pages.desk_shell import card_path
 from views.wording import actor_text, describe_timedelta, event_text, local_time, status_text
 
 
