@@ -77,25 +77,26 @@ EVENTS: list[tuple[str, bool, dict[str, Any]]] = [
 
 
 # The e-mail roles each event causes when the resident gave an e-mail address (without one, the same
-# but "resident"), and whether the office's group chats hear of it.
+# but "resident") and the request's owner has none of their own, and whether the office's group chats
+# hear of it.
 EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
     ("submitted", ""): (["office", "resident"], True),
-    ("acknowledge", ""): (["resident"], False),
-    ("start", ""): ([], False),
-    ("wait", ""): (["resident"], False),
-    ("resume", ""): ([], False),
-    ("resolve", ""): (["resident"], False),
+    ("acknowledge", ""): (["owner", "resident"], False),
+    ("start", ""): (["owner"], False),
+    ("wait", ""): (["owner", "resident"], False),
+    ("resume", ""): (["owner"], False),
+    ("resolve", ""): (["owner", "resident"], False),
     ("close", ""): ([], False),
-    ("cancel", ""): (["resident"], False),
+    ("cancel", ""): (["owner", "resident"], False),
     ("reopen", ""): (["office-reopen", "resident"], True),
     ("reopen", "rate"): (["office-reopen", "director", "resident"], True),
     ("reopen", "followup"): (["office-reopen", "director", "resident"], True),
-    ("retriage", ""): (["resident"], False),
-    ("reassign", ""): (["office-engineering"], False),
-    ("note", "public"): (["resident"], False),
-    ("note", "private"): ([], False),
+    ("retriage", ""): (["owner", "resident"], False),
+    ("reassign", ""): (["office-engineering"], False),  # the owner has no address: the office hears
+    ("note", "public"): (["owner", "resident"], False),
+    ("note", "private"): (["owner"], False),
     ("rated", ""): ([], False),
-    ("followed_up", ""): ([], False),
+    ("followed_up", ""): (["owner"], False),
     **{
         ("reminder", stage): ([f"reminder-{stage}"], stage in ("due", "repeat", "director"))
         for stage in ("warn", "due", "repeat", "director", "quality", "followup")
