@@ -45,7 +45,7 @@ def _page(render: Callable[[Session, str], Response]) -> Response:
 def show_queue():  # no return annotation: Powertools would read it as a response model
     def render(session: Session, lang: str) -> Response:
         staff, chosen = session.staff, _filter()
-        rows = queue.office_queue(store(), staff.office, staff, now(), chosen)
+        rows = queue.office_queue(store(), staff.office, staff, now(), chosen, load_catalog().offices)
         page = desk_queue.queue_page(load_catalog(), staff, session.stored.csrf, rows, lang, chosen)
         return common.page(200, page)
 

@@ -66,9 +66,13 @@ def keep(item: Row, chosen: str, staff: Staff) -> bool:
     return True
 
 
-def office_queue(store: Store, office: str, staff: Staff, now: datetime, chosen: str = "all") -> list[Row]:
-    """One office's open requests (the ByOfficeDeadline index), filtered."""
-    rows = (row(request, now) for request in store.open_for_office(office))
+def office_queue(
+    store: Store, office: str, staff: Staff, now: datetime, chosen: str = "all", offices: Iterable[str] = ()
+) -> list[Row]:
+    """One office's open requests (the ByOfficeDeadline index), filtered. "Mine" also looks in ``offices``
+    (every office): a receiver follows what they registered for another office to the end."""
+    places = [office, *(other for other in offices if other != office)] if chosen == "mine" else [office]
+    rows = (row(request, now) for place in places for request in store.open_for_office(place))
     return ordered(item for item in rows if keep(item, chosen, staff))
 
 

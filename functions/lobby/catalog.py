@@ -17,188 +17,72 @@ import builtins
 import functools
 import json
 import os
-import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
-from msgspec import Meta, Struct
-from msgspec.structs import force_setattr, replace
+from msgspec import Meta
+from msgspec.structs import replace
 
+from lobby.catalog_base import (
+    CLOCK_PATTERN,
+    LANGUAGES,
+    PACKAGED_JSON,
+    RULE_PATTERN,
+    SOURCE_YAML,
+    CatalogError,
+    Clock,
+    Lang,
+    NonEmpty,
+    OfficeHours,
+    Rule,
+    RuleText,
+    Text,
+    Weekday,
+    _as_hours,
+    _as_rules,
+    _Model,
+    parse_rule,
+    quote,
+)
 from lobby.fields import FIELD_TYPES
+from lobby.work_calendar import (
+    NEXT_YEAR_DEPLOY_REFUSAL,
+    NEXT_YEAR_WARNING,
+    Calendar,
+    YearArrangement,
+    calendar_notice,
+)
 
-LANGUAGES = ("zh", "en")
-Lang = Literal["zh", "en"]
-
-RULE_PATTERN = r"^(?:[1-9][0-9]*(?:m|h|d|wd)|same-day|none)$"
-_RULE = re.compile(r"(?P<n>[1-9][0-9]*)(?P<unit>m|h|d|wd)")
-
-PACKAGED_JSON = Path(__file__).with_name("catalog.json")
-SOURCE_YAML = Path(__file__).resolve().parents[2] / "infra" / "catalog.yaml"
-
-
-class CatalogError(ValueError):
-    """The catalog is invalid; the message names each offending key."""
-
-
-class Rule(str):
-    """A deadline rule: ``8h``, ``3d``, ``2wd``, ``30m``, ``same-day`` or ``none``."""
-
-    @builtins.property
-    def parts(self) -> tuple[str, int]:
-        if self in ("same-day", "none"):
-            return str(self), 0
-        match = _RULE.fullmatch(self)
-        assert match  # validated on load
-        return match["unit"], int(match["n"])
-
-    @builtins.property
-    def is_none(self) -> bool:
-        return self == "none"
-
-
-def parse_rule(value: Any) -> Rule:
-    if not isinstance(value, str) or not re.fullmatch(RULE_PATTERN, value):
-        raise ValueError(f"{quote(value)} is not a deadline rule (use 8h, 3d, 2wd, 30m, same-day or none)")
-    return Rule(value)
-
-
-CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$"
-NonEmpty = Annotated[str, Meta(min_length=1)]
-Weekday = Annotated[int, Meta(ge=1, le=7)]
-if TYPE_CHECKING:
-    RuleText = Rule
-    Clock = time
-else:  # msgspec checks the text; the model's __post_init__ makes it a Rule or a time of day
-    RuleText = Annotated[str, Meta(pattern=RULE_PATTERN)]
-    Clock = Annotated[str, Meta(pattern=CLOCK_PATTERN)]  # "08:30", as YAML and JSON both carry it
-
-
-class _Model(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """What every catalog model shares: frozen, no key it does not declare (each is also keyword-only)."""
-
-
-def _as_rules(model: _Model, *names: str) -> None:
-    for name in names:
-        value = getattr(model, name)
-        rules = {key: Rule(rule) for key, rule in value.items()} if isinstance(value, dict) else Rule(value)
-        force_setattr(model, name, rules)
-
-
-def _as_hours(model: Any) -> None:
-    """Read ``open`` and ``close`` as times of day, and check that the one comes before the other."""
-    for name in ("open", "close"):
-        if isinstance(value := getattr(model, name), str):
-            force_setattr(model, name, time.fromisoformat(value))
-    if model.close <= model.open:
-        raise ValueError("close must be later than open")
-
-
-class Text(_Model, frozen=True, kw_only=True):
-    """A text in both languages."""
-
-    zh: NonEmpty
-    en: NonEmpty
-
-    def __call__(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-class OfficeHours(_Model, frozen=True, kw_only=True):
-    open: Clock
-    close: Clock
-
-    def __post_init__(self) -> None:
-        _as_hours(self)
-
-
-class YearArrangement(_Model, frozen=True, kw_only=True):
-    """One year's public holidays and make-up working days (调休上班), as the State Council publishes them."""
-
-    year: Annotated[int, Meta(ge=2000, le=2200)]
-    holidays: frozenset[date] = frozenset()
-    make_up_working_days: frozenset[date] = frozenset()
-
-    def __post_init__(self) -> None:
-        _not_both(self.holidays, self.make_up_working_days)
-        strays = sorted(
-            str(day) for day in self.holidays | self.make_up_working_days if day.year != self.year
-        )
-        if strays:
-            raise ValueError(f"dates outside {self.year}: {strays}")
-
-
-def _not_both(holidays: frozenset[date], make_up: frozenset[date]) -> None:
-    both = holidays & make_up
-    if both:
-        raise ValueError(f"dates both holiday and make-up working day: {sorted(map(str, both))}")
-
-
-# The next year's arrangement is wanted from 1 October (the State Council usually publishes it in the
-# autumn); a deployment is refused from 1 December while it is unknown, unless told to go on.
-NEXT_YEAR_WARNING = (10, 1)
-NEXT_YEAR_DEPLOY_REFUSAL = (12, 1)
-
-
-class Calendar(_Model, frozen=True, kw_only=True, dict=True):
-    """Working weekdays, the official holiday arrangement of each known year, and the administrator's additions.
-
-    ``official`` is compiled in from the ``chinese-calendar`` package (never typed by hand, never imported
-    by a function at run time). ``years`` holds an arrangement the administrator typed from the State
-    Council's notice before the package knew the year; it takes the place of the package's for that year.
-    ``holidays`` and ``make_up_working_days`` are single days on top of both: a typhoon day off, say. A
-    year known to neither counts weekends only (see ``unknown_years``).
-    """
-
-    working_weekdays: Annotated[frozenset[Weekday], Meta(min_length=1)]
-    holidays: frozenset[date] = frozenset()
-    make_up_working_days: frozenset[date] = frozenset()
-    years: tuple[YearArrangement, ...] = ()
-    official: tuple[YearArrangement, ...] = ()
-
-    def __post_init__(self) -> None:
-        _not_both(self.holidays, self.make_up_working_days)
-        typed = [arrangement.year for arrangement in self.years]
-        twice = sorted({year for year in typed if typed.count(year) > 1})
-        if twice:
-            raise ValueError(f"years arranged twice: {twice}")
-
-    @functools.cached_property
-    def _arrangements(self) -> dict[int, YearArrangement]:
-        by_year = {arrangement.year: arrangement for arrangement in self.official}
-        by_year.update({arrangement.year: arrangement for arrangement in self.years})
-        return by_year
-
-    @builtins.property
-    def known_years(self) -> frozenset[int]:
-        """The years whose holiday arrangement is known (from the package or typed by the administrator)."""
-        return frozenset(self._arrangements)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.make_up_working_days:
-            return True
-        if day in self.holidays:
-            return False
-        arrangement = self._arrangements.get(day.year)
-        if arrangement is not None:
-            if day in arrangement.make_up_working_days:
-                return True
-            if day in arrangement.holidays:
-                return False
-        return day.isoweekday() in self.working_weekdays
-
-    def unknown_years(self, today: date) -> list[int]:
-        """The years the office is working in, or about to, whose arrangement nobody knows.
-
-        This year always counts; next year counts from 1 October. Days of an unknown year are counted by
-        their weekday alone (no holidays, no make-up days), so each year listed here must be reported.
-        """
-        wanted = [today.year]
-        if (today.month, today.day) >= NEXT_YEAR_WARNING:
-            wanted.append(today.year + 1)
-        return [year for year in wanted if year not in self._arrangements]
+# Re-exported: the models' building blocks and the calendar live in their own modules.
+__all__ = [
+    "CLOCK_PATTERN",
+    "LANGUAGES",
+    "NEXT_YEAR_DEPLOY_REFUSAL",
+    "NEXT_YEAR_WARNING",
+    "PACKAGED_JSON",
+    "RULE_PATTERN",
+    "SOURCE_YAML",
+    "Calendar",
+    "Catalog",
+    "CatalogError",
+    "Clock",
+    "Kind",
+    "Lang",
+    "NonEmpty",
+    "OfficeHours",
+    "Rule",
+    "RuleText",
+    "Text",
+    "Weekday",
+    "YearArrangement",
+    "calendar_notice",
+    "load_catalog",
+    "parse_rule",
+    "quote",
+]
 
 
 class EmergencyNumbers(_Model, frozen=True, kw_only=True):
@@ -280,11 +164,22 @@ class Deadlines(_Model, frozen=True, kw_only=True):
     acknowledge: RuleText
     resolve: RuleText | dict[str, RuleText]
     resolve_by: str | None = None
+    # Staff size the job: the promise follows this choice of the table until staff set one (the
+    # resident's answer to resolve_by is an estimate then, shown to staff).
+    starts_as: str | None = None
+    # The arrival limit (到场时限): on site (work started) within this; None sets none.
+    arrive: RuleText | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.resolve, dict) != (self.resolve_by is not None):
             raise ValueError("resolve is a table exactly when resolve_by names the field that selects it")
+        if self.starts_as is not None and not (
+            isinstance(self.resolve, dict) and self.starts_as in self.resolve
+        ):
+            raise ValueError("starts_as must name one of the resolve table's choices")
         _as_rules(self, "acknowledge", "resolve")
+        if self.arrive is not None:
+            _as_rules(self, "arrive")
 
 
 class FollowUp(_Model, frozen=True, kw_only=True):
@@ -314,6 +209,9 @@ class Kind(_Model, frozen=True, kw_only=True):
     page: Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
     emergency_first: bool = False
     urgent: bool = False
+    # A request is urgent when one of these fields holds one of these choices (water, power, gas or a lift
+    # out now): its clocks count every hour and its reminders ignore quiet hours.
+    urgent_when: dict[str, frozenset[str]] = {}  # noqa: RUF012 - a msgspec default, copied per instance
     fields: tuple[FormField, ...]
     deadlines: Deadlines
     follow_up: FollowUp
@@ -325,12 +223,21 @@ class Kind(_Model, frozen=True, kw_only=True):
                 return candidate
         raise KeyError(field_id)
 
-    def resolve_rule(self, values: dict[str, str]) -> Rule:
-        """The resolve rule that applies to a request with these field values."""
-        if isinstance(self.deadlines.resolve, dict):
-            assert self.deadlines.resolve_by
-            return self.deadlines.resolve[values[self.deadlines.resolve_by]]
-        return self.deadlines.resolve
+    def resolve_rule(self, values: dict[str, str], sized: bool = True) -> Rule:
+        """The resolve rule that applies to a request with these field values; until staff size a job
+        (``sized``), the size it ``starts_as``."""
+        deadlines = self.deadlines
+        if isinstance(deadlines.resolve, dict):
+            assert deadlines.resolve_by
+            choice = values.get(deadlines.resolve_by)
+            if deadlines.starts_as and (not sized or choice not in deadlines.resolve):
+                choice = deadlines.starts_as
+            return deadlines.resolve[str(choice)]
+        return deadlines.resolve
+
+    def is_urgent(self, values: dict[str, str]) -> bool:
+        """Whether a request with these field values is urgent: the kind is, or an answer makes it so."""
+        return self.urgent or any(values.get(name) in wanted for name, wanted in self.urgent_when.items())
 
 
 class Price(_Model, frozen=True, kw_only=True):
@@ -345,7 +252,7 @@ class Catalog(_Model, frozen=True, kw_only=True, dict=True):
     property: Property
     offices: dict[str, Office]
     kinds: dict[str, Kind]
-    prices: dict[str, Price] = {}
+    prices: dict[str, Price] = {}  # noqa: RUF012 - a msgspec default, copied per instance
 
     @builtins.property
     def catalog_version(self) -> str:
@@ -385,12 +292,6 @@ def _office_clock(prop: Property, hours: ServiceHours | None) -> Property:
     else:
         calendar = Calendar(working_weekdays=hours.days)
     return replace(prop, office_hours=OfficeHours(open=hours.open, close=hours.close), calendar=calendar)
-
-
-def quote(value: Any) -> str:
-    """A value as an error message quotes it: its repr, cut short."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def parse_catalog(document: Any) -> Catalog:
@@ -435,30 +336,6 @@ def compile_catalog(source: Path, target: Path) -> Catalog:
     catalog = parse_catalog(read_document(source))
     target.write_bytes(msgspec.json.encode(catalog, enc_hook=str))
     return catalog
-
-
-def calendar_notice(calendar: Calendar, today: date, *, deploying: bool = False) -> tuple[list[str], bool]:
-    """What the catalog check says about years whose holiday arrangement is unknown, and whether to refuse.
-
-    A check warns while this year, or from 1 October next year, is unknown; a deployment is refused while
-    this year is unknown, or next year from 1 December (``ALLOW_UNKNOWN_YEAR=1`` goes on anyway, and says so).
-    """
-    unknown = calendar.unknown_years(today)
-    lines = [
-        f"warning: the calendar does not know the public holidays of {year}: its days count by weekday alone. "
-        f"Upgrade chinese-calendar, or type the State Council's arrangement into property.calendar.years."
-        for year in unknown
-    ]
-    december = (today.month, today.day) >= NEXT_YEAR_DEPLOY_REFUSAL
-    refuse = deploying and (today.year in unknown or (december and today.year + 1 in unknown))
-    if refuse and os.environ.get("ALLOW_UNKNOWN_YEAR") == "1":
-        lines.append("ALLOW_UNKNOWN_YEAR=1: deploying with an unknown year, as told.")
-        refuse = False
-    elif refuse:
-        lines.append(
-            "refusing to deploy with an unknown year from 1 December (ALLOW_UNKNOWN_YEAR=1 goes on)."
-        )
-    return lines, refuse
 
 
 def main(argv: list[str] | None = None, today: date | None = None) -> int:

@@ -115,11 +115,16 @@ def _cross_check(catalog: Catalog) -> list[str]:
             else:
                 selector = kind.field(by)
                 choices = set(catalog.choices(selector))
-                if not selector.required or choices != set(deadlines.resolve):
+                if not (selector.required or deadlines.starts_as) or choices != set(deadlines.resolve):
                     errors.append(
                         f"{where}.deadlines.resolve: needs one rule for each choice of the required "
                         f"field {by!r} ({', '.join(sorted(choices))})"
                     )
+        for name, wanted in kind.urgent_when.items():
+            if name not in ids or not wanted <= set(catalog.choices(kind.field(name))):
+                errors.append(
+                    f"{where}.urgent_when.{name}: not a choice field of the kind with these choices"
+                )
     return errors
 
 

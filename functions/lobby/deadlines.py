@@ -78,19 +78,31 @@ def promise(
     *,
     office: str | None = None,
     urgent: bool | None = None,
+    sized: bool = False,
 ) -> tuple[datetime | None, datetime | None]:
     """(contact by, done by) of a request, in the handling office's clock (the kind's office by default).
 
     The promise is consistent: contact-by is never later than done-by (the resident is contacted by the
     time the work is due done at the latest), and, unless urgent, both fall within the office's hours.
+    Until staff size a job (``sized``), done-by follows the size the kind ``starts_as``.
     """
     clock = catalog.office_clock(office or kind.office)
-    urgent = kind.urgent if urgent is None else urgent
+    urgent = kind.is_urgent(values) if urgent is None else urgent
     contact_by = deadline_for(kind.deadlines.acknowledge, received_at, clock, urgent=urgent)
-    done_by = deadline_for(kind.resolve_rule(values), received_at, clock, urgent=urgent)
+    done_by = deadline_for(kind.resolve_rule(values, sized), received_at, clock, urgent=urgent)
     if contact_by is not None and done_by is not None and done_by < contact_by:
         contact_by = done_by
     return contact_by, done_by
+
+
+def arrival_due(
+    catalog: Catalog, kind: Kind, values: dict[str, str], received_at: datetime, office: str | None = None
+) -> datetime | None:
+    """When staff must be on site (the kind's arrival limit, 到场时限), or None when it sets none."""
+    if kind.deadlines.arrive is None:
+        return None
+    clock = catalog.office_clock(office or kind.office)
+    return deadline_for(kind.deadlines.arrive, received_at, clock, urgent=kind.is_urgent(values))
 
 
 def is_office_open(moment: datetime, prop: Property) -> bool:

@@ -218,6 +218,7 @@ def _resume(request: ServiceRequest, now: datetime) -> ServiceRequest:
 
 
 def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[str, Any]) -> ServiceRequest:
+    """Staff size the job after inspection: the promise follows the new size (the resident is told)."""
     kind = catalog.kinds[request.kind]
     rules = kind.deadlines.resolve
     if not isinstance(rules, dict) or kind.deadlines.resolve_by != "size" or size not in rules:
@@ -225,16 +226,19 @@ def _retriage(catalog: Catalog, request: ServiceRequest, size: str, data: dict[s
     assert kind.deadlines.resolve_by
     fields = {**request.fields, kind.deadlines.resolve_by: size}
     previous = request.fields.get(kind.deadlines.resolve_by)
+    if not request.sized and kind.deadlines.starts_as:
+        previous = kind.deadlines.starts_as  # what it was promised by: the resident only estimated
     data.update({"from": previous, "to": size})
     if request.reopen_count:  # seed 002: the 24-hour rework promise stands whatever the size
-        return replace(request, fields=fields)
+        return replace(request, fields=fields, sized=True)
     # Time already credited for waiting on the resident = current due − the old size's catalog due.
     clock = catalog.office_clock(request.office)
+    urgent = kind.is_urgent(request.fields)
     old_due = (
-        deadline_for(rules[previous], request.received_at, clock, urgent=kind.urgent)
+        deadline_for(rules[previous], request.received_at, clock, urgent=urgent)
         if previous in rules
         else None
     )
     credit = request.resolve_due - old_due if request.resolve_due and old_due else timedelta(0)
-    _, due = promise(catalog, kind, fields, request.received_at, office=request.office)
-    return replace(request, fields=fields, resolve_due=due + credit if due else None)
+    _, due = promise(catalog, kind, fields, request.received_at, office=request.office, sized=True)
+    return replace(request, fields=fields, sized=True, resolve_due=due + credit if due else None)

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lobby.catalog import Catalog
+from lobby.lifecycle import STAFF_ACTIONS
 from lobby.outbox import (
     DIGEST_MESSAGE,
     DIGEST_ROLE,
@@ -41,20 +42,7 @@ Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platfo
 # director. The early warning and the follow-up reminders stay in e-mail.
 GROUP_STAGES = frozenset({"due", "repeat", "director"})
 # Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
-OWNER_EVENTS = frozenset(
-    {
-        "acknowledge",
-        "start",
-        "wait",
-        "resume",
-        "resolve",
-        "retriage",
-        "reassign",
-        "note",
-        "cancel",
-        "followed_up",
-    }
-)
+OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
 # Steps that already e-mail the office the request with its links: the owner hears of them only at their
 # own address, or the office's mailbox would get the same links twice.
 _OFFICE_HEARS = frozenset({"reassign", "reopen"})

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lobby.catalog import Catalog
-from lobby.deadlines import promise
+from lobby.deadlines import arrival_due, promise
 from lobby.fields import phone_digits
 from lobby.validation import Submission
 
@@ -111,6 +111,8 @@ class ServiceRequest:
     follow_up_selected: bool | None = (
         None  # sampled kinds: chosen (True) or not (False) by the monthly sample
     )
+    arrive_due: datetime | None = None  # on site by (the kind's arrival limit), until work starts
+    sized: bool = False  # staff have sized the job (until then its promise follows the kind's starts_as)
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
     owner_verified: bool | None = None
@@ -183,6 +185,7 @@ def new_request(
     kind = submission.kind
     acknowledge_due, resolve_due = promise(catalog, kind, submission.values, received_at)
     return ServiceRequest(
+        arrive_due=arrival_due(catalog, kind, submission.values, received_at),
         reference=reference,
         kind=kind.id,
         office=kind.office,

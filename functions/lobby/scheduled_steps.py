@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lobby.catalog import Catalog, Kind, Property, Rule
+from lobby.catalog import Catalog, Kind, Property
 from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
 from lobby.policy import AUTOCLOSE_AFTER, CLOSING_GRACE, FOLLOW_UP_REPEAT, REWORK_WITHIN
 from lobby.requests import ServiceRequest, utc_iso
@@ -62,37 +62,35 @@ def phases(request: ServiceRequest) -> list[Phase]:
 
     - received: first contact; and the resolution, from the moment it is missed too (nobody took it);
     - acknowledged, in progress, reopened: the resolution;
+    - received or acknowledged, with an arrival limit: being on site, until work starts;
     - waiting for the resident: nothing, unless the resolution was already missed when the wait began
       (a pause does not excuse a promise already broken).
     """
     status, resolve_due = request.status, request.resolve_due
+    found: list[Phase] = []
+    if request.arrive_due and status in ("received", "acknowledged"):
+        found.append(Phase("arrive", request.received_at, request.arrive_due))
     if status == "received":
-        found = (
-            [Phase("ack", request.received_at, request.acknowledge_due)] if request.acknowledge_due else []
-        )
+        if request.acknowledge_due:
+            found.append(Phase("ack", request.received_at, request.acknowledge_due))
         if resolve_due:
             found.append(Phase("resolve", request.received_at, resolve_due, missed_only=True))
-        return found
-    if status in ("acknowledged", "in_progress", "reopened") and resolve_due:
+    elif status in ("acknowledged", "in_progress", "reopened") and resolve_due:
         start = request.acknowledged_at or request.received_at
         if status == "reopened":
             start = resolve_due - REWORK_WITHIN
-        return [Phase("resolve", min(start, resolve_due), resolve_due)]
-    if status == "waiting" and resolve_due and request.missed_before_pause:
-        return [Phase("resolve", request.received_at, resolve_due, missed_only=True)]
-    return []
+        found.append(Phase("resolve", min(start, resolve_due), resolve_due))
+    elif status == "waiting" and resolve_due and request.missed_before_pause:
+        found.append(Phase("resolve", request.received_at, resolve_due, missed_only=True))
+    return found
 
 
-def _deliver(kind: Kind, clock: Property, at: datetime) -> datetime:
-    """Urgent kinds at any hour; others during the handling office's hours, the closing minute included (a
+def _deliver(urgent: bool, clock: Property, at: datetime) -> datetime:
+    """Urgent requests at any hour; others during the handling office's hours, the closing minute included (a
     same-day deadline falls exactly at closing time, and its reminder belongs to that day)."""
-    if kind.urgent or is_office_open(at - CLOSING_GRACE, clock):
+    if urgent or is_office_open(at - CLOSING_GRACE, clock):
         return at
     return next_office_open(at, clock)
-
-
-def _duration(rule: Rule, start: datetime) -> datetime:
-    return add_duration(rule, start)
 
 
 def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[Step]:
@@ -103,6 +101,7 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
         return _after_resolution(catalog, request, kind, until)
     steps: dict[str, Step] = {}
     clock = catalog.office_clock(request.office)
+    urgent = kind.is_urgent(request.fields)
     # A resolution missed before the first contact takes over from the contact's ladder once it is missed.
     overtaken_at = next((p.due for p in running if p.name == "resolve" and p.missed_only), None)
     for phase in running:
@@ -113,7 +112,7 @@ def ladder(catalog: Catalog, request: ServiceRequest, until: datetime) -> list[S
                 raw = [(stage, at) for stage, at in raw if stage != "missed"]
         prefix = f"{phase.name}@{utc_iso(phase.due)}"
         for stage, at in sorted(raw, key=lambda item: item[1]):
-            deliver_at = at if stage == "missed" else _deliver(kind, clock, at)
+            deliver_at = at if stage == "missed" else _deliver(urgent, clock, at)
             # Repeats that are held to the same opening time collapse into one reminder.
             key = f"{prefix}#{stage}@{utc_iso(deliver_at)}" if stage == "repeat" else f"{prefix}#{stage}"
             steps.setdefault(key, Step(key=key, stage=stage, at=at, deliver_at=deliver_at, due=phase.due))
@@ -127,22 +126,22 @@ def _phase_ladder(kind: Kind, phase: Phase, until: datetime) -> list[tuple[str, 
     raw: list[tuple[str, datetime]] = [("due", due), ("missed", due)]
     if not phase.missed_only:
         raw.append(("warn", phase.start + (due - phase.start) * (reminders.warn_at_percent / 100)))
-    repeat_at = _duration(reminders.repeat_every, due)
+    repeat_at = add_duration(reminders.repeat_every, due)
     for _ in range(REPEAT_HORIZON):
         raw.append(("repeat", repeat_at))
         if repeat_at > until:
             break
-        repeat_at = _duration(reminders.repeat_every, repeat_at)
-    raw.append(("director", _duration(reminders.escalate_director_after, due)))
-    raw.append(("quality", _duration(reminders.escalate_quality_after, due)))
+        repeat_at = add_duration(reminders.repeat_every, repeat_at)
+    raw.append(("director", add_duration(reminders.escalate_director_after, due)))
+    raw.append(("quality", add_duration(reminders.escalate_quality_after, due)))
     return raw
 
 
 def new_promise(catalog: Catalog, request: ServiceRequest, due: datetime) -> datetime:
     """What the resident is told when ``due`` is missed: by when the director, who now follows it, is told."""
     kind = catalog.kinds[request.kind]
-    at = _duration(kind.reminders.escalate_director_after, due)
-    return _deliver(kind, catalog.office_clock(request.office), at)
+    at = add_duration(kind.reminders.escalate_director_after, due)
+    return _deliver(kind.is_urgent(request.fields), catalog.office_clock(request.office), at)
 
 
 def _follow_up_steps(catalog: Catalog, resolved_at: datetime, due: datetime, until: datetime) -> list[Step]:

@@ -88,7 +88,7 @@ def text_link(settings: Settings, reference: str, action: str) -> str:
 
 def quiet_until(catalog: Catalog, request: ServiceRequest, now: datetime) -> datetime | None:
     """The end of the quiet hours when ``now`` is in them and the kind is not urgent, else None."""
-    if catalog.kinds[request.kind].urgent:
+    if catalog.kinds[request.kind].is_urgent(request.fields):
         return None
     zone = ZoneInfo(catalog.property.time_zone)
     local = now.astimezone(zone)

@@ -31,7 +31,7 @@ def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> st
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
     if event.type == "submitted":
-        key = "mail.office_heading_urgent" if kind.urgent else "mail.office_heading"
+        key = "mail.office_heading_urgent" if kind.is_urgent(request.fields) else "mail.office_heading"
         return translate(lang, key, kind=kind_name, within="")
     if event.type == "reminder":
         stage = translate(lang, f"mail.stage.{event.data.get('stage', '')}")

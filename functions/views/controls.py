@@ -34,6 +34,37 @@ def _field(name: str, error: str | None, inner: str) -> str:
     return f'<div class="lobby-field{" lobby-field--error" if error else ""}" data-field="{e(name)}">{inner}</div>'
 
 
+def _text_box(
+    lang: str,
+    name: str,
+    label: str,
+    control: str,
+    hint: str,
+    error: str | None,
+    **attributes: str | bool | int | None,
+) -> str:
+    """A labelled ``control`` (``input`` or ``textarea``) with its hint and error; ``value`` is the text
+    in it (an input's attribute, a text area's content)."""
+    value = str(attributes.pop("value", "") or "")
+    common = attrs(
+        id=f"f-{name}",
+        name=name,
+        **attributes,
+        aria_describedby=_described_by(name, hint, error),
+        aria_invalid="true" if error else None,
+    )
+    box = (
+        f"<input {common} {attrs(value=value)}>"
+        if control == "input"
+        else f"<textarea {common}>{e(value)}</textarea>"
+    )
+    return _field(
+        name,
+        error,
+        f'<label class="lobby-label" for="f-{e(name)}">{e(label)}</label>{_hint_and_error(name, hint, error, lang)}{box}',
+    )
+
+
 def text_input(
     lang: str,
     name: str,
@@ -48,23 +79,19 @@ def text_input(
     input_type: str = "text",
 ) -> str:
     """A one-line text box with its label, hint and error."""
-    control = attrs(
+    return _text_box(
+        lang,
+        name,
+        label,
+        "input",
+        hint,
+        error,
         class_="lobby-input",
         type=input_type,
-        id=f"f-{name}",
-        name=name,
         maxlength=max_length,
         required=required,
         autocomplete=autocomplete,
-        aria_describedby=_described_by(name, hint, error),
-        aria_invalid="true" if error else None,
         value=value,
-    )
-    return _field(
-        name,
-        error,
-        f'<label class="lobby-label" for="f-{e(name)}">{e(label)}</label>'
-        f"{_hint_and_error(name, hint, error, lang)}<input {control}>",
     )
 
 
@@ -81,21 +108,18 @@ def text_area(
     rows: int = 4,
 ) -> str:
     """A box for a few lines (a note, a reason, comments)."""
-    control = attrs(
+    return _text_box(
+        lang,
+        name,
+        label,
+        "textarea",
+        hint,
+        error,
         class_="lobby-textarea",
-        id=f"f-{name}",
-        name=name,
         rows=rows,
         maxlength=max_length,
         required=required,
-        aria_describedby=_described_by(name, hint, error),
-        aria_invalid="true" if error else None,
-    )
-    return _field(
-        name,
-        error,
-        f'<label class="lobby-label" for="f-{e(name)}">{e(label)}</label>'
-        f"{_hint_and_error(name, hint, error, lang)}<textarea {control}>{e(value)}</textarea>",
+        value=value,
     )
 
 

@@ -34,9 +34,14 @@ def _e(value: object) -> str:
 
 def limits() -> dict[str, timedelta]:
     """Fixed lengths of time the code enforces, by the name a page uses."""
+    from desk.register import RECEIVED_WITHIN
+    from desk.sessions import SESSION_LIFETIME
     from lobby import policy
 
     return {
+        "sign-in-link": policy.SIGN_IN_LINK_LIFETIME,
+        "desk-session": SESSION_LIFETIME,
+        "registration-window": RECEIVED_WITHIN,
         "rework": policy.REWORK_WITHIN,
         "staff-link": policy.STAFF_LINK_LIFETIME,
         "rating-link": policy.RESIDENT_LINK_LIFETIME,

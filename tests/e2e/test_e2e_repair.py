@@ -24,7 +24,7 @@ from tests.e2e.stack import Stack
 pytestmark = pytest.mark.e2e
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-REQUIRED_REPAIR_FIELDS = ("category", "size", "name", "phone", "building", "unit", "description", "consent")
+REQUIRED_REPAIR_FIELDS = ("category", "name", "phone", "building", "unit", "description", "consent")
 
 
 def test_repair_with_javascript_shows_the_reference_and_mails_the_office(page: Page, lobby: Stack) -> None:

@@ -58,6 +58,8 @@ def test_a_phone_repair_received_twenty_minutes_ago_runs_from_then_and_names_its
     _, due = promise(catalog, catalog.kinds["repair"], {"size": "minor"}, received)
     assert parse_iso(str(stored["resolve_due"])) == due
 
+    assert reference in clerk.get("/desk/", {"filter": "mine"}).text  # the receiver follows it
+    assert reference not in clerk.get("/desk/").text  # it is engineering's, not the service centre's
     card = clerk.get(f"/desk/requests/{reference}", {"done": "registered"})
     assert card.status == 200 and "已登记" in card.text and "电话" in card.text
 

@@ -122,3 +122,42 @@ def test_a_request_put_on_hold_after_its_deadline_is_still_chased(
     schedules.settle()
     chased = schedules.reminders(due + timedelta(hours=4, minutes=1))
     assert OFFICE_EMAILS["engineering"] in [mail.to[0] for mail in chased]
+
+
+def test_staff_size_the_repair_and_the_resident_is_told_the_new_promise(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    from lobby.catalog import load_catalog
+    from lobby.lifecycle import apply
+    from lobby.service import open_store
+    from lobby.settings import get_settings
+
+    clock_at("2026-11-25T09:00:00+08:00")  # Wednesday
+    receipt = post_json("/api/requests/repair", repair_fields(size="major")).json()  # the resident's estimate
+    reference = receipt["reference"]
+    assert parse(receipt["due_at"]) - parse(receipt["received_at"]) == timedelta(hours=8)  # promised as minor
+    schedules = Schedules(aws)
+    schedules.settle()
+    catalog, store = load_catalog(), open_store(load_catalog(), get_settings())
+    request = store.get_request(reference)
+    change = apply(
+        catalog, request, "retriage", {"actor": "李工", "size": "medium"}, parse(receipt["received_at"])
+    )
+    store.save_change(request, change.request, change.event)
+    assert stored(reference).resolve_due == parse(receipt["received_at"]) + timedelta(days=3)
+    [told] = [mail for mail in schedules.settle() if mail.to == [RESIDENT]]
+    assert "2026年11月28日 09:00" in told.html  # the new done-by: three days on
+
+
+def test_water_out_on_friday_evening_is_urgent_and_chased_through_the_night(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-27T20:00:00+08:00")  # Friday 20:00: engineering closed at 18:00
+    receipt = post_json("/api/requests/repair", repair_fields(out_now="out")).json()
+    due = parse(receipt["due_at"])
+    assert due.astimezone(SHANGHAI) == datetime(2026, 11, 28, 4, 0, tzinfo=SHANGHAI)  # 8 hours, all night
+    schedules = Schedules(aws)
+    schedules.settle()
+    night = schedules.reminders(due + timedelta(minutes=1))  # 04:01 on Saturday: no quiet hours
+    assert OFFICE_EMAILS["engineering"] in [mail.to[0] for mail in night]
+    assert RESIDENT in [mail.to[0] for mail in night]

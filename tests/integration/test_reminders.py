@@ -135,8 +135,14 @@ def test_an_urgent_help_request_reminds_at_night(clock: Clock) -> None:
 
 
 def test_acting_on_the_request_stops_its_reminders(clock: Clock) -> None:
-    reference = clock.submit("repair", at("2026-11-23 09:00"), size="medium")
-    clock.act(reference, [("acknowledge", {"actor": "李师傅"}, "2026-11-23 09:30")])
+    reference = clock.submit("repair", at("2026-11-23 09:00"), size="medium")  # the resident's estimate
+    clock.act(
+        reference,
+        [
+            ("acknowledge", {"actor": "李师傅"}, "2026-11-23 09:30"),
+            ("retriage", {"actor": "李师傅", "size": "medium"}, "2026-11-23 10:00"),  # sized on site
+        ],
+    )
     clock.aws.notify_batch()
     clock.seen = len(clock.aws.sent())
 

@@ -143,22 +143,28 @@ def _complaint() -> dict[str, str]:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", {"phone": "请输入有效的电话号码", "name": "请填写您的姓名", "size": "请选择维修规模"}),
+        ("zh", {"phone": "请输入有效的电话号码", "name": "请填写您的姓名", "category": "请选择报修类别"}),
         (
             "en",
-            {"phone": "Enter a phone number", "name": "Enter your name", "size": "Select how big is the job"},
+            {
+                "phone": "Enter a phone number",
+                "name": "Enter your name",
+                "category": "Select what needs repair",
+            },
         ),
     ],
 )
 def test_invalid_fields_get_a_localized_message_each_and_store_nothing(
     aws: Aws, lang: str, expected: dict[str, str]
 ) -> None:
-    response = post_json("/api/requests/repair", repair_fields(lang=lang, phone="12ab", name="  ", size=""))
+    response = post_json(
+        "/api/requests/repair", repair_fields(lang=lang, phone="12ab", name="  ", category="")
+    )
 
     assert response.status == 422
     payload = response.json()
     errors = {error["field"]: error["message"] for error in payload["errors"]}
-    assert set(errors) == {"phone", "name", "size"}
+    assert set(errors) == {"phone", "name", "category"}
     for field, start in expected.items():
         assert errors[field].startswith(start)
     assert ("3 处" in payload["message"]) if lang == "zh" else ("3 of your answers" in payload["message"])

@@ -212,7 +212,7 @@ def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
     del broken["property"]["phone_24h"]
     assert sorted(_report(broken)) == [
         "kinds.help.unexpected: unknown key (the keys here are id, name, summary, staff_procedure, office,"
-        " page, emergency_first, urgent, fields, deadlines, follow_up, reminders)",
+        " page, emergency_first, urgent, urgent_when, fields, deadlines, follow_up, reminders)",
         "kinds.repair.deadlines.resolve.minor: '8 hours' is not a deadline rule"
         " (use 8h, 3d, 2wd, 30m, same-day or none)",
         "property.phone_24h: required",
@@ -304,7 +304,7 @@ def test_errors_inside_lists_and_shared_fields_name_their_place(document: dict[s
     broken = _break(broken, "kinds.repair.fields.0.type", "slider")
     lines = _report(broken)
     assert "property.calendar.working_weekdays.2: must be at most 7, got 9" in lines
-    assert "kinds.repair.fields.2.max_length: must be at least 1, got 0" in lines
+    assert "kinds.repair.fields.3.max_length: must be at least 1, got 0" in lines
     assert (
         "kinds.repair.fields.0.type: must be one of 'text', 'textarea', 'tel', 'email', 'choice', 'date';"
         " got 'slider'" in lines
@@ -320,3 +320,15 @@ def test_no_escalation_ladder_tells_the_same_office_twice() -> None:
         director = catalog.offices[kind.office].director
         assert director not in (None, quality, kind.office), kind.id
     assert catalog.offices["management"].director == "general-manager"
+
+
+def test_urgency_answers_and_the_starting_size_must_name_what_the_kind_has(document: dict[str, Any]) -> None:
+    unknown_choice = _report(_break(document, "kinds.repair.urgent_when.out_now", ["flooded"]))
+    assert unknown_choice == [
+        "kinds.repair.urgent_when.out_now: not a choice field of the kind with these choices"
+    ]
+    assert any(
+        "starts_as" in line for line in _report(_break(document, "kinds.repair.deadlines.starts_as", "huge"))
+    )
+    arrive = _report(_break(document, "kinds.repair.deadlines.arrive", "soon"))
+    assert [line.split(":")[0] for line in arrive] == ["kinds.repair.deadlines.arrive"]

@@ -196,9 +196,10 @@ def test_a_date_runs_from_today_to_a_year_ahead() -> None:
 
 
 def test_a_choice_is_one_of_its_keys() -> None:
-    assert _clean("size", "minor") == "minor"
-    assert _clean("size", "huge") == Invalid("bad_choice")
-    assert _clean("size", "") == Invalid("required_choice")
+    assert _clean("category", "water") == "water"
+    assert _clean("category", "huge") == Invalid("bad_choice")
+    assert _clean("category", "") == Invalid("required_choice")
+    assert _clean("size", "") is None  # optional: the resident's estimate of the job, staff size it
     assert _clean("service", "drain-clear", BOOKING) == "drain-clear"  # choices from the prices
 
 
@@ -236,8 +237,9 @@ def test_each_type_publishes_what_it_checks() -> None:
     phone = _published(REPAIR, "phone")
     assert phone["type"] == "string" and (phone["minLength"], phone["maxLength"]) == (1, 20)
     assert "international" in phone["description"]
-    assert _published(REPAIR, "size")["enum"] == ["minor", "medium", "major"]
-    assert "minLength" not in _published(REPAIR, "size")
+    assert _published(REPAIR, "category")["enum"][:2] == ["water", "electricity"]
+    assert "minLength" not in _published(REPAIR, "category")
+    assert _published(REPAIR, "size")["enum"] == ["minor", "medium", "major", ""]  # optional: may be empty
     described = _published(REPAIR, "description")
     assert (described["minLength"], described["maxLength"]) == (5, 2000)
     assert _published(BOOKING, "preferred_date")["format"] == "date"
@@ -328,7 +330,7 @@ def test_a_catalog_field_cannot_be_longer_than_its_type_allows() -> None:
     document = yaml.safe_load(SOURCE_YAML.read_text(encoding="utf-8"))
     document["fields"]["name"]["max_length"] = 100000
     with pytest.raises(
-        CatalogError, match=r"kinds\.repair\.fields\.2: a text field takes at most 200 characters"
+        CatalogError, match=r"kinds\.repair\.fields\.3: a text field takes at most 200 characters"
     ):
         parse_catalog(document)
 

@@ -634,3 +634,48 @@ def _missed_request(catalog: Any) -> Any:
         owner="李工",
         acknowledged_at=received + timedelta(hours=1),
     )
+
+
+def test_staff_size_a_repair_the_resident_estimated_and_its_promise_follows() -> None:
+    from lobby.requests import new_request
+    from lobby.validation import Submission
+
+    catalog = load_catalog(SOURCE_YAML)
+    repair = catalog.kinds["repair"]
+    filed = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # Wednesday 09:00 in Shanghai
+    values = {"category": "water", "size": "major", "name": "王", "phone": "13800138000"}
+    request = new_request(catalog, Submission(kind=repair, values=values, lang="zh"), "20261125-0001", filed)
+    assert not request.sized and request.resolve_due == filed + timedelta(hours=8)  # promised as minor
+    change = apply(
+        catalog, request, "retriage", {"actor": "李工", "size": "medium"}, filed + timedelta(hours=2)
+    )
+    assert change.request.sized and change.request.fields["size"] == "medium"
+    assert change.request.resolve_due == filed + timedelta(days=3)
+    assert (change.event.data["from"], change.event.data["to"]) == ("minor", "medium")
+    assert change.event.public  # the resident is told
+
+
+def test_an_arrival_limit_runs_until_work_starts_and_is_chased_when_missed() -> None:
+    from msgspec.structs import replace as changed
+
+    from lobby.requests import new_request
+    from lobby.scheduled_steps import due_steps, phases
+    from lobby.validation import Submission
+
+    catalog = load_catalog(SOURCE_YAML)
+    repair = catalog.kinds["repair"]
+    arriving = changed(repair, deadlines=changed(repair.deadlines, arrive="2h"))
+    catalog = changed(catalog, kinds={**catalog.kinds, "repair": arriving})
+    filed = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # Wednesday 09:00
+    values = {"category": "water", "name": "王", "phone": "13800138000"}
+    request = new_request(
+        catalog, Submission(kind=arriving, values=values, lang="zh"), "20261125-0002", filed
+    )
+    assert request.arrive_due == filed + timedelta(hours=2)
+    late = filed + timedelta(hours=2, minutes=1)
+    stages = {(step.key.split("@")[0], step.stage) for step in due_steps(catalog, request, late)}
+    assert {("arrive", "due"), ("arrive", "missed")} <= stages
+    taken = apply(catalog, request, "acknowledge", {"actor": "李工"}, filed + timedelta(minutes=30)).request
+    assert [phase.name for phase in phases(taken)] == ["arrive", "resolve"]
+    started = apply(catalog, taken, "start", {"actor": "李工"}, filed + timedelta(hours=1)).request
+    assert [phase.name for phase in phases(started)] == ["resolve"]  # on site: the arrival clock stops

@@ -24,11 +24,14 @@ HOURS_IN_2026 = 365 * 24
 
 
 def _choices(kind: Kind) -> list[dict[str, str]]:
-    """One set of field values per resolve rule the kind can have (a repair's sizes, say)."""
+    """One set of field values per resolve rule the kind can have (a repair's sizes, as staff set them),
+    each also with the answers that make it urgent (water or power out now)."""
     resolve, by = kind.deadlines.resolve, kind.deadlines.resolve_by
-    if isinstance(resolve, dict) and by:
-        return [{by: choice} for choice in resolve]
-    return [{}]
+    sets: list[dict[str, str]] = (
+        [{by: choice} for choice in resolve] if isinstance(resolve, dict) and by else [{}]
+    )
+    urgent = {name: min(wanted) for name, wanted in kind.urgent_when.items()}
+    return sets + [{**values, **urgent} for values in sets] if urgent else sets
 
 
 PROMISES = [(kind, values) for kind in CATALOG.kinds.values() for values in _choices(kind)]
@@ -43,7 +46,7 @@ def shown(moment: datetime | None) -> str | None:
 
 
 def assert_consistent(kind: Kind, values: dict[str, str], received: datetime) -> None:
-    contact_by, done_by = promise(CATALOG, kind, values, received)
+    contact_by, done_by = promise(CATALOG, kind, values, received, sized=True)
     clock = CATALOG.office_clock(kind.office)
     where = f"{kind.id} {values} received {shown(received)}: contact by {shown(contact_by)}, done by {shown(done_by)}"
     if contact_by is not None and done_by is not None:
@@ -52,7 +55,7 @@ def assert_consistent(kind: Kind, values: dict[str, str], received: datetime) ->
         if due is None:
             continue
         assert due.tzinfo is UTC and due > received, where
-        if not kind.urgent:
+        if not kind.is_urgent(values):
             assert in_service_hours(due, clock), where
 
 
@@ -142,3 +145,23 @@ def test_a_service_quality_complaint_is_put_right_the_same_day(category: str, do
     )
     assert shown(due) == done_by
     assert shown(contact_by) == "Wed 2026-11-25 17:30"
+
+
+# staff size the repair; water, power, gas or a lift out now is urgent ------------------------------------
+def test_a_repair_is_promised_as_minor_whatever_the_resident_estimates() -> None:
+    repair = CATALOG.kinds["repair"]
+    for estimate in ({"size": "major"}, {"size": "medium"}, {}):
+        _, done_by = promise(CATALOG, repair, estimate, local("2026-11-25 09:00"))
+        assert shown(done_by) == "Wed 2026-11-25 17:00", estimate  # 8 of engineering's service hours
+    _, sized = promise(CATALOG, repair, {"size": "major"}, local("2026-11-25 09:00"), sized=True)
+    assert sized is None  # staff sized it major: followed through with no fixed clock
+
+
+def test_water_out_now_is_urgent_and_counts_every_hour() -> None:
+    repair = CATALOG.kinds["repair"]
+    out = {"category": "water", "out_now": "out"}
+    assert repair.is_urgent(out) and not repair.is_urgent({"category": "water", "out_now": "working"})
+    _, done_by = promise(CATALOG, repair, out, local("2026-11-27 20:00"))  # Friday evening
+    assert shown(done_by) == "Sat 2026-11-28 04:00"  # 8 hours around the clock, not Saturday 16:00
+    _, calm = promise(CATALOG, repair, {"category": "water"}, local("2026-11-27 20:00"))
+    assert shown(calm) == "Sat 2026-11-28 16:00"

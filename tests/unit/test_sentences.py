@@ -27,6 +27,7 @@ FOR_DEVELOPERS = {
     "api/openapi.py": "the OpenAPI document describes the API to whoever integrates with it",
     "lobby/catalog.py": "its checks answer whoever edits infra/catalog.yaml, at build time",
     "lobby/catalog_check.py": "it explains a refused infra/catalog.yaml to whoever edits it, at build time",
+    "lobby/work_calendar.py": "its notice of an unknown year answers whoever checks or deploys, at build time",
     "lobby/fields.py": "its JSON Schema descriptions speak to API integrators; its character tables are data",
     "lobby/settings.py": "its errors answer whoever deploys, before the first request",
 }

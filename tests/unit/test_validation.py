@@ -59,8 +59,8 @@ def test_a_valid_submission_is_cleaned() -> None:
         ("en", "phone", "", "Enter phone number"),
         ("zh", "phone", "12345", "请输入有效的电话号码，例如 13800138000 或 0755-2688 0000"),
         ("en", "phone", "call me", "Enter a phone number, like 13800138000 or 0755 2688 0000"),
-        ("zh", "size", "huge", "请从列表中选择维修规模"),
-        ("en", "size", "", "Select how big is the job"),
+        ("zh", "size", "huge", "请从列表中选择您估计的维修规模"),
+        ("en", "category", "", "Select what needs repair"),
         ("zh", "description", "漏", "具体情况至少需要 5 个字"),
         ("en", "description", "x" * 2001, "What is happening must be 2000 characters or fewer"),
         ("en", "description", "ok " + "\x9f" * 2000, "What is happening must be 2000 characters or fewer"),
@@ -78,8 +78,8 @@ def test_each_problem_has_its_own_message_in_the_residents_language(
 
 
 def test_all_problems_are_reported_at_once_in_form_order() -> None:
-    errors = _errors(_repair(size="", name="", phone="1"))
-    assert list(errors)[:3] == ["size", "name", "phone"]
+    errors = _errors(_repair(category="", name="", phone="1"))
+    assert list(errors)[:3] == ["category", "name", "phone"]
 
 
 def test_a_preferred_date_must_be_a_real_future_date() -> None:

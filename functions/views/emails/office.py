@@ -66,8 +66,10 @@ def office_mail(
         summary.append(
             (translate(lang, "mail.acknowledge_by"), local_time(catalog, request.acknowledge_due, lang))
         )
-    rule = kind.resolve_rule(request.fields)
+    rule = kind.resolve_rule(request.fields, request.sized)
     summary.append((translate(lang, "mail.resolve_rule"), describe_rule(rule, lang)))
+    if request.arrive_due:
+        summary.append((translate(lang, "mail.arrive_by"), local_time(catalog, request.arrive_due, lang)))
     if request.resolve_due:
         summary.append((translate(lang, "mail.resolve_by"), local_time(catalog, request.resolve_due, lang)))
     if request.owner:
@@ -75,7 +77,8 @@ def office_mail(
     summary.append((translate(lang, "mail.language"), translate(lang, f"mail.lang.{request.lang}")))
     summary.append((translate(lang, "mail.catalog"), request.catalog_version))
     summary.extend(extra or [])
-    heading_key = heading_key or ("mail.office_heading_urgent" if kind.urgent else "mail.office_heading")
+    urgent = kind.is_urgent(request.fields)
+    heading_key = heading_key or ("mail.office_heading_urgent" if urgent else "mail.office_heading")
     within = describe_timedelta(policy.REWORK_WITHIN, lang)
     context = {
         "lang": lang,

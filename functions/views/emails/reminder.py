@@ -38,7 +38,8 @@ def reminder(
         ]
         actions = [(translate(lang, "mail.record_followup"), signer(request, "followup"))] if signer else []
     else:
-        phase = "ack" if str(data.get("step", "")).startswith("ack") else "resolve"
+        step = str(data.get("step", ""))
+        phase = next((name for name in ("ack", "arrive") if step.startswith(f"{name}@")), "resolve")
         rows = [
             (translate(lang, "mail.reminder_deadline"), translate(lang, f"mail.reminder_deadline.{phase}"))
         ]

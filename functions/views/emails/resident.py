@@ -164,7 +164,7 @@ def update(
 def missed(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> Mail:
     """A promise missed (seed 000 §5.2.3): an apology, how it stands now, and the new time."""
     lang = request.lang
-    phase = "ack" if event.data.get("phase") == "ack" else "resolve"
+    phase = event.data.get("phase") if event.data.get("phase") in ("ack", "arrive") else "resolve"
     due, new = (parse_iso(str(event.data[key])) if event.data.get(key) else None for key in ("due", "new"))
     return _simple(
         catalog,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lobby.catalog import Catalog
-from lobby.fields import STAFF_INPUTS, phone_digits
+from lobby.fields import STAFF_INPUTS
 from lobby.lifecycle import NEEDS
 from lobby.requests import Event, ServiceRequest
 from views.labels import action_label
 from views.messages import translate
-from views.page import e
+from views.page import e, tel_link
 from views.pages.desk_queue import time_left
 from views.pages.desk_shell import QUEUE_PATH, card_path, csrf_field, desk_page, t
 from views.wording import actor_text, event_text, local_time, status_text
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def _value_html(catalog: Catalog, request: ServiceRequest, field_id: str, value: str, lang: str) -> str:
     form_field = catalog.kinds[request.kind].field(field_id)
     if form_field.type == "tel":
-        return f'<a href="tel:{e(phone_digits(value))}">{e(value)}</a>'
+        return tel_link(value)
     if form_field.type == "email":
         return f'<a href="mailto:{e(value)}">{e(value)}</a>'
     if form_field.type == "choice":

@@ -18,7 +18,7 @@ from views.labels import action_label, field_cells
 from views.messages import translate
 from views.page import e, facts, render_page
 from views.pages.desk_shell import card_path
-from views.wording import actor_text, describe_timedelta, event_text, local_time, status_text
+from views.wording import actor_text, describe_timedelta, event_text, local_time, owner_text, status_text
 
 
 def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
@@ -34,7 +34,7 @@ def request_facts(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
         (translate(lang, "link_page.status"), e(status_text(request.status, lang))),
         (translate(lang, "link_page.location"), e(request.location or "—")),
         (translate(lang, "link_page.due"), e(local_time(catalog, request.current_due, lang) or "—")),
-        (translate(lang, "link_page.owner"), e(request.owner or "—")),
+        (translate(lang, "link_page.owner"), e(owner_text(request, lang) or "—")),
         *field_cells(catalog, request, lang),
     ]
     return f"<h2>{e(translate(lang, 'link_page.summary'))}</h2>{facts(rows)}"
