@@ -3,6 +3,7 @@ language, the checks on a state-changing POST, and the refusal page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -11,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from api.http import header, html_response, negotiate_lang, read_body
-from api.shared import store
+from api.shared import now, store
 from desk import sessions
 from desk.roster import Roster, load_roster
 from desk.sessions import SESSION_LIFETIME, DeskRefused, Session
@@ -157,6 +158,17 @@ def refusal(refused: DeskRefused, lang: str) -> Response:
     if refused.status == 401:
         response.cookies.append(cleared_cookie())
     return response
+
+
+def for_signed_in(event: Any, render: Callable[[Session, str], Response]) -> Response:
+    """``render(session, lang)`` for the signed-in person, with their language choice remembered; a
+    refusal (no session, another origin, a wrong CSRF token, another office's request) becomes its page."""
+    lang = desk_lang(event)
+    try:
+        response = render(current_session(event, now()), lang)
+    except DeskRefused as refused:
+        return refusal(refused, lang)
+    return with_lang_cookie(response, event)
 
 
 def redirect(location: str, *cookies: Cookie) -> Response:

@@ -39,47 +39,43 @@ def _form(session: Session, lang: str, kind_id: str, status: int = 200, **extra:
 
 @router.get("/desk/new", include_in_schema=False)
 def show_registration():  # no return annotation: Powertools would read it as a response model
-    event = router.current_event
-    lang = common.desk_lang(event)
-    try:
-        session = common.current_session(event, now())
-    except DeskRefused as refused:
-        return common.refusal(refused, lang)
-    kind_id = _kind_id()
-    if kind_id is None:
-        page = desk_new.kinds_page(load_catalog(), session.staff, session.stored.csrf, lang)
-        return common.with_lang_cookie(common.page(200, page), event)
-    return common.with_lang_cookie(_form(session, lang, kind_id), event)
+    def render(session: Session, lang: str) -> Response:
+        kind_id = _kind_id()
+        if kind_id is None:
+            return common.page(
+                200, desk_new.kinds_page(load_catalog(), session.staff, session.stored.csrf, lang)
+            )
+        return _form(session, lang, kind_id)
+
+    return common.for_signed_in(router.current_event, render)
 
 
 @router.post("/desk/new", include_in_schema=False)
 def register_request():  # no return annotation: Powertools would read it as a response model
-    event = router.current_event
-    lang = common.desk_lang(event)
-    try:
-        session = common.current_session(event, now())
-        form = common.checked_post(event, session)
-    except DeskRefused as refused:
-        return common.refusal(refused, lang)
-    catalog = load_catalog()
-    kind_id = form.get("kind")
-    if kind_id not in catalog.kinds:
-        return common.refusal(DeskRefused(404, "unknown_kind"), lang)
-    try:
-        done = register.register(store(), catalog, catalog.kinds[kind_id], form, session.staff, now(), lang)
-    except SubmissionInvalid as invalid:
+    def render(session: Session, lang: str) -> Response:
+        form = common.checked_post(router.current_event, session)
+        catalog = load_catalog()
+        kind_id = form.get("kind")
+        if kind_id not in catalog.kinds:
+            raise DeskRefused(404, "unknown_kind")
+        try:
+            done = register.register(
+                store(), catalog, catalog.kinds[kind_id], form, session.staff, now(), lang
+            )
+        except SubmissionInvalid as invalid:
+            fields = sorted(invalid.errors)[:20]
+            logger.info("registration refused", extra={"kind": kind_id, "fields_in_error": fields})
+            return _form(session, lang, kind_id, 422, values=form, errors=invalid.errors)
+        request = done.request
         logger.info(
-            "registration refused", extra={"kind": kind_id, "fields_in_error": sorted(invalid.errors)[:20]}
+            "request registered",
+            extra={
+                "reference": request.reference,
+                "kind": kind_id,
+                "channel": request.channel,
+                "duplicate": not done.created,
+            },
         )
-        return _form(session, lang, kind_id, 422, values=form, errors=invalid.errors)
-    request = done.request
-    logger.info(
-        "request registered",
-        extra={
-            "reference": request.reference,
-            "kind": kind_id,
-            "channel": request.channel,
-            "duplicate": not done.created,
-        },
-    )
-    return common.redirect(f"{card_path(request.reference)}?done=registered")
+        return common.redirect(f"{card_path(request.reference)}?done=registered")
+
+    return common.for_signed_in(router.current_event, render)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
@@ -29,18 +27,6 @@ def _filter() -> str:
     return chosen if chosen in queue.FILTERS else "all"
 
 
-def _page(render: Callable[[Session, str], Response]) -> Response:
-    """Run ``render(session, lang)`` for the signed-in person; a refusal becomes its page."""
-    event = router.current_event
-    lang = common.desk_lang(event)
-    try:
-        session = common.current_session(event, now())
-        response = render(session, lang)
-    except DeskRefused as refused:
-        return common.refusal(refused, lang)
-    return common.with_lang_cookie(response, event)
-
-
 @router.get("/desk/", include_in_schema=False)
 def show_queue():  # no return annotation: Powertools would read it as a response model
     def render(session: Session, lang: str) -> Response:
@@ -49,7 +35,7 @@ def show_queue():  # no return annotation: Powertools would read it as a respons
         page = desk_queue.queue_page(load_catalog(), staff, session.stored.csrf, rows, lang, chosen)
         return common.page(200, page)
 
-    return _page(render)
+    return common.for_signed_in(router.current_event, render)
 
 
 @router.post("/desk/", include_in_schema=False)
@@ -62,7 +48,7 @@ def search_queue():  # no return annotation: Powertools would read it as a respo
         page = desk_queue.queue_page(catalog, staff, session.stored.csrf, rows, lang, "all", term)
         return common.page(200, page)
 
-    return _page(render)
+    return common.for_signed_in(router.current_event, render)
 
 
 @router.get("/desk/company", include_in_schema=False)
@@ -77,7 +63,7 @@ def show_company():  # no return annotation: Powertools would read it as a respo
             200, desk_queue.company_page(catalog, staff, session.stored.csrf, rows, lang, chosen)
         )
 
-    return _page(render)
+    return common.for_signed_in(router.current_event, render)
 
 
 def _card(session: Session, lang: str, reference: str, status: int = 200, **extra: object) -> Response:
@@ -102,7 +88,9 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
 def show_card(reference: str):  # no return annotation: Powertools would read it as a response model
     done = (router.current_event.query_string_parameters or {}).get("done")
     shown = done if done in ALLOWED or done == "registered" else None
-    return _page(lambda session, lang: _card(session, lang, reference, done=shown))
+    return common.for_signed_in(
+        router.current_event, lambda session, lang: _card(session, lang, reference, done=shown)
+    )
 
 
 @router.post("/desk/requests/<reference>", include_in_schema=False)
@@ -136,4 +124,4 @@ def act_on_card(reference: str):  # no return annotation: Powertools would read 
         logger.info("desk action", extra={"reference": reference, "action": change.event.type})
         return common.redirect(f"{card_path(reference)}?done={change.event.type}")
 
-    return _page(render)
+    return common.for_signed_in(router.current_event, render)

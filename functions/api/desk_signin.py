@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from api import desk_common as common
 from api.shared import logger, now
 from desk import sessions
-from desk.sessions import DeskRefused
+from desk.sessions import DeskRefused, Session
 from lobby.fields import EMAIL_PATTERN
 from lobby.policy import SIGN_IN_LINK_LIFETIME
 from views.pages import desk_shell as pages
@@ -74,14 +74,11 @@ def use_link(token: str):  # no return annotation: Powertools would read it as a
 
 @router.post("/desk/sign-out", include_in_schema=False)
 def sign_out():  # no return annotation: Powertools would read it as a response model
-    event = router.current_event
-    lang = common.desk_lang(event)
-    try:
-        session = common.current_session(event, now())
-        common.checked_post(event, session)
-    except DeskRefused as refused:
-        return common.refusal(refused, lang)
-    sessions.sign_out(common.desk_store(), session)
-    response: Response = common.page(200, pages.signed_out_page(lang))
-    response.cookies.append(common.cleared_cookie())
-    return response
+    def render(session: Session, lang: str) -> Response:
+        common.checked_post(router.current_event, session)
+        sessions.sign_out(common.desk_store(), session)
+        response = common.page(200, pages.signed_out_page(lang))
+        response.cookies.append(common.cleared_cookie())
+        return response
+
+    return common.for_signed_in(router.current_event, render)

@@ -161,14 +161,25 @@ def json_response(status: int, payload: dict[str, Any]) -> Response:
     )
 
 
-def html_response(status: int, html: str) -> Response:
-    return Response(
-        status_code=status, content_type="text/html; charset=utf-8", body=html, headers=dict(HTML_HEADERS)
-    )
+def html_response(status: int, html: str, *, images_from: str | None = None) -> Response:
+    """An HTML page; ``images_from`` is one more origin its images may load from (the photo bucket's)."""
+    headers = dict(HTML_HEADERS)
+    if images_from:
+        policy_text = headers["Content-Security-Policy"]
+        headers["Content-Security-Policy"] = policy_text.replace(
+            "img-src 'self'", f"img-src 'self' {images_from}"
+        )
+    return Response(status_code=status, content_type="text/html; charset=utf-8", body=html, headers=headers)
 
 
 def problem_message(key: str, lang: str) -> str:
     """Why a request was refused, in words (the message catalog's ``problem.<key>``)."""
     return translate(
-        lang, f"problem.{key}", limit_kb=MAX_BODY_BYTES // 1024, line_hours=policy.SERVICE_LINE_HOURS
+        lang,
+        f"problem.{key}",
+        limit_kb=MAX_BODY_BYTES // 1024,
+        line_hours=policy.SERVICE_LINE_HOURS,
+        photo_mb=policy.PHOTO_MAX_MB,
+        form_mb=policy.FORM_PHOTO_MAX_MB,
+        photos_limit=policy.PHOTOS_PER_REQUEST,
     )

@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from api import photos
 from api.http import (
     HttpProblem,
     Incoming,
@@ -65,6 +66,8 @@ def receipt_json(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
         "message": receipt.promise(catalog, request, lang),
         "next_steps": receipt.next_steps(catalog, request, lang),
         "duplicate": duplicate,
+        # Photos (api/photos.py): where the form's photo block posts, for the kinds that take photos.
+        "photos_url": photos.receipt_photos_path(request, now()),
     }
 
 

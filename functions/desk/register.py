@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from desk.roster import Staff
 from lobby.catalog import Catalog, Kind
 from lobby.deadlines import promise
+from lobby.intake import office_for
 from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
 from lobby.validation import CONSENT_FIELD, LANG_FIELD, SubmissionInvalid, validate_submission
@@ -30,8 +31,6 @@ KIND_FIELD = "kind"
 # Fields of the desk's form that are not the kind's own (the CSRF token is checked before).
 DESK_FIELDS = frozenset({CHANNEL_FIELD, RECEIVED_FIELD, KIND_FIELD, "csrf"})
 RECEIVED_WITHIN = timedelta(days=7)  # a request is registered within a week of receiving it, or not here
-# A government body's forwarded complaint goes to the general manager's office (000 §5.6.2.5).
-GOVERNMENT_OFFICE = "general-manager"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
@@ -39,12 +38,6 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 class Registered:
     request: ServiceRequest
     created: bool  # False when the same registration was already stored (a double click)
-
-
-def office_for(catalog: Catalog, kind: Kind, channel: str) -> str:
-    if channel == "government" and GOVERNMENT_OFFICE in catalog.offices:
-        return GOVERNMENT_OFFICE
-    return kind.office
 
 
 def local_input(catalog: Catalog, moment: datetime) -> str:

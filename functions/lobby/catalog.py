@@ -102,6 +102,9 @@ class Property(_Model, frozen=True, kw_only=True):
     emergency_numbers: EmergencyNumbers
     service_office: str
     quality_office: str
+    # Who handles a request that reached the office through a channel, whatever its kind: a complaint
+    # forwarded by a government body goes to the general manager's office (seed 000 §5.6.2.5).
+    channel_offices: dict[str, str] = {}  # noqa: RUF012 - a msgspec default, copied per instance
     retention_days: Annotated[int, Meta(ge=1)] = 730
 
 
@@ -212,6 +215,8 @@ class Kind(_Model, frozen=True, kw_only=True):
     # A request is urgent when one of these fields holds one of these choices (water, power, gas or a lift
     # out now): its clocks count every hour and its reminders ignore quiet hours.
     urgent_when: dict[str, frozenset[str]] = {}  # noqa: RUF012 - a msgspec default, copied per instance
+    # The choice field naming the office a request is about (a complaint): it escalates above that office.
+    about_field: str | None = None
     fields: tuple[FormField, ...]
     deadlines: Deadlines
     follow_up: FollowUp

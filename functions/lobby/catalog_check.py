@@ -77,6 +77,18 @@ def _expand(document: dict[str, Any]) -> dict[str, Any]:
     return {**rest, "kinds": expanded}
 
 
+def _office_references(catalog: Catalog) -> list[str]:
+    """Every office a director or a channel names exists."""
+    offices, errors = catalog.offices, []
+    for office_id, office in offices.items():
+        if office.director is not None and office.director not in offices:
+            errors.append(f"offices.{office_id}.director: no office named {office.director!r}")
+    for channel, office_id in catalog.property.channel_offices.items():
+        if office_id not in offices:
+            errors.append(f"property.channel_offices.{channel}: no office named {office_id!r}")
+    return errors
+
+
 def _cross_check(catalog: Catalog) -> list[str]:
     errors = []
     try:
@@ -84,9 +96,7 @@ def _cross_check(catalog: Catalog) -> list[str]:
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(f"property.time_zone: unknown time zone {catalog.property.time_zone!r}")
     offices = catalog.offices
-    for office_id, office in offices.items():
-        if office.director is not None and office.director not in offices:
-            errors.append(f"offices.{office_id}.director: no office named {office.director!r}")
+    errors.extend(_office_references(catalog))
     for key in ("service_office", "quality_office"):
         if getattr(catalog.property, key) not in offices:
             errors.append(f"property.{key}: no office named {getattr(catalog.property, key)!r}")
@@ -120,6 +130,11 @@ def _cross_check(catalog: Catalog) -> list[str]:
                         f"{where}.deadlines.resolve: needs one rule for each choice of the required "
                         f"field {by!r} ({', '.join(sorted(choices))})"
                     )
+        if kind.about_field is not None and (
+            kind.about_field not in ids
+            or not set(catalog.choices(kind.field(kind.about_field))) <= set(offices)
+        ):
+            errors.append(f"{where}.about_field: not a choice field of the kind whose choices are offices")
         for name, wanted in kind.urgent_when.items():
             if name not in ids or not wanted <= set(catalog.choices(kind.field(name))):
                 errors.append(

@@ -25,6 +25,12 @@ class Receipt:
     created: bool  # False when an identical submission was already stored
 
 
+def office_for(catalog: Catalog, kind: Kind, channel: str) -> str:
+    """The office that handles a request of ``kind`` that reached us through ``channel`` (web, phone,
+    in person, letter, government): the catalog's ``property.channel_offices``, else the kind's own."""
+    return catalog.property.channel_offices.get(channel, kind.office)
+
+
 def receive(
     store: Store,
     catalog: Catalog,

@@ -77,3 +77,18 @@ TEXT_LINK_LIFETIME = timedelta(days=400)  # a text's status link works this long
 TEXT_SITE_URL_LONGEST = (
     24  # the site's address as long as the one-segment texts allow (https://wy.example.cn)
 )
+
+# --- photos on a request (lobby/photos.py, photos/clean.py) -------------------------------------------
+
+PHOTO_KINDS = ("repair", "complaint", "help")  # the kinds whose residents may attach photos
+PHOTOS_PER_REQUEST = 5  # photos one request may carry, however they arrive
+PHOTO_MAX_MB = 10  # one photo uploaded straight to the bucket (the presigned POST's content-length-range)
+FORM_PHOTO_MAX_MB = 5  # what a form without JavaScript may send through the API at once, its photos together
+PHOTO_UPLOAD_LIFETIME = timedelta(minutes=5)  # a presigned POST works this long, for one slot of one request
+PHOTO_TOKEN_LIFETIME = timedelta(days=1)  # the receipt's "add photos" permission, for its one request
+PHOTO_VIEW_LIFETIME = timedelta(
+    minutes=15
+)  # a presigned GET of a photo (desk card, status page, e-mail redirect)
+PHOTO_LONG_SIDE = 2560  # a stored photo's longer side, in pixels, at most
+THUMB_LONG_SIDE = 320  # a thumbnail's longer side
+PHOTO_MAX_PIXELS = 50_000_000  # a decoded image larger than this is refused (a decompression bomb)

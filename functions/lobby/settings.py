@@ -30,6 +30,8 @@ class Settings:
     # messages are queued), and the SSM path under which their webhook URLs and secrets are kept.
     office_robots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     robots_parameter_path: str = "/lobby/robots"
+    # The private bucket of the requests' photos (lobby/photos.py); empty where photos are not taken.
+    photo_bucket: str = ""
 
     def __post_init__(self) -> None:
         # Frozen: the normalised values are set the way dataclasses set them.
@@ -110,6 +112,7 @@ def get_settings() -> Settings:
         receipts_per_recipient=_count(env, "LIMIT_RECEIPTS_PER_RECIPIENT", 10),
         office_robots=_office_robots(env.get("OFFICE_ROBOTS", "{}")),
         robots_parameter_path=env.get("ROBOTS_PARAMETER_PATH", "/lobby/robots"),
+        photo_bucket=env.get("PHOTO_BUCKET", ""),
     )
 
 

@@ -2,6 +2,9 @@
 
 A library missing from the package fails only on Lambda, with an ImportError at the first
 cold start: pydantic, say, if a resolver were built with ``enable_validation=True`` again.
+
+The photo function alone also has a layer of image libraries (layers/images/requirements.txt):
+only the ``photos`` package may import them, and no other function's handler loads them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from typing import Any
 import pytest
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-FIRST_PARTY = {"lobby", "api", "desk", "notify", "schedules", "views"}
+IMAGES_LAYER = Path(__file__).resolve().parents[2] / "layers" / "images" / "requirements.txt"
+FIRST_PARTY = {"lobby", "api", "desk", "notify", "schedules", "views", "photos"}
+PHOTO_HANDLER = "photos.app"
 # What the python3.12 Lambda runtime provides: boto3 and the libraries it requires.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
 # Imported only off Lambda: the catalog's YAML source is read by tests, the site build and
@@ -32,13 +37,22 @@ def normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def packaged() -> set[str]:
+def requirements(path: Path) -> set[str]:
     names = set()
-    for line in (FUNCTIONS / "requirements.txt").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         requirement = line.split("#", 1)[0].strip()
         if requirement:
             names.add(normalized(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0]))
-    return names | {normalized(name) for name in RUNTIME_PROVIDED}
+    return names
+
+
+def packaged() -> set[str]:
+    return requirements(FUNCTIONS / "requirements.txt") | {normalized(name) for name in RUNTIME_PROVIDED}
+
+
+def layered() -> set[str]:
+    """What the photo function's layer adds to its package."""
+    return requirements(IMAGES_LAYER)
 
 
 def distributions(module: str) -> set[str]:
@@ -70,8 +84,9 @@ def imports_at_run_time(path: Path) -> set[str]:
 def test_every_library_the_code_imports_is_in_the_package() -> None:
     missing = {}
     for path in FUNCTIONS.rglob("*.py"):
+        available = packaged() | (layered() if path.is_relative_to(FUNCTIONS / "photos") else set())
         for module in imports_at_run_time(path) - FIRST_PARTY - OFF_LAMBDA - set(sys.stdlib_module_names):
-            if not distributions(module) & packaged():
+            if not distributions(module) & available:
                 missing.setdefault(module, []).append(str(path.relative_to(FUNCTIONS)))
     assert missing == {}, f"imported but neither packaged nor provided by Lambda: {missing}"
 
@@ -84,10 +99,8 @@ def handlers(template: dict[str, Any]) -> list[str]:
     )
 
 
-def test_each_handler_loads_only_packaged_libraries(template: dict[str, Any]) -> None:
-    """Import each entry module as Lambda's Init does, and see what came with it."""
-    modules = [handler.rpartition(".")[0] for handler in handlers(template)]
-    assert len(modules) == 5
+def loaded_by(modules: list[str]) -> set[str]:
+    """The top-level libraries importing these entry modules loads, as Lambda's Init would."""
     script = (
         "import importlib, json, sys\n"
         "before = set(sys.modules)\n"  # what the interpreter's own start-up loaded is no handler's
@@ -98,12 +111,33 @@ def test_each_handler_loads_only_packaged_libraries(template: dict[str, Any]) ->
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=FUNCTIONS, capture_output=True, text=True, check=True
     )
-    loaded = set(json.loads(done.stdout)) - FIRST_PARTY - set(sys.stdlib_module_names)
-    unpackaged = {
-        module for module in loaded if distributions(module) and not distributions(module) & packaged()
-    }
-    assert unpackaged == set()
-    assert "pydantic" not in loaded and "jinja2" not in loaded
+    return set(json.loads(done.stdout)) - FIRST_PARTY - set(sys.stdlib_module_names)
+
+
+def unpackaged(loaded: set[str], available: set[str]) -> set[str]:
+    return {module for module in loaded if distributions(module) and not distributions(module) & available}
+
+
+def test_each_handler_loads_only_packaged_libraries(template: dict[str, Any]) -> None:
+    """Import each entry module as Lambda's Init does, and see what came with it."""
+    modules = [handler.rpartition(".")[0] for handler in handlers(template)]
+    assert len(modules) == 6 and PHOTO_HANDLER in modules
+    others = loaded_by([module for module in modules if module != PHOTO_HANDLER])
+    assert unpackaged(others, packaged()) == set()
+    assert "pydantic" not in others and "jinja2" not in others
+    # The image libraries stay out of every other function's package and cold start.
+    assert not any(distributions(module) & layered() for module in others)
+    photo = loaded_by([PHOTO_HANDLER])
+    assert unpackaged(photo, packaged() | layered()) == set()
+    assert {"PIL"} <= photo
+
+
+def test_the_layer_pins_what_the_tests_run_with() -> None:
+    lock = (FUNCTIONS.parent / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    pinned = [line.split("#", 1)[0].strip() for line in IMAGES_LAYER.read_text(encoding="utf-8").splitlines()]
+    assert {"pillow", "pillow-heif"} == layered()
+    assert all(line in lock for line in pinned if line)
+    assert not layered() & requirements(FUNCTIONS / "requirements.txt")
 
 
 @pytest.mark.parametrize("module", ["pydantic", "jinja2"])

@@ -35,6 +35,8 @@ def transformed(root: Path) -> dict[str, Any]:
     for body in packaged["Resources"].values():
         if body["Type"] == "AWS::Serverless::Function":
             body["Properties"]["CodeUri"] = "s3://lobby-artifacts/code.zip"  # what sam package does
+        if body["Type"] == "AWS::Serverless::LayerVersion":
+            body["Properties"]["ContentUri"] = "s3://lobby-artifacts/layer.zip"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
         return transform(packaged, {}, NoManagedPolicies())
@@ -63,10 +65,12 @@ def test_the_transformed_template_has_no_cfn_lint_findings(
 
 
 def test_the_stream_mapping_is_deployed_as_designed(transformed: dict[str, Any]) -> None:
-    (mapping,) = resources_of(transformed, "AWS::Lambda::EventSourceMapping").values()
+    mappings = resources_of(transformed, "AWS::Lambda::EventSourceMapping").values()
+    (mapping,) = [
+        found for found in mappings if found["Properties"]["FunctionName"] == {"Ref": "NotifyFunction"}
+    ]
     props = mapping["Properties"]
 
-    assert props["FunctionName"] == {"Ref": "NotifyFunction"}
     assert props["EventSourceArn"] == {"Fn::GetAtt": ["RequestsTable", "StreamArn"]}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     # SAM's own "Type" key is consumed: CloudFormation accepts only the destination.
@@ -74,6 +78,30 @@ def test_the_stream_mapping_is_deployed_as_designed(transformed: dict[str, Any])
         "OnFailure": {"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}
     }
     assert json.loads(props["FilterCriteria"]["Filters"][0]["Pattern"])["eventName"] == ["INSERT"]
+
+
+def test_the_photo_function_hears_only_uploads_and_the_tables_ttl_removals(
+    transformed: dict[str, Any],
+) -> None:
+    mappings = resources_of(transformed, "AWS::Lambda::EventSourceMapping").values()
+    (mapping,) = [
+        found for found in mappings if found["Properties"]["FunctionName"] == {"Ref": "PhotoFunction"}
+    ]
+    (pattern,) = [
+        json.loads(found["Pattern"]) for found in mapping["Properties"]["FilterCriteria"]["Filters"]
+    ]
+    assert pattern["eventName"] == ["REMOVE"]
+    assert pattern["userIdentity"] == {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}
+    notification = transformed["Resources"]["PhotoBucket"]["Properties"]["NotificationConfiguration"]
+    (target,) = notification["LambdaConfigurations"]
+    assert target["Function"] == {"Fn::GetAtt": ["PhotoFunction", "Arn"]}
+    assert target["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "incoming/"}]
+    layers = transformed["Resources"]["PhotoFunction"]["Properties"]["Layers"]
+    assert layers and all(
+        not function["Properties"].get("Layers")
+        for name, function in resources_of(transformed, "AWS::Lambda::Function").items()
+        if name != "PhotoFunction"
+    )
 
 
 def test_notify_may_write_failures_to_the_dead_letter_queue(transformed: dict[str, Any]) -> None:
@@ -103,7 +131,7 @@ def test_every_generated_role_attaches_the_table_policy_and_no_broader_table_acc
     transformed: dict[str, Any],
 ) -> None:
     functions = resources_of(transformed, "AWS::Lambda::Function")
-    assert len(functions) == 5
+    assert len(functions) == 6
     for name in functions:
         role = f"{name}Role"
         managed = transformed["Resources"][role]["Properties"]["ManagedPolicyArns"]

@@ -123,6 +123,7 @@ def test_the_template_declares_the_api_notify_and_scheduled_functions(template: 
         "schedules.reminders.lambda_handler",
         "schedules.digest.lambda_handler",
         "schedules.monthly.lambda_handler",
+        "photos.app.lambda_handler",
     }
 
 

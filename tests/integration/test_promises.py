@@ -161,3 +161,21 @@ def test_water_out_on_friday_evening_is_urgent_and_chased_through_the_night(
     night = schedules.reminders(due + timedelta(minutes=1))  # 04:01 on Saturday: no quiet hours
     assert OFFICE_EMAILS["engineering"] in [mail.to[0] for mail in night]
     assert RESIDENT in [mail.to[0] for mail in night]
+
+
+def test_a_complaint_about_the_director_escalates_to_the_general_managers_office(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-25T10:00:00+08:00")  # Wednesday
+    fields = {key: value for key, value in repair_fields(category="attitude", about="management").items()}
+    del fields["size"]
+    receipt = post_json("/api/requests/complaint", fields).json()
+    contact_by = stored(receipt["reference"]).acknowledge_due  # the same day, 17:30
+    schedules = Schedules(aws)
+    schedules.settle()
+    schedules.reminders(contact_by + timedelta(minutes=1))  # due: the office, and the resident's apology
+    # Two hours after the deadline, held to the service centre's Thursday opening: the director's step.
+    escalated = schedules.reminders(datetime(2026, 11, 26, 8, 31, tzinfo=SHANGHAI))
+    recipients = [mail.to[0] for mail in escalated]
+    assert OFFICE_EMAILS["general-manager"] in recipients
+    assert OFFICE_EMAILS["management"] not in recipients  # never the person complained about

@@ -44,6 +44,11 @@ class DeskStore:
     def _key(self, pk: str, sk: str) -> dict[str, Any]:
         return {"PK": {"S": pk}, "SK": {"S": sk}}
 
+    def _read(self, pk: str, sk: str) -> dict[str, Any] | None:
+        store = self.store
+        item = store.client.get_item(TableName=store.table_name, Key=self._key(pk, sk), ConsistentRead=True)
+        return item.get("Item")
+
     # sign-in ----------------------------------------------------------------------------------------------
     def add_sign_in(self, pending: PendingSignIn, message: Message, now: datetime) -> None:
         """The pending sign-in and the message that mails its link, in one transaction."""
@@ -76,12 +81,7 @@ class DeskStore:
         )
 
     def get_sign_in(self, nonce: str) -> PendingSignIn | None:
-        store = self.store
-        item = store.client.get_item(
-            TableName=store.table_name,
-            Key=self._key(keys.signin_pk(store.property_id, nonce), SIGNIN_SK),
-            ConsistentRead=True,
-        ).get("Item")
+        item = self._read(keys.signin_pk(self.store.property_id, nonce), SIGNIN_SK)
         return _pending(nonce, item) if item else None
 
     def take_sign_in(self, nonce: str) -> PendingSignIn | None:
@@ -123,12 +123,7 @@ class DeskStore:
         )
 
     def get_session(self, session_hash: str) -> StoredSession | None:
-        store = self.store
-        item = store.client.get_item(
-            TableName=store.table_name,
-            Key=self._key(keys.session_pk(store.property_id, session_hash), SESSION_SK),
-            ConsistentRead=True,
-        ).get("Item")
+        item = self._read(keys.session_pk(self.store.property_id, session_hash), SESSION_SK)
         if not item:
             return None
         data = from_item(item)

@@ -322,6 +322,11 @@ class Requests(OutboxQueue):
             raise
 
     @translating_outages
+    def add_event(self, reference: str, event: Event) -> None:
+        """A history line that changes nothing else about the request (a photo checked, say)."""
+        self.client.put_item(TableName=self.table_name, Item=self.event_item(reference, event))
+
+    @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:
         item = self.client.get_item(
             TableName=self.table_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lobby import policy
 from lobby.catalog import Catalog
+from lobby.escalation import escalation_office
 from lobby.mail import Mail
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
@@ -14,7 +15,7 @@ from views.wording import describe_timedelta
 
 def director_alert(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> Mail:
     lang = catalog.property.staff_language
-    director = catalog.offices[request.office].director or request.office
+    director = escalation_office(catalog, request)
     within = describe_timedelta(policy.REWORK_WITHIN, lang)
     rows = [
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lobby.catalog import Catalog
+from lobby.escalation import escalation_office
 from lobby.mail import Mail
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
@@ -20,7 +21,7 @@ def reminder(
     lang = catalog.property.staff_language
     stage = str(data.get("stage", ""))
     prop = catalog.property
-    director = catalog.offices[request.office].director or request.office
+    director = escalation_office(catalog, request)
     recipients = {
         "director": settings.office_email(director),
         "quality": settings.office_email(prop.quality_office),

@@ -100,35 +100,39 @@ def sign_in_page(lang: str, error: str | None = None, value: str = "") -> str:
     return render_page(lang, title, body)
 
 
+def _short_page(lang: str, title_key: str, body: str) -> str:
+    """A one-message page of the sign-in, narrow as a form."""
+    title = translate(lang, title_key)
+    return render_page(lang, title, f'<div class="desk desk--narrow"><h1>{e(title)}</h1>{body}</div>')
+
+
 def link_sent_page(lang: str, lifetime: str) -> str:
     """The same answer whether or not the address is on the roster."""
-    title = translate(lang, "desk.sign_in.sent_title")
-    body = (
-        f'<div class="desk desk--narrow"><h1>{e(title)}</h1>'
+    return _short_page(
+        lang,
+        "desk.sign_in.sent_title",
         f"<p>{t(lang, 'desk.sign_in.sent', lifetime=lifetime)}</p>"
         f"<p>{t(lang, 'desk.sign_in.sent_not_staff')}</p>"
-        f'<p><a href="{SIGN_IN_PATH}">{t(lang, "desk.sign_in.again")}</a></p></div>'
+        f'<p><a href="{SIGN_IN_PATH}">{t(lang, "desk.sign_in.again")}</a></p>',
     )
-    return render_page(lang, title, body)
 
 
 def confirm_sign_in_page(lang: str, token: str) -> str:
     """The link's page changes nothing (mail scanners open links): its button signs in."""
-    title = translate(lang, "desk.sign_in.confirm_title")
-    body = (
-        f'<div class="desk desk--narrow"><h1>{e(title)}</h1>'
+    return _short_page(
+        lang,
+        "desk.sign_in.confirm_title",
         f"<p>{t(lang, 'desk.sign_in.confirm')}</p>"
         f'<form method="post" action="{SIGN_IN_PATH}/{e(token)}?lang={lang}">'
         f'<div class="lobby-actions"><button type="submit" class="lobby-button">'
-        f"{t(lang, 'desk.sign_in.confirm_button')}</button></div></form></div>"
+        f"{t(lang, 'desk.sign_in.confirm_button')}</button></div></form>",
     )
-    return render_page(lang, title, body)
 
 
 def signed_out_page(lang: str) -> str:
-    title = translate(lang, "desk.signed_out.title")
-    body = (
-        f'<div class="desk desk--narrow"><h1>{e(title)}</h1><p>{t(lang, "desk.signed_out.text")}</p>'
-        f'<p><a href="{SIGN_IN_PATH}">{t(lang, "desk.problem.to_sign_in")}</a></p></div>'
+    return _short_page(
+        lang,
+        "desk.signed_out.title",
+        f"<p>{t(lang, 'desk.signed_out.text')}</p>"
+        f'<p><a href="{SIGN_IN_PATH}">{t(lang, "desk.problem.to_sign_in")}</a></p>',
     )
-    return render_page(lang, title, body)
