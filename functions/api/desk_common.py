@@ -144,11 +144,11 @@ def checked_post(event: Any, session: Session | None) -> dict[str, str]:
     return {key: value for key, value in data.items() if isinstance(value, str)}
 
 
-def page(status: int, html: str) -> Response:
+def page(status: int, html: str, images_from: str | None = None) -> Response:
     """A desk page. Its referrer policy sends the site's origin and nothing more: with the API's
     ``no-referrer`` a browser posts the desk's forms with ``Origin: null``, which the origin check
     must refuse; the origin alone keeps a sign-in link's token out of any Referer."""
-    response = html_response(status, html)
+    response = html_response(status, html, images_from=images_from)
     response.headers["Referrer-Policy"] = "strict-origin"
     return response
 

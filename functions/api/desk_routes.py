@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api import desk_common as common
+from api import photos
 from api.shared import logger, now, store
 from desk import card, queue
 from desk.sessions import DeskRefused, Session
@@ -71,6 +72,7 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
     request = card.visible_request(store(), session.staff, reference)
     row = queue.row(request, now())
     actions = available_actions(request, catalog)
+    gallery, images_from = photos.gallery(request, lang)
     page = desk_card.card_page(
         catalog,
         session.staff,
@@ -79,9 +81,10 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
         store().history(reference),
         actions,
         lang,
+        photos=gallery,
         **extra,  # type: ignore[arg-type]
     )
-    return common.page(status, page)
+    return common.page(status, page, images_from)
 
 
 @router.get("/desk/requests/<reference>", include_in_schema=False)

@@ -20,6 +20,7 @@ from datetime import datetime
 from email import policy as email_policy
 from email.parser import BytesParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -28,7 +29,7 @@ from api.http import HttpProblem, header, html_response, json_response, negotiat
 from api.shared import logger, now, store
 from lobby import links
 from lobby.catalog import load_catalog
-from lobby.photos import PhotoBucket, PhotoProblem
+from lobby.photos import PhotoBucket, PhotoProblem, Shown
 from lobby.policy import FORM_PHOTO_MAX_MB, PHOTO_KINDS, PHOTO_MAX_MB, PHOTO_TOKEN_LIFETIME
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
@@ -192,3 +193,33 @@ def receipt_photos_path(request: ServiceRequest, moment: datetime) -> str | None
     except Exception as error:
         logger.warning("photo link skipped", extra={"error": type(error).__name__})
         return None
+
+
+def _shown(request: ServiceRequest) -> list[Shown]:
+    """The request's photos with presigned links; none when photos are not kept here, or the bucket
+    cannot be read (the page shows everything else)."""
+    if request.kind not in PHOTO_KINDS or not get_settings().photo_bucket:
+        return []
+    try:
+        return bucket().shown(request.reference)
+    except Exception as error:
+        logger.warning("photos not shown", extra={"error": type(error).__name__})
+        return []
+
+
+def gallery(request: ServiceRequest, lang: str) -> tuple[str, str | None]:
+    """The request's photos as thumbnails (the desk card, the status page), and the origin their links
+    load from, for the page's Content-Security-Policy."""
+    shown = _shown(request)
+    if not shown:
+        return "", None
+    address = urlsplit(shown[0].thumbnail_url)
+    return pages.gallery(lang, shown), f"{address.scheme}://{address.netloc}"
+
+
+def shown_json(request: ServiceRequest) -> list[dict[str, Any]]:
+    """The request's photos for the status answer in JSON: slot, thumbnail and photo links."""
+    return [
+        {"slot": one.slot, "thumbnail_url": one.thumbnail_url, "photo_url": one.photo_url}
+        for one in _shown(request)
+    ]

@@ -191,7 +191,9 @@ def lookup_status():  # no return annotation: Powertools would read it as a resp
     if incoming.wants_html:
         if found is None:
             return html_response(404, pages.status_not_found_page(lang))
-        return html_response(200, pages.status_page(catalog, *found, lang))
+        gallery, images_from = photos.gallery(found[0], lang)
+        page = pages.status_page(catalog, *found, lang, photos=gallery)
+        return html_response(200, page, images_from=images_from)
     if found is None:
         return _not_found_json(lang)
-    return json_response(200, status_json(catalog, *found, lang))
+    return json_response(200, {**status_json(catalog, *found, lang), "photos": photos.shown_json(found[0])})

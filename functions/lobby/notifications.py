@@ -132,6 +132,8 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
         return [to_staff(f"office-{office}"), *notices]
     if event.type == "submitted":
         notices.append(to_staff("office", group=True))
+    elif event.type == "photo_added" and event.data.get("notify"):
+        notices.append(to_staff("office-photos"))  # the last of a batch of photos (photos/process.py)
     elif event.type == "reopen":
         notices.append(to_staff("office-reopen", group=True))
         if event.data.get("via") in ("rate", "followup"):

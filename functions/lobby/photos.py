@@ -108,6 +108,14 @@ class PhotoBucket:
                 slots.add(int(name))
         return slots
 
+    def photo_slots(self, reference: str) -> list[int]:
+        """The slots holding a checked photo."""
+        return sorted(self._slots_under(f"{PHOTOS}{reference}/"))
+
+    def uploads_waiting(self, reference: str) -> bool:
+        """Whether an upload of the request is still waiting for the photo function."""
+        return bool(self._slots_under(f"{INCOMING}{reference}/"))
+
     def taken(self, reference: str) -> set[int]:
         """The slots holding a photo or an upload still being checked."""
         return self._slots_under(f"{INCOMING}{reference}/") | self._slots_under(f"{PHOTOS}{reference}/")
@@ -167,7 +175,7 @@ class PhotoBucket:
                 photo_url=self._link(photo_key(reference, slot), lifetime),
                 thumbnail_url=self._link(thumbnail_key(reference, slot), lifetime),
             )
-            for slot in sorted(self._slots_under(f"{PHOTOS}{reference}/"))
+            for slot in self.photo_slots(reference)
         ]
 
     def photo_link(self, reference: str, slot: int) -> str | None:

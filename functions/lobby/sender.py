@@ -107,6 +107,9 @@ class LinkSigner:
         except Exception as error:  # the parameter is missing, unreadable or too short
             self.failure = error_code(error)
             return self.PLACEHOLDER
+        if action.startswith("photo."):  # a photo's slot (api/photos.py opens it)
+            token = links.sign(secret, request.reference, action, self.now, links.STAFF_LINK_LIFETIME)
+            return f"{self.settings.site_url}/api/photo/{token}"
         if action == "rate":
             token = links.sign(secret, request.reference, action, self.now, links.RESIDENT_LINK_LIFETIME)
             return f"{self.settings.site_url}/api/rate/{token}"

@@ -13,9 +13,14 @@ ACTOR = "system"
 
 
 def process_upload(bucket: PhotoBucket, store: Store, reference: str, slot: int, now: datetime) -> str:
-    """``"added"`` or ``"refused:<reason>"``; an upload for no stored request is deleted unrecorded."""
+    """``"added"`` or ``"refused:<reason>"``; an upload for no stored request is deleted unrecorded.
+
+    The office hears once per batch: the photo checked last (no other upload of the request still
+    waiting) records ``notify`` with every slot that holds a photo, and that queues its e-mail.
+    """
     client, source = bucket.client, incoming_key(reference, slot)
-    if store.get_request(reference) is None:
+    request = store.get_request(reference)
+    if request is None:
         client.delete_object(Bucket=bucket.bucket, Key=source)
         return "refused:no_request"
     data = client.get_object(Bucket=bucket.bucket, Key=source)["Body"].read()
@@ -24,7 +29,7 @@ def process_upload(bucket: PhotoBucket, store: Store, reference: str, slot: int,
     except Refused as refused:
         client.delete_object(Bucket=bucket.bucket, Key=source)
         store.add_event(
-            reference,
+            request,
             Event(type="photo_refused", at=now, actor=ACTOR, public=True, data={"reason": refused.reason}),
         )
         return f"refused:{refused.reason}"
@@ -34,7 +39,8 @@ def process_upload(bucket: PhotoBucket, store: Store, reference: str, slot: int,
     ):
         client.put_object(Bucket=bucket.bucket, Key=key, Body=body, ContentType="image/jpeg")
     client.delete_object(Bucket=bucket.bucket, Key=source)
-    store.add_event(
-        reference, Event(type="photo_added", at=now, actor=ACTOR, public=True, data={"slot": slot})
-    )
+    data: dict[str, object] = {"slot": slot}
+    if not bucket.uploads_waiting(reference):
+        data |= {"notify": True, "slots": bucket.photo_slots(reference)}
+    store.add_event(request, Event(type="photo_added", at=now, actor=ACTOR, public=True, data=data))
     return "added"

@@ -370,6 +370,7 @@ def test_build_fails_on_a_marker_it_does_not_know(tmp_path: Path, marker: str, c
         "docs_dir: site/docs": f"docs_dir: {docs}",
         "custom_dir: site/overrides": f"custom_dir: {REPO / 'site/overrides'}",
         "- site/hooks/lobby_markers.py": f"- {REPO / 'site/hooks/lobby_markers.py'}",
+        "- site/hooks/page_assets.py": f"- {REPO / 'site/hooks/page_assets.py'}",
         "- infra/catalog.yaml": f"- {REPO / 'infra/catalog.yaml'}",
         "- functions/lobby": f"- {REPO / 'functions/lobby'}",
     }

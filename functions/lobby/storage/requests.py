@@ -322,9 +322,15 @@ class Requests(OutboxQueue):
             raise
 
     @translating_outages
-    def add_event(self, reference: str, event: Event) -> None:
-        """A history line that changes nothing else about the request (a photo checked, say)."""
-        self.client.put_item(TableName=self.table_name, Item=self.event_item(reference, event))
+    def add_event(self, request: ServiceRequest, event: Event) -> None:
+        """A history line that changes nothing else about the request (a photo checked, say), with the
+        messages it causes."""
+        self.client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.table_name, "Item": self.event_item(request.reference, event)}},
+                *self._queued_with(request, event, event.at),  # type: ignore[list-item]
+            ]
+        )
 
     @translating_outages
     def link_used(self, reference: str, nonce: str) -> bool:

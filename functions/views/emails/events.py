@@ -7,7 +7,7 @@ from lobby.catalog import Catalog
 from lobby.mail import Mail
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from views.emails import director_alert, office, owner, reminder, resident
+from views.emails import director_alert, office, owner, photos, reminder, resident
 from views.emails.office import Signer
 
 __all__ = ["Signer", "write_event_mail"]
@@ -33,6 +33,8 @@ def write_event_mail(
     actions = office.office_actions(catalog, request, signer)
     if role == "office":
         return office.new_request(catalog, settings, request, actions)
+    if role == photos.ROLE:
+        return photos.photos_added(catalog, settings, request, event, signer)
     if role == owner.OWNER_ROLE:
         return owner.next_steps(catalog, settings, request, event, actions)
     return office.again(catalog, settings, request, actions, event)  # office-reopen, office-<id>

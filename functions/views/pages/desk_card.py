@@ -166,6 +166,7 @@ def card_page(
     error: str | None = None,
     values: dict[str, str] | None = None,
     done: str | None = None,
+    photos: str = "",
 ) -> str:
     request = row.request
     kind = catalog.kinds[request.kind].name(lang)
@@ -185,6 +186,6 @@ def card_page(
         f"<h1>{e(title)}</h1>"
         f'<p class="desk-state">{e(status_text(request.status, lang))} · {e(request.location)}{badge}</p>'
         f"{notice}{_actions(catalog, request, actions, csrf, lang, values or {})}"
-        f"{_deadlines(catalog, row, lang)}{_resident(catalog, request, lang)}{_history(catalog, history, lang)}"
+        f"{_deadlines(catalog, row, lang)}{_resident(catalog, request, lang)}{photos}{_history(catalog, history, lang)}"
     )
     return desk_page(lang, title, body, staff, csrf, card_path(request.reference))

@@ -74,7 +74,9 @@ def problem_page(lang: str, message: str, back: str | None = None) -> str:
     return render_page(lang, translate(lang, "page.problem_title"), body)
 
 
-def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event], lang: str) -> str:
+def status_page(
+    catalog: Catalog, request: ServiceRequest, history: list[Event], lang: str, photos: str = ""
+) -> str:
     kind = catalog.kinds[request.kind]
     rows = [
         (translate(lang, "page.kind"), kind.name(lang)),
@@ -96,6 +98,7 @@ def status_page(catalog: Catalog, request: ServiceRequest, history: list[Event],
     body = f"""
 <h1>{escape(title)}</h1>
 <table class="lobby-status">{table}</table>
+{photos}
 <h2>{escape(translate(lang, "page.history"))}</h2>
 <ol class="lobby-timeline">{timeline}</ol>
 """
