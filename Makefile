@@ -8,7 +8,7 @@ STACK ?= lobby
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium messages node
+.PHONY: dev test test-fast lint format bench site build deploy deploy-check publish clean chromium messages node text-templates
 
 # The editable install knows the top-level packages and modules it found, so a new one in functions/ or
 # infra/ (a change to the directory itself) installs again; edits to existing files need nothing.
@@ -91,6 +91,10 @@ deploy-check: $(BIN)/.installed
 
 deploy: deploy-check build
 	sam deploy --guided --stack-name $(STACK)
+
+# The text-message templates, for the support case that registers them (site/docs/admin/deploy).
+text-templates: $(BIN)/.installed
+	PYTHONPATH=functions:infra $(BIN)/python infra/text_templates.py
 
 publish: site
 	$(BIN)/python infra/publish.py --stack-name $(STACK) --site-dir site_build

@@ -24,6 +24,8 @@ from lobby.limits import LimitReached, Limits
 from lobby.references import is_reference
 from lobby.requests import Event, ServiceRequest, utc_iso
 from lobby.settings import get_settings
+from lobby.text_links import STATUS
+from lobby.texts import text_link
 from lobby.validation import CONTROL_FIELDS, LANG_FIELD, SubmissionInvalid, choose_lang
 from views import receipt
 from views.pages import resident as pages
@@ -52,7 +54,19 @@ def _iso(moment: datetime | None) -> str | None:
     return utc_iso(moment) if moment else None
 
 
-def receipt_json(catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool) -> dict[str, Any]:
+def request_url(reference: str) -> str | None:
+    """The request's own signed link (the short one texts carry: nothing personal in it); none when
+    the signing secret cannot be read, and the receipt then links to the status form instead."""
+    try:
+        return text_link(get_settings(), reference, STATUS)
+    except Exception as error:
+        logger.warning("request link skipped", extra={"error": type(error).__name__})
+        return None
+
+
+def receipt_json(
+    catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool, url: str | None = None
+) -> dict[str, Any]:
     return {
         "reference": request.reference,
         "kind": request.kind,
@@ -66,6 +80,9 @@ def receipt_json(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
         "message": receipt.promise(catalog, request, lang),
         "next_steps": receipt.next_steps(catalog, request, lang),
         "duplicate": duplicate,
+        "request_url": url,
+        # The same receipt as the page without JavaScript; the script shows it under the form's page.
+        "receipt_html": pages.receipt_html(catalog, request, lang, duplicate, url, heading="h2"),
         # Photos (api/photos.py): where the form's photo block posts, for the kinds that take photos.
         "photos_url": photos.receipt_photos_path(request, now()),
     }
@@ -102,9 +119,10 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
         "request received", extra={"reference": request.reference, "kind": kind, "duplicate": duplicate}
     )
     status = 200 if duplicate else 201
+    url = request_url(request.reference)
     if incoming.wants_html:
-        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate))
-    return json_response(status, receipt_json(catalog, request, lang, duplicate))
+        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate, url))
+    return json_response(status, receipt_json(catalog, request, lang, duplicate, url))
 
 
 def limits(event: Any) -> Limits | None:
@@ -161,6 +179,7 @@ def status_json(catalog: Catalog, request: ServiceRequest, history: list[Event],
         "status": request.status,
         "status_text": status_text(request.status, lang),
         "received_at": _iso(request.received_at),
+        "received_text": local_time(catalog, request.received_at, lang),
         "due_at": _iso(request.promised_due),
         "due_text": local_time(catalog, request.promised_due, lang),
         "owner": pages.owner_name(catalog, request, lang),

@@ -188,6 +188,9 @@ class Deadlines(_Model, frozen=True, kw_only=True):
 class FollowUp(_Model, frozen=True, kw_only=True):
     within: RuleText
     coverage: Literal["all", "sampled", "none"]
+    # The company's spot checks of the follow-ups (抽查, seed 000 §5.5): office → percent of the kind's
+    # resolved requests it checks, drawn when each is resolved.
+    spot_checks: dict[str, Annotated[int, Meta(ge=1, le=100)]] = {}  # noqa: RUF012 - a msgspec default
 
     def __post_init__(self) -> None:
         _as_rules(self, "within")

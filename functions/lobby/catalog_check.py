@@ -130,6 +130,9 @@ def _cross_check(catalog: Catalog) -> list[str]:
                         f"{where}.deadlines.resolve: needs one rule for each choice of the required "
                         f"field {by!r} ({', '.join(sorted(choices))})"
                     )
+        for office_id in kind.follow_up.spot_checks:
+            if office_id not in offices:
+                errors.append(f"{where}.follow_up.spot_checks.{office_id}: no office named {office_id!r}")
         if kind.about_field is not None and (
             kind.about_field not in ids
             or not set(catalog.choices(kind.field(kind.about_field))) <= set(offices)

@@ -16,6 +16,7 @@ from lobby.deadlines import deadline_for, promise
 from lobby.fields import STAFF_INPUTS, Invalid, clean_staff_input
 from lobby.policy import REWORK_WITHIN
 from lobby.requests import Actor, Event, ServiceRequest
+from lobby.sampling import draw_spot_checks
 
 # action → the states it may be taken in
 ALLOWED: dict[str, frozenset[str]] = {
@@ -179,7 +180,16 @@ def _transition(
         case "resolve":
             within = catalog.kinds[request.kind].follow_up.within
             follow_up_due = deadline_for(within, now, catalog.office_clock(catalog.property.service_office))
-            return replace(request, status="resolved", resolved_at=now, follow_up_due=follow_up_due)
+            # The company's spot checks are drawn now, while the follow-up is still ahead (seed 000 §5.5).
+            rates = catalog.kinds[request.kind].follow_up.spot_checks
+            spot_checks = request.spot_checks or draw_spot_checks(rates, request.reference, now)
+            return replace(
+                request,
+                status="resolved",
+                resolved_at=now,
+                follow_up_due=follow_up_due,
+                spot_checks=spot_checks,
+            )
         case "close":
             return replace(request, status="closed", closed_at=now)
         case "cancel":

@@ -179,9 +179,11 @@ def digest_of(
 
 def digest_mail_for(store: Store, catalog: Catalog, settings: Settings, office: str, now: datetime) -> Mail:
     """The digest e-mail of one office for the run at ``now``: what the sender renders."""
+    from lobby.channel_counts import sent_on
     from views.emails.digest import digest_mail
 
-    return digest_mail(catalog, settings, digest_of(store, catalog, office, now))
+    yesterday = local_day(now, catalog.property.time_zone) - timedelta(days=1)
+    return digest_mail(catalog, settings, digest_of(store, catalog, office, now), sent_on(store, yesterday))
 
 
 def run_digest(

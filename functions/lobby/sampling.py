@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from datetime import datetime
 
 from lobby.policy import (
     FIXED_LARGE,
@@ -87,3 +88,20 @@ def decide_sample(references: Iterable[str], seed: str) -> dict[str, bool]:
     population = sorted(set(references))
     chosen = choose_sample(population, sample_size(len(population)), seed)
     return {reference: reference in chosen for reference in population}
+
+
+def draw_spot_checks(rates: dict[str, int], reference: str, resolved_at: datetime) -> tuple[str, ...]:
+    """The offices that spot-check this request's follow-up (抽查, seed 000 §5.5), drawn when it is resolved.
+
+    Each office draws on its own with its percent: the request is checked when a hash of the office, the
+    reference and the instant of resolution falls below that share. Decided at resolution, so a check is
+    assigned while the follow-up is still due, never found overdue when drawn; nobody resolving a request
+    can choose the instant to the microsecond, so nobody can steer it.
+    """
+    drawn = []
+    for office, percent in sorted(rates.items()):
+        message = f"spot-check:{office}:{reference}:{resolved_at.isoformat()}".encode()
+        share = int.from_bytes(hashlib.sha256(message).digest()[:8], "big") % 10_000
+        if share < percent * 100:
+            drawn.append(office)
+    return tuple(drawn)

@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from lobby import links, metrics
 from lobby.catalog import Catalog
+from lobby.channel_counts import count_delivery
 from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
 from lobby.notifications import messages_for
@@ -283,6 +284,7 @@ def deliver(
         failed(store, settings, claimed, error, now, report)
         return
     store.outbox_sent(claimed, now)
+    count_delivery(store, item.body.channel, now, catalog.property.time_zone)
     report.sent += 1
     report.note("sent", item)
 

@@ -188,6 +188,8 @@ class MonthlyStatistics:
     repeat_repairs: list[RepeatFlag]
     failed_follow_ups: list[FailedFollowUp]
     overdue: list[OverdueRequest]
+    # The company's spot checks (抽查) drawn for the month's requests: office → how many (seed 000 §5.5).
+    spot_checks: dict[str, int] = field(default_factory=dict)
 
     @property
     def red_flag_count(self) -> int:
@@ -374,6 +376,10 @@ def compute_statistics(catalog: Catalog, data: MonthData) -> MonthlyStatistics:
         repeat_repairs=_repeat_flags(data.window, "repair", REPEAT_THRESHOLDS["repair"], data.month),
         failed_follow_ups=_failed_follow_ups(data, start, end),
         overdue=_overdue(data.open_requests, data.now),
+        spot_checks={
+            office: sum(office in r.spot_checks for r in received)
+            for office in sorted({office for r in received for office in r.spot_checks})
+        },
     )
 
 
@@ -460,10 +466,11 @@ def monthly_mail_for(
     store: Store, catalog: Catalog, settings: Settings, month: str, now: datetime
 ) -> tuple[Mail, Attachment]:
     """The director's report on ``month`` as of the run at ``now``: what the sender renders."""
+    from lobby.channel_counts import sent_in_month
     from views.emails.monthly import monthly_mail
 
     data = gather_month(store, catalog, month, now, store.received_in_month(month))
-    return monthly_mail(catalog, settings, compute_statistics(catalog, data))
+    return monthly_mail(catalog, settings, compute_statistics(catalog, data), sent_in_month(store, month))
 
 
 def run_monthly(store: Store, catalog: Catalog, now: datetime, secret: bytes) -> MonthlyRun:

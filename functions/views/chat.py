@@ -15,14 +15,15 @@ from lobby.requests import Event, ServiceRequest
 from lobby.robots import fit_markdown, plain
 from views.emails.digest import _due_text, day_text
 from views.messages import translate
+from views.pages.desk_shell import QUEUE_PATH, card_path
 
 
 def card_url(site_url: str, reference: str) -> str:
-    return f"{site_url}/desk/requests/{reference}"
+    return f"{site_url}{card_path(reference)}"
 
 
 def queue_url(site_url: str) -> str:
-    return f"{site_url}/desk/"
+    return f"{site_url}{QUEUE_PATH}"
 
 
 def event_heading(catalog: Catalog, request: ServiceRequest, event: Event) -> str:

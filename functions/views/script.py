@@ -24,18 +24,12 @@ WORDS_ID = "lobby-words"
 
 # Each key the script shows, and the placeholders filled before the page is served.
 SCRIPT_MESSAGES: dict[str, dict[str, Any]] = {
-    "colon": {},
     "form.error_prefix": {},
     "form.summary_title": {},
-    "receipt.title": {},
-    "receipt.title_any": {},
-    "receipt.reference_is": {},
-    "page.what_next": {},
-    "receipt.keep_reference": {},
-    "status_page.link": {},
     "status_page.title": {},
     "page.kind": {},
     "page.status": {},
+    "page.received": {},
     "page.due": {},
     "page.owner": {},
     "page.history": {},

@@ -11,6 +11,9 @@ from lobby.catalog import Catalog
 from lobby.requests import Event, ServiceRequest
 from views.messages import translate
 
+# The events a resident hears of by text (lobby.outbox.RESIDENT_EVENTS and a public note): text.<event>.
+TEXT_EVENTS = ("submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "note")
+
 # GSM 03.38: the basic set (one septet each) and the extension table (two septets each).
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

@@ -118,6 +118,7 @@ def estimate(model: dict[str, Any], requests_a_month: int, alarms: int) -> list[
         "dynamodb_pitr_per_gb_month"
     ]
     emails = total("emails")
+    texts = total("texts")
     page_requests = volume * site["page_views"] * site["page_requests"]
     transfer_gb = (volume * site["page_views"] * site["page_kb"] + total("api_kb")) / 1e6
     edge_requests = page_requests + api_calls
@@ -158,6 +159,7 @@ def estimate(model: dict[str, Any], requests_a_month: int, alarms: int) -> list[
         ),
         CostLine("dynamodb_storage", table_gb + index_gb, "costs.unit.gb", storage),
         CostLine("ses", emails, "costs.unit.emails", emails / 1000 * price["ses_per_thousand_emails"]),
+        CostLine("sms", texts, "costs.unit.texts", texts * price["sms_per_message_china"]),
         CostLine(
             "cloudfront_transfer", transfer_gb, "costs.unit.gb", transfer_gb * price["cloudfront_per_gb_asia"]
         ),
@@ -239,6 +241,7 @@ _ASSUMPTIONS: dict[str, tuple[str, float]] = {
     "dynamodb_write_units": ("per_request", 1),
     "dynamodb_read_units": ("per_request", 1),
     "emails": ("per_request", 1),
+    "texts": ("per_request", 1),
     "table_gb_months": ("per_request", 1e6),
     "index_gb_months": ("per_request", 1e6),
     "lambda_invocations_fixed": ("fixed", 1),

@@ -10,6 +10,7 @@ at the next build; when one disappears, the build fails and says which.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -114,8 +115,17 @@ def _template() -> dict[str, Any]:
     return cfn.load_template(REPO / "template.yaml")
 
 
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[^A-Za-z0-9]+")
+
+
 def _code(text: object) -> str:
     return f"<code>{_e(text)}</code>"
+
+
+def _name(text: str) -> str:
+    """A parameter's name as code that breaks only between its words (``Signing<wbr>Secret…``), never
+    inside one: a phone's narrow table column otherwise splits it anywhere."""
+    return '<code class="lobby-name">' + "<wbr>".join(_e(word) for word in _WORDS.findall(text)) + "</code>"
 
 
 def _words(text: object) -> str:
@@ -133,7 +143,7 @@ def render_template_parameters(_catalog: Catalog, lang: str) -> str:
             default = _e(translate(lang, "facts.empty"))
         else:
             default = _code(spec["Default"])
-        rows.append((None, [_code(name), default, _words(spec.get("Description", ""))]))
+        rows.append((None, [_name(name), default, _words(spec.get("Description", ""))]))
     columns = ("facts.col_parameter", "facts.col_default", "facts.col_meaning")
     return _table("lobby-parameter-table", lang, columns, rows)
 

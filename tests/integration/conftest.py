@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -172,6 +172,15 @@ def moto_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
             dynamodb=dynamodb, streams=boto3.client("dynamodbstreams", region_name=REGION), template=template
         )
     reset_caches()
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[[str], datetime]]:
+    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
+    from lobby import clock
+
+    yield lambda text: clock.set_time(datetime.fromisoformat(text))
+    clock.set_time(None)
 
 
 def use_catalog_with_years(

@@ -24,15 +24,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMINISTRATOR = "admin@harbour-view.example"
 
 
-@pytest.fixture
-def clock_at() -> Iterator[Callable[[str], datetime]]:
-    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
-    from lobby import clock
-
-    yield lambda text: clock.set_time(datetime.fromisoformat(text))
-    clock.set_time(None)
-
-
 def run_digest(local: str) -> dict[str, Any]:
     from schedules.digest import lambda_handler
 

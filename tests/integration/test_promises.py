@@ -5,7 +5,7 @@ what each run queued, and the resident reading their status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,15 +23,6 @@ from tests.integration.conftest import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESIDENT = "resident@example.com"
-
-
-@pytest.fixture
-def clock_at() -> Iterator[Callable[[str], datetime]]:
-    """Move the clock the API reads (as ``POST /_local/clock`` does); back to the real time afterwards."""
-    from lobby import clock
-
-    yield lambda text: clock.set_time(datetime.fromisoformat(text))
-    clock.set_time(None)
 
 
 class Schedules:
@@ -179,3 +170,42 @@ def test_a_complaint_about_the_director_escalates_to_the_general_managers_office
     recipients = [mail.to[0] for mail in escalated]
     assert OFFICE_EMAILS["general-manager"] in recipients
     assert OFFICE_EMAILS["management"] not in recipients  # never the person complained about
+
+
+def test_a_spot_check_is_drawn_at_resolution_recorded_and_counted_in_the_monthly_report(
+    aws: Aws, clock_at: Callable[[str], datetime], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import msgspec
+
+    from lobby.catalog import SOURCE_YAML, load_catalog, parse_catalog, read_document
+    from lobby.lifecycle import apply
+    from lobby.service import open_store
+    from lobby.settings import get_settings
+    from schedules.monthly import lambda_handler as monthly
+
+    document = read_document(SOURCE_YAML)  # every complaint checked by the quality department, to test
+    document["kinds"]["complaint"]["follow_up"]["spot_checks"] = {"quality": 100}
+    compiled = tmp_path / "catalog.json"
+    compiled.write_bytes(msgspec.json.encode(parse_catalog(document), enc_hook=str))
+    monkeypatch.setenv("LOBBY_CATALOG", str(compiled))
+    load_catalog.cache_clear()
+
+    clock_at("2026-11-10T10:00:00+08:00")
+    fields = repair_fields(category="equipment")
+    del fields["size"]
+    reference = post_json("/api/requests/complaint", fields).json()["reference"]
+    catalog, store = load_catalog(), open_store(load_catalog(), get_settings())
+    for action, inputs, hours in [
+        ("acknowledge", {"actor": "张"}, 1),
+        ("resolve", {"actor": "张", "note": "已修好"}, 3),
+    ]:
+        request = store.get_request(reference)
+        moment = stored(reference).received_at + timedelta(hours=hours)
+        change = apply(catalog, request, action, inputs, moment)
+        store.save_change(request, change.request, change.event)
+    assert stored(reference).spot_checks == ("quality",)  # drawn when resolved, before the follow-up is due
+    schedules = Schedules(aws)
+    schedules.settle()
+    monthly({"time": "2026-12-01T00:00:00Z"}, LambdaContext())
+    [report] = [mail for mail in schedules.settle() if mail.to == [OFFICE_EMAILS["management"]]]
+    assert "公司抽查回访" in report.html and "公司品质部 1 项" in report.html

@@ -61,7 +61,7 @@ def test_a_resident_with_only_a_phone_gets_a_text_whose_link_opens_the_status(
 
     [(number, text)] = texts()
     assert number == "+8613800138000"
-    assert reference in text and "已收到" in text
+    assert "已收到" in text and text.startswith("【")  # signed with the property's name
     assert len(text) <= 70
     assert [mail.to for mail in aws.sent()] == [[OFFICE_EMAILS["engineering"]]]  # no resident e-mail
 
@@ -173,3 +173,29 @@ def test_a_request_gets_at_most_the_days_limit_of_texts(aws: Aws, daytime: datet
     assert texts() == []
     assert states(aws)["sms"][0] == "sent"  # left out, not retried
     assert len(aws.sent()) == 1
+
+
+def test_the_digest_and_the_monthly_report_count_the_messages_of_each_channel(
+    aws: Aws, daytime: datetime
+) -> None:
+    from lobby.catalog import load_catalog
+    from lobby.channel_counts import sent_in_month, sent_on
+    from lobby.office_digest import digest_mail_for
+    from lobby.service import open_store
+    from lobby.settings import get_settings
+    from lobby.stats import monthly_mail_for
+
+    file(email="-")
+    file(notify_by="both", phone="13900139000", unit="1503")
+    aws.notify_batch()
+    catalog, settings = load_catalog(), get_settings()
+    store = open_store(catalog, settings)
+    today = (daytime + timedelta(hours=8)).date()
+    counted = {"email": 3, "sms": 2, "wecom": 0, "dingtalk": 0}  # two office e-mails, one resident's
+    assert sent_on(store, today) == counted
+    assert sent_in_month(store, f"{today:%Y-%m}") == counted
+
+    digest = digest_mail_for(store, catalog, settings, "engineering", daytime + timedelta(days=1))
+    assert "昨天共发出：邮件 3 封、短信 2 条、企业微信 0 条、钉钉 0 条。" in digest.text
+    report, _csv = monthly_mail_for(store, catalog, settings, f"{today:%Y-%m}", daytime + timedelta(days=40))
+    assert "邮件 3 封、短信 2 条、企业微信 0 条、钉钉 0 条" in report.text

@@ -16,8 +16,11 @@ from typing import Any
 import pytest
 from lobby_html import Element, parse
 
+from api import routes
 from lobby.catalog import Catalog
+from tests.rendered import sample_request
 from views import forms
+from views.pages import resident
 
 COUNT_FETCHES = """
 window.__lobbyFetches = 0;
@@ -74,38 +77,46 @@ def active_element(page: Any) -> dict[str, str]:
     )
 
 
-def test_a_sent_request_is_replaced_by_its_receipt(page: Any, site_url: str) -> None:
-    api = FakeApi(
-        201,
-        {
-            "reference": "20261122-0007",
-            "kind": "repair",
-            "status": "received",
-            "due_at": "2026-11-22T09:30:00Z",
-            "due_text": "2026年11月22日 17:30",
-            "status_url": "/status/?ref=20261122-0007",
-            "message": "工程维修部会在 <b>2026年11月22日 17:30</b> 前处理完毕。",
-        },
-    )
+REQUEST_LINK = "/api/s/AAAAAAAAAAAAAAAA"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_receipt_is_the_same_with_and_without_javascript(
+    page: Any, site_url: str, catalog: Catalog, lang: str
+) -> None:
+    request = sample_request(catalog, lang, "repair")
+    api = FakeApi(201, routes.receipt_json(catalog, request, lang, False, REQUEST_LINK))
     page.route("**/api/requests/repair", api)
-    page.goto(f"{site_url}/repair/")
+    page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/repair/")
     fill_repair(page)
 
     page.click(".lobby-form button[type=submit]")
     receipt = page.wait_for_selector(".lobby-receipt")
 
     assert page.query_selector(".lobby-form") is None
-    assert receipt.query_selector(".lobby-receipt__reference").inner_text() == "20261122-0007"
-    text = receipt.inner_text()
-    assert "我们已收到您的报修" in text and "2026年11月22日 17:30" in text
-    # The server's text is shown as text, never as markup.
-    assert "<b>2026年11月22日 17:30</b>" in text and receipt.query_selector("b") is None
-    assert receipt.query_selector("a").get_attribute("href") == "/status/?ref=20261122-0007"
     assert "lobby-receipt" in active_element(page)["cls"]
+    in_browser = parse(page.eval_on_selector(".lobby-receipt", "node => node.outerHTML")).one(
+        cls="lobby-receipt"
+    )
+    without_js = parse(resident.receipt_page(catalog, request, lang, False, REQUEST_LINK)).one(
+        cls="lobby-receipt"
+    )
+    # The same markup; only the title's level follows where it stands (under the form page's own title).
+    shown = [
+        ("h1", *rest[1:]) if rest[0] == "h2" and "lobby-receipt__title" in rest[2] else rest
+        for rest in _signature(in_browser)
+    ]
+    assert shown == _signature(without_js)
+    text = receipt.inner_text()
+    # What was sent is echoed, the next steps listed, the request's own link offered.
+    assert request.fields["description"] in text and request.reference in text
+    assert request.fields["phone"] not in text
+    assert len(receipt.query_selector_all(".lobby-next-steps li")) == 4
+    assert receipt.query_selector(".lobby-request-link a").get_attribute("href") == REQUEST_LINK
     (sent,) = api.requests
     assert sent["content_type"] == "application/json"
     assert sent["json"] == {
-        "lang": "zh",
+        "lang": lang,
         "category": "water",
         "size": "minor",
         "name": "王小明",
@@ -247,6 +258,7 @@ def test_status_lookup_shows_status_deadline_owner_and_timeline(page: Any, site_
             "status": "in_progress",
             "status_text": "In progress",
             "received_at": "2026-11-22T01:30:00Z",
+            "received_text": "22 Nov 2026, 09:30",
             "due_at": "2026-11-22T09:30:00Z",
             "due_text": "22 Nov 2026, 17:30",
             "owner": "Engineering and Maintenance",
@@ -271,12 +283,17 @@ def test_status_lookup_shows_status_deadline_owner_and_timeline(page: Any, site_
     text = result.inner_text()
     for expected in (
         "Request 20261122-0007",
+        "Received",
+        "22 Nov 2026, 09:30",
         "Repair",
         "In progress",
         "22 Nov 2026, 17:30",
         "Engineering and",
     ):
         assert expected in text
+    # The same rows as the status page without JavaScript, the "received" one included.
+    labels = [label.inner_text() for label in result.query_selector_all("dt")]
+    assert labels == ["Kind", "Status", "Received", "Promised by", "Owner"]
     items = [item.inner_text() for item in result.query_selector_all(".lobby-timeline li")]
     assert items == ["22 Nov 2026, 09:30 We received it", "22 Nov 2026, 10:00 An engineer is on the way"]
     assert "lobby-status-result" in active_element(page)["cls"]

@@ -202,7 +202,10 @@ def test_a_value_of_the_wrong_kind_is_reported_at_its_key(
 
 def test_an_unknown_key_is_reported_with_the_keys_that_belong_there(document: dict[str, Any]) -> None:
     [line] = _report(_break(document, "kinds.repair.follow_up.whithin", "3d"))
-    assert line == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage)"
+    assert (
+        line
+        == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage, spot_checks)"
+    )
 
 
 def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:

@@ -679,3 +679,25 @@ def test_an_arrival_limit_runs_until_work_starts_and_is_chased_when_missed() -> 
     assert [phase.name for phase in phases(taken)] == ["arrive", "resolve"]
     started = apply(catalog, taken, "start", {"actor": "李工"}, filed + timedelta(hours=1)).request
     assert [phase.name for phase in phases(started)] == ["resolve"]  # on site: the arrival clock stops
+
+
+def test_resolving_draws_the_spot_checks_and_keeps_them_when_resolved_again() -> None:
+    from msgspec.structs import replace as changed
+
+    catalog = load_catalog(SOURCE_YAML)
+    complaint = catalog.kinds["complaint"]
+    checked = changed(complaint, follow_up=changed(complaint.follow_up, spot_checks={"quality": 100}))
+    catalog = changed(catalog, kinds={**catalog.kinds, "complaint": checked})
+    taken = _missed_request(catalog)
+    resolved = apply(
+        catalog, taken, "resolve", {"actor": "李工", "note": "已整改"}, taken.received_at + timedelta(hours=3)
+    )
+    assert resolved.request.spot_checks == ("quality",)
+    never = changed(checked, follow_up=changed(checked.follow_up, spot_checks={}))
+    unchecked = changed(catalog, kinds={**catalog.kinds, "complaint": never})
+    assert (
+        apply(
+            unchecked, taken, "resolve", {"actor": "李工", "note": "已整改"}, taken.received_at
+        ).request.spot_checks
+        == ()
+    )

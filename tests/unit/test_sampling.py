@@ -129,3 +129,38 @@ def test_deciding_a_month_marks_every_work_order_chosen_or_not() -> None:
     assert set(decisions) == set(population)
     assert sum(decisions.values()) == 8
     assert {ref for ref, chosen in decisions.items() if chosen} == choose_sample(population, 8, "seed-a")
+
+
+# the company's spot checks (抽查), drawn at resolution ----------------------------------------------------
+def test_spot_checks_are_drawn_at_each_offices_rate_and_reproducibly() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lobby.sampling import draw_spot_checks
+
+    rates = {"quality": 10, "general-manager": 3}
+    start = datetime(2026, 11, 2, 1, tzinfo=UTC)
+    draws = [
+        draw_spot_checks(rates, f"20261102-{n:04d}", start + timedelta(minutes=n)) for n in range(1, 4001)
+    ]
+    quality = sum("quality" in drawn for drawn in draws) / len(draws)
+    general = sum("general-manager" in drawn for drawn in draws) / len(draws)
+    assert 0.085 < quality < 0.115 and 0.02 < general < 0.04  # 10 % and 3 %, within sampling noise
+    assert draw_spot_checks(rates, "20261102-0001", start) == draw_spot_checks(rates, "20261102-0001", start)
+    assert draw_spot_checks({"quality": 100}, "20261102-0001", start) == ("quality",)
+    assert draw_spot_checks({}, "20261102-0001", start) == ()
+
+
+def test_the_seeds_rates_are_in_the_catalog() -> None:
+    from lobby.catalog import SOURCE_YAML, load_catalog
+
+    kinds = load_catalog(SOURCE_YAML).kinds
+    assert kinds["complaint"].follow_up.spot_checks == {
+        "quality": 10,
+        "general-manager": 3,
+    }  # 000 §5.5.1, §5.5.3
+    assert kinds["help"].follow_up.spot_checks == {"quality": 1, "general-manager": 3}  # 000 §5.5.2
+    assert all(
+        kind.follow_up.spot_checks.get("general-manager") == 3
+        for kind in kinds.values()
+        if kind.follow_up.coverage != "none"
+    )

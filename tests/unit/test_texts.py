@@ -17,13 +17,12 @@ from lobby.outbox import Message
 from lobby.requests import Event, ServiceRequest
 from lobby.text_links import PATH, RATE, STATUS, TOKEN_LENGTH, read_text_token, text_key, text_token
 from lobby.texts import SMS, notify_by, quiet_until
-from views.messages import languages, translate
-from views.texts import GSM_SEGMENT, UCS2_SEGMENT, segment_size
+from views.messages import languages
+from views.texts import GSM_SEGMENT, TEXT_EVENTS, UCS2_SEGMENT, segment_size, text_body
 
 CATALOG = load_catalog(SOURCE_YAML)
 KEY = text_key(b"s" * 40)
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
-TEXT_EVENTS = ("submitted", "acknowledge", "wait", "resolve", "cancel", "reopen", "retriage", "note")
 REQUEST = ServiceRequest(
     reference="20261123-0001",
     kind="repair",
@@ -47,14 +46,18 @@ def longest_link() -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("event", TEXT_EVENTS)
 def test_every_text_is_one_segment_with_the_longest_values(lang: str, event: str) -> None:
+    """The text as sent (signed with the property's name), with the longest kind name of the catalog,
+    the longest reference and the longest link."""
     assert lang in languages()
-    kind = max((kind.name(lang) for kind in CATALOG.kinds.values()), key=len)
-    text = translate(lang, f"text.{event}", kind=kind, reference="20261231-999999", link=longest_link())
+    kind = max(CATALOG.kinds.values(), key=lambda kind: len(kind.name(lang)))
+    request = replace(REQUEST, kind=kind.id, reference="20261231-999999", lang=lang)
+    happened = Event(event, NOW, "staff", True, {})
+    text = text_body(CATALOG, request, happened, longest_link())
 
     length, limit = segment_size(text)
     assert length <= limit, (length, text)
     assert limit == (UCS2_SEGMENT if lang == "zh" else GSM_SEGMENT)  # English stays in GSM-7
-    assert longest_link() in text
+    assert longest_link() in text and CATALOG.property.name(lang) in text
 
 
 def test_segment_counting_follows_the_encodings() -> None:

@@ -197,12 +197,12 @@ def resident_message(c: Context) -> tuple[str, str]:
             f'<ul style="font-size:16px;line-height:1.6;padding-left:20px;">{items}</ul>'
         )
     body += "\n"
+    # A labelled button, never the raw address: a long signed link runs off a phone's screen.
     if c["link"]:
         link = _e(c["link"])
         body += (
             f'<p><a href="{link}" style="display:inline-block;padding:10px 16px;background:#1d70b8;'
             f'color:#ffffff;text-decoration:none;border-radius:3px;">{_e(c["link_label"])}</a></p>\n'
-            f'<p style="font-size:13px;color:#505a5f;">{link}</p>'
         )
     return text, _page(c, body + "\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from lobby.catalog import Catalog
@@ -11,6 +12,7 @@ from lobby.outbox import DIGEST_ROLE
 from lobby.policy import DIGEST_LIST_LIMIT, REWORK_WITHIN
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
+from views.channels import sent_summary
 from views.emails.bodies import Link, Table, render
 from views.messages import translate
 from views.pages.desk_shell import QUEUE_PATH, card_path
@@ -143,7 +145,10 @@ def digest_tables(catalog: Catalog, digest: OfficeDigest, lang: str, site_url: s
     return tables
 
 
-def digest_mail(catalog: Catalog, settings: Settings, digest: OfficeDigest) -> Mail:
+def digest_mail(
+    catalog: Catalog, settings: Settings, digest: OfficeDigest, sent: Mapping[str, int] | None = None
+) -> Mail:
+    """The office's morning e-mail; ``sent`` counts yesterday's messages by channel (lobby.channel_counts)."""
     prop = catalog.property
     lang = prop.staff_language
     office_name = catalog.offices[digest.office].name(lang)
@@ -164,7 +169,8 @@ def digest_mail(catalog: Catalog, settings: Settings, digest: OfficeDigest) -> M
         "subject": subject,
         "property_name": prop.name(lang),
         "heading": translate(lang, "digest.heading", office=office_name, day=day),
-        "intro": translate(lang, "digest.intro", now=format_local(digest.now, lang, prop.time_zone)),
+        "intro": translate(lang, "digest.intro", now=format_local(digest.now, lang, prop.time_zone))
+        + (f" {translate(lang, 'digest.sent_yesterday', summary=sent_summary(sent, lang))}" if sent else ""),
         "queue": (translate(lang, "digest.queue"), f"{settings.site_url}{QUEUE_PATH}"),
         "tables": digest_tables(catalog, digest, lang, settings.site_url),
         "footer": translate(lang, "digest.footer"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from lobby import policy
@@ -9,6 +10,7 @@ from lobby.catalog import Catalog
 from lobby.mail import Attachment, Mail
 from lobby.settings import Settings
 from lobby.stats import MONTHLY_MARKER_ROLE, MonthlyStatistics, Timeliness
+from views.channels import sent_summary
 from views.emails.bodies import Table, render
 from views.emails.monthly_csv import mean_text, statistics_csv
 from views.messages import translate
@@ -227,8 +229,11 @@ def _local(moment: datetime, time_zone: str, lang: str) -> str:
     return format_local(moment, lang, time_zone)
 
 
-def monthly_mail(catalog: Catalog, settings: Settings, stats: MonthlyStatistics) -> tuple[Mail, Attachment]:
-    """The director's e-mail (the director of the service office) and its CSV attachment."""
+def monthly_mail(
+    catalog: Catalog, settings: Settings, stats: MonthlyStatistics, sent: Mapping[str, int] | None = None
+) -> tuple[Mail, Attachment]:
+    """The director's e-mail (the director of the service office) and its CSV attachment; ``sent`` counts
+    the month's messages by channel (lobby.channel_counts)."""
 
     prop = catalog.property
     lang = prop.staff_language
@@ -260,7 +265,18 @@ def monthly_mail(catalog: Catalog, settings: Settings, stats: MonthlyStatistics)
             else translate(lang, "monthly.no_figure"),
         ),
         (translate(lang, "monthly.h_flags"), translate(lang, "monthly.items", n=stats.red_flag_count)),
+        (
+            translate(lang, "monthly.h_spot_checks"),
+            translate(lang, "list.separator").join(
+                translate(lang, "monthly.spot_check", office=catalog.offices[office].name(lang), n=n)
+                for office, n in stats.spot_checks.items()
+                if office in catalog.offices
+            )
+            or translate(lang, "monthly.no_figure"),
+        ),
     ]
+    if sent:
+        headline.append((translate(lang, "monthly.h_sent"), sent_summary(sent, lang)))
     context = {
         "lang": lang,
         "subject": subject,

@@ -9,9 +9,10 @@ from lobby.catalog import Catalog, Kind
 from lobby.requests import Event, ServiceRequest
 from lobby.validation import SubmissionInvalid
 from views import receipt
+from views.answers import answer_rows
 from views.forms import render_form, render_status_form
 from views.messages import translate
-from views.page import render_page, tel_link
+from views.page import facts, render_page, tel_link
 from views.wording import event_text, local_time, status_text
 
 
@@ -19,7 +20,17 @@ def page_url(kind: Kind, lang: str) -> str:
     return f"/en/{kind.page}/" if lang == "en" else f"/{kind.page}/"
 
 
-def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool) -> str:
+def receipt_html(
+    catalog: Catalog,
+    request: ServiceRequest,
+    lang: str,
+    duplicate: bool,
+    request_url: str | None = None,
+    heading: str = "h1",
+) -> str:
+    """The receipt: the reference, what was sent, the promise, the next steps and the request's own
+    link. The page without JavaScript and the script (the API's ``receipt_html``) show this same
+    markup; only the heading's level follows where it stands (a page of its own, or under a form)."""
     title = receipt.received_title(catalog, request, lang)
     steps = "".join(f"<li>{escape(step)}</li>" for step in receipt.next_steps(catalog, request, lang))
     notice = (
@@ -27,25 +38,50 @@ def receipt_page(catalog: Catalog, request: ServiceRequest, lang: str, duplicate
     )
     due = local_time(catalog, request.promised_due, lang)
     due_row = f"<p><strong>{escape(translate(lang, 'receipt.due_line', due=due))}</strong></p>" if due else ""
+    sent = answer_rows(catalog, catalog.kinds[request.kind], request.fields, lang, contact=False)
+    sent_html = (
+        f"<h2>{escape(translate(lang, 'receipt.what_you_sent'))}</h2>"
+        + facts([(label, escape(value)) for label, value in sent], "lobby-facts lobby-answers")
+        if sent
+        else ""
+    )
     phone = catalog.property.phone_24h
     # The sentence is escaped first and the dialling link put in afterwards, so only our own markup is raw.
     call = escape(translate(lang, "receipt.call", line_hours=policy.SERVICE_LINE_HOURS, phone="\x00"))
     call = call.replace("\x00", tel_link(phone))
-    body = f"""
-<div class="lobby-receipt" role="status">
-  <h1>{escape(title)}</h1>
+    if request_url:
+        link = (
+            f'<p class="lobby-request-link"><a class="lobby-button" href="{escape(request_url)}">'
+            f"{escape(translate(lang, 'receipt.request_link'))}</a></p>"
+            f'<p class="lobby-hint">{escape(translate(lang, "receipt.request_link_hint"))}</p>'
+        )
+    else:
+        link = (
+            f'<p><a href="{escape(receipt.status_path(lang, request.reference))}">'
+            f"{escape(translate(lang, 'status_page.link'))}</a></p>"
+        )
+    return f"""<div class="lobby-receipt" role="status" tabindex="-1">
+<div class="lobby-receipt__panel">
+  <{heading} class="lobby-receipt__title">{escape(title)}</{heading}>
   <p>{escape(translate(lang, "receipt.reference_is"))}</p>
   <p class="lobby-reference"><strong>{escape(request.reference)}</strong></p>
   {due_row}
 </div>
 {notice}
+{sent_html}
 <h2>{escape(translate(lang, "page.what_next"))}</h2>
-<ul>{steps}</ul>
+<ul class="lobby-next-steps">{steps}</ul>
 <p>{escape(translate(lang, "receipt.keep_reference"))}</p>
+{link}
 <p>{call}</p>
-<p><a href="{escape(receipt.status_path(lang, request.reference))}">{escape(translate(lang, "status_page.link"))}</a></p>
-"""
-    return render_page(lang, title, body)
+</div>"""
+
+
+def receipt_page(
+    catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool, request_url: str | None = None
+) -> str:
+    title = receipt.received_title(catalog, request, lang)
+    return render_page(lang, title, receipt_html(catalog, request, lang, duplicate, request_url))
 
 
 def form_errors_page(

@@ -47,11 +47,6 @@
     return node;
   }
 
-  function isRelativeUrl(url) {
-    // Only paths on this site become links: never a javascript: or another host's URL.
-    return typeof url === "string" && /^\/(?!\/)/.test(url);
-  }
-
   function formValues(form) {
     // A flat object with the names a browser would post; the consent box is "yes" when ticked.
     var data = {};
@@ -205,31 +200,11 @@
 
   // --- request forms --------------------------------------------------------------------------
 
-  function receivedTitle(kindName) {
-    if (!kindName) return text("receipt.title_any");
-    // English puts the kind's name inside the sentence, in lower case ("your repair").
-    return text("receipt.title", { kind: kindName, kind_lower: kindName.charAt(0).toLowerCase() + kindName.slice(1) });
-  }
-
-  function receipt(form, body) {
-    var kindName = form.getAttribute("data-kind-name");
-    var children = [
-      element("h2", { class: "lobby-receipt__title" }, [receivedTitle(kindName)]),
-      element("p", {}, [text("receipt.reference_is")]),
-      element("p", { class: "lobby-receipt__reference" }, [String(body.reference || "")]),
-    ];
-    if (body.due_text) {
-      children.push(element("p", {}, [text("page.due") + text("colon"), element("strong", {}, [String(body.due_text)])]));
-    }
-    if (body.message) {
-      children.push(element("h3", {}, [text("page.what_next")]));
-      children.push(element("p", {}, [String(body.message)]));
-    }
-    children.push(element("p", {}, [text("receipt.keep_reference")]));
-    if (isRelativeUrl(body.status_url)) {
-      children.push(element("p", {}, [element("a", { href: body.status_url }, [text("status_page.link")])]));
-    }
-    return element("div", { class: "lobby-receipt", role: "status", tabindex: "-1" }, children);
+  // The receipt is the API's own markup (receipt_html), the same the page without JavaScript shows.
+  function receipt(body) {
+    var holder = document.createElement("div");
+    holder.innerHTML = String(body.receipt_html || "");
+    return holder.firstElementChild;
   }
 
   function failureLines(form, status) {
@@ -248,8 +223,8 @@
     }
     var body = answer.body || {};
     // 201: stored now; 200: the same submission was already stored (a double click or a retry).
-    if ((answer.status === 201 || answer.status === 200) && body.reference) {
-      var done = receipt(form, body);
+    var done = (answer.status === 201 || answer.status === 200) && body.reference ? receipt(body) : null;
+    if (done) {
       form.parentNode.replaceChild(done, form);
       done.focus();
       return;
@@ -267,6 +242,7 @@
     var rows = [
       [text("page.kind"), body.kind_name],
       [text("page.status"), body.status_text],
+      [text("page.received"), body.received_text],
       [text("page.due"), body.due_text],
       [text("page.owner"), body.owner],
     ].filter(function (row) { return row[1]; });
