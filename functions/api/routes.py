@@ -121,7 +121,8 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     status = 200 if duplicate else 201
     url = request_url(request.reference)
     if incoming.wants_html:
-        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate, url))
+        photos_url = photos.receipt_photos_path(request, now())
+        return html_response(status, pages.receipt_page(catalog, request, lang, duplicate, url, photos_url))
     return json_response(status, receipt_json(catalog, request, lang, duplicate, url))
 
 

@@ -220,6 +220,9 @@ class Kind(_Model, frozen=True, kw_only=True):
     urgent_when: dict[str, frozenset[str]] = {}  # noqa: RUF012 - a msgspec default, copied per instance
     # The choice field naming the office a request is about (a complaint): it escalates above that office.
     about_field: str | None = None
+    # Categories that are shared places (a lift, the common areas): the monthly report counts their repeats
+    # by building and category, whoever reported them, not flat by flat.
+    shared_categories: frozenset[str] = frozenset()
     fields: tuple[FormField, ...]
     deadlines: Deadlines
     follow_up: FollowUp

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from msgspec import Struct
 
-from lobby.catalog import CLOCK_PATTERN, RULE_PATTERN, Catalog, CatalogError, quote
+from lobby.catalog import CLOCK_PATTERN, RULE_PATTERN, Catalog, CatalogError, Kind, quote
 
 
 def _digest(document: dict[str, Any]) -> str:
@@ -89,6 +89,27 @@ def _office_references(catalog: Catalog) -> list[str]:
     return errors
 
 
+def _kind_rules(catalog: Catalog, kind: Kind, where: str, ids: list[str]) -> list[str]:
+    """A kind's spot checks, the field naming whom it is about, its shared places and urgent answers."""
+    errors: list[str] = []
+    offices = catalog.offices
+    for office_id in kind.follow_up.spot_checks:
+        if office_id not in offices:
+            errors.append(f"{where}.follow_up.spot_checks.{office_id}: no office named {office_id!r}")
+    if kind.about_field is not None and (
+        kind.about_field not in ids or not set(catalog.choices(kind.field(kind.about_field))) <= set(offices)
+    ):
+        errors.append(f"{where}.about_field: not a choice field of the kind whose choices are offices")
+    if kind.shared_categories and (
+        "category" not in ids or not kind.shared_categories <= set(catalog.choices(kind.field("category")))
+    ):
+        errors.append(f"{where}.shared_categories: not choices of the kind's category field")
+    for name, wanted in kind.urgent_when.items():
+        if name not in ids or not wanted <= set(catalog.choices(kind.field(name))):
+            errors.append(f"{where}.urgent_when.{name}: not a choice field of the kind with these choices")
+    return errors
+
+
 def _cross_check(catalog: Catalog) -> list[str]:
     errors = []
     try:
@@ -130,19 +151,7 @@ def _cross_check(catalog: Catalog) -> list[str]:
                         f"{where}.deadlines.resolve: needs one rule for each choice of the required "
                         f"field {by!r} ({', '.join(sorted(choices))})"
                     )
-        for office_id in kind.follow_up.spot_checks:
-            if office_id not in offices:
-                errors.append(f"{where}.follow_up.spot_checks.{office_id}: no office named {office_id!r}")
-        if kind.about_field is not None and (
-            kind.about_field not in ids
-            or not set(catalog.choices(kind.field(kind.about_field))) <= set(offices)
-        ):
-            errors.append(f"{where}.about_field: not a choice field of the kind whose choices are offices")
-        for name, wanted in kind.urgent_when.items():
-            if name not in ids or not wanted <= set(catalog.choices(kind.field(name))):
-                errors.append(
-                    f"{where}.urgent_when.{name}: not a choice field of the kind with these choices"
-                )
+        errors.extend(_kind_rules(catalog, kind, where, ids))
     return errors
 
 

@@ -240,15 +240,22 @@ def unit_key(request: ServiceRequest) -> tuple[str, str]:
     return normal(request.fields.get("building", "")), normal(request.fields.get("unit", ""))
 
 
-def _repeat_flags(window: list[ServiceRequest], kind: str, threshold: int, month: str) -> list[RepeatFlag]:
+def _repeat_flags(
+    window: list[ServiceRequest], kind: str, threshold: int, month: str, shared: frozenset[str] = frozenset()
+) -> list[RepeatFlag]:
+    """Repeats of the same matter: by flat and category, or, for a shared place (a lift), by building and
+    category whoever reported it."""
     groups: dict[tuple[str, str, str], list[ServiceRequest]] = defaultdict(list)
     for request in window:
         if request.kind != kind or request.status == CANCELLED:
             continue
         building, unit = unit_key(request)
+        category = request.fields.get("category", "")
+        if category in shared:
+            unit = ""
         if not (building or unit):
             continue
-        groups[(building, unit, request.fields.get("category", ""))].append(request)
+        groups[(building, unit, category)].append(request)
     flags = []
     for (_, _, category), requests in groups.items():
         if len(requests) < threshold or not any(r.received_month == month for r in requests):
@@ -373,7 +380,13 @@ def compute_statistics(catalog: Catalog, data: MonthData) -> MonthlyStatistics:
         satisfaction=dict(sorted(satisfaction.items(), key=lambda item: _index(order, item[0]))),
         satisfaction_total=satisfaction_total,
         repeat_complaints=_repeat_flags(data.window, "complaint", REPEAT_THRESHOLDS["complaint"], data.month),
-        repeat_repairs=_repeat_flags(data.window, "repair", REPEAT_THRESHOLDS["repair"], data.month),
+        repeat_repairs=_repeat_flags(
+            data.window,
+            "repair",
+            REPEAT_THRESHOLDS["repair"],
+            data.month,
+            catalog.kinds["repair"].shared_categories if "repair" in catalog.kinds else frozenset(),
+        ),
         failed_follow_ups=_failed_follow_ups(data, start, end),
         overdue=_overdue(data.open_requests, data.now),
         spot_checks={

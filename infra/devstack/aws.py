@@ -55,6 +55,7 @@ class LocalSettings:
     office_robots: dict[str, list[str]] = field(default_factory=dict)
     staff: tuple[dict[str, str], ...] = ()
     staff_roster_parameter: str = "/lobby/local/staff-roster"
+    photo_bucket: str = "lobby-photos-local"  # the residents' photos (template.yaml PhotoBucket)
 
 
 def load_settings(path: Path, port: int, template: dict[str, Any]) -> LocalSettings:
@@ -229,6 +230,7 @@ def configure_process(settings: LocalSettings, endpoint: str, template: dict[str
             "OFFICE_ROBOTS": json.dumps(settings.office_robots),
             "ROBOTS_PARAMETER_PATH": settings.robots_parameter_path,
             "STAFF_ROSTER_PARAMETER": settings.staff_roster_parameter,
+            "PHOTO_BUCKET": settings.photo_bucket,
         }
     )
 
@@ -250,6 +252,8 @@ def provision(settings: LocalSettings, template: dict[str, Any]) -> str:
         Type="String",
         Overwrite=True,
     )
+    location = {} if settings.region == "us-east-1" else {"LocationConstraint": settings.region}
+    boto3.client("s3").create_bucket(Bucket=settings.photo_bucket, CreateBucketConfiguration=location)
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]
     return str(table.get("LatestStreamArn", ""))
 

@@ -42,6 +42,7 @@ from devstack.aws import (
 )
 from devstack.functions import describe_failure, template_functions
 from devstack.hooks import Hooks
+from devstack.photos import UploadPoller, bucket_subscriptions
 from devstack.scheduler import ScheduleClock, schedules
 from devstack.ses import Outbox
 from devstack.stream import FailureDestination, StreamPoller, stream_subscriptions
@@ -212,7 +213,7 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
     listener = listening_socket(args.port)
     aws = EmbeddedAws()
     clock: ScheduleClock | None = None
-    pollers: list[StreamPoller] = []
+    pollers: list[StreamPoller | UploadPoller] = []
     try:
         endpoint = aws.start()
         configure_process(settings, endpoint, template)
@@ -231,6 +232,10 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
         for subscription in stream_subscriptions(functions):
             pollers.append(
                 StreamPoller(subscription, stream_arn, settings.region, failures, debug=args.debug)
+            )
+        for bucket_subscription in bucket_subscriptions(functions):
+            pollers.append(
+                UploadPoller(bucket_subscription, settings.photo_bucket, settings.region, debug=args.debug)
             )
         found = schedules(functions)
         if not args.no_schedule_clock:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -306,3 +307,20 @@ def test_photos_are_deleted_when_the_requests_record_expires(photos: Any, aws: A
     lambda_handler({"Records": [ttl_removal]}, LambdaContext())
 
     assert all(other["reference"] in key for key in keys(photos)) and len(keys(photos)) == 2
+
+
+def test_without_javascript_the_receipt_leads_to_the_photo_form(photos: Any) -> None:
+    from tests.integration.conftest import post_form, repair_fields
+
+    receipt = post_form("/api/requests/repair", repair_fields(description="阳台地漏堵了，水排不出去。"))
+    assert receipt.status == 201
+    link = re.search(r'class="lobby-photos-add" href="(/api/photos/[^"]+)"', receipt.body)
+    assert link and translate("zh", "photo.add_link", photos_limit=PHOTOS_PER_REQUEST) in receipt.body
+
+    page = call_api(http_event("GET", link[1], headers={"accept": "text/html"}))
+    assert page.status == 200 and 'name="photo"' in page.body
+    sent = post_multipart(link[1], multipart([("IMG_0002.HEIC", "image/heic", photo_files.heic())]))
+    assert sent.status == 202
+    [upload] = keys(photos)
+    run_photo_function(upload, 0)
+    assert [key.split("/")[0] for key in keys(photos)] == ["photos", "thumbs"]

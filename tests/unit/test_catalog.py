@@ -215,7 +215,8 @@ def test_every_error_is_reported_at_once(document: dict[str, Any]) -> None:
     del broken["property"]["phone_24h"]
     assert sorted(_report(broken)) == [
         "kinds.help.unexpected: unknown key (the keys here are id, name, summary, staff_procedure, office,"
-        " page, emergency_first, urgent, urgent_when, about_field, fields, deadlines, follow_up, reminders)",
+        " page, emergency_first, urgent, urgent_when, about_field, shared_categories, fields, deadlines,"
+        " follow_up, reminders)",
         "kinds.repair.deadlines.resolve.minor: '8 hours' is not a deadline rule"
         " (use 8h, 3d, 2wd, 30m, same-day or none)",
         "property.phone_24h: required",

@@ -544,3 +544,42 @@ def test_an_empty_month_still_reports_and_says_so() -> None:
     assert stats.total.received == 0
     assert "目前没有逾期未办的诉求。" in mail.text
     assert "本月没有。" in mail.text
+
+
+def test_the_same_lift_repaired_three_times_for_three_residents_is_flagged() -> None:
+    november = [
+        make(
+            f"2026110{n}-0001",
+            "repair",
+            "closed",
+            datetime(2026, 11, n, 2, tzinfo=UTC),
+            building="3栋",
+            unit=unit,
+            category="lift",
+        )
+        for n, unit in ((2, "0101"), (4, "0702"), (6, "1503"))
+    ]
+    taps = [
+        make(
+            f"2026111{n}-0001",
+            "repair",
+            "closed",
+            datetime(2026, 11, 10 + n, 2, tzinfo=UTC),
+            building="3栋",
+            unit=unit,
+            category="water",
+        )
+        for n, unit in ((1, "0101"), (2, "0702"), (3, "1503"))
+    ]
+    data = MonthData(
+        month="2026-11",
+        now=datetime(2026, 12, 1, tzinfo=UTC),
+        window=november + taps,
+        histories={},
+        open_requests=[],
+    )
+    flags = compute_statistics(CATALOG, data).repeat_repairs
+    # A lift is a shared place: counted by building, whoever reported it; three flats' taps are three matters.
+    assert [(flag.category, flag.references) for flag in flags] == [
+        ("lift", ("20261102-0001", "20261104-0001", "20261106-0001"))
+    ]

@@ -31,6 +31,17 @@ def gallery(lang: str, shown: list[Shown]) -> str:
     return f'<h2>{e(translate(lang, "photo.heading"))}</h2><ul class="lobby-photos">{items}</ul>'
 
 
+def receipt_block(lang: str, photos_url: str | None) -> str:
+    """The receipt's invitation to add photos (the kinds that take them), a link to the upload page."""
+    if not photos_url:
+        return ""
+    return (
+        f"<h2>{e(translate(lang, 'photo.heading'))}</h2>"
+        f'<p><a class="lobby-photos-add" href="{e(photos_url)}">'
+        f"{e(translate(lang, 'photo.add_link', photos_limit=PHOTOS_PER_REQUEST))}</a></p>"
+    )
+
+
 def add_photos_form(lang: str, token: str, taken: int) -> str:
     """The multipart form that sends photos through the API (the no-JavaScript path)."""
     left = PHOTOS_PER_REQUEST - taken

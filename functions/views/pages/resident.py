@@ -13,6 +13,7 @@ from views.answers import answer_rows
 from views.forms import render_form, render_status_form
 from views.messages import translate
 from views.page import facts, render_page, tel_link
+from views.pages import photos
 from views.wording import event_text, local_time, status_text
 
 
@@ -78,10 +79,18 @@ def receipt_html(
 
 
 def receipt_page(
-    catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool, request_url: str | None = None
+    catalog: Catalog,
+    request: ServiceRequest,
+    lang: str,
+    duplicate: bool,
+    request_url: str | None = None,
+    photos_url: str | None = None,
 ) -> str:
     title = receipt.received_title(catalog, request, lang)
-    return render_page(lang, title, receipt_html(catalog, request, lang, duplicate, request_url))
+    body = receipt_html(catalog, request, lang, duplicate, request_url) + photos.receipt_block(
+        lang, photos_url
+    )
+    return render_page(lang, title, body)
 
 
 def form_errors_page(
