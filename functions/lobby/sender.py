@@ -50,8 +50,11 @@ from lobby.requests import ServiceRequest
 from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
 from lobby.storage import Store
+from lobby.text_links import PATH as TEXT_PATH
+from lobby.text_links import text_key, text_token
 from lobby.texts import SMS, render_text, send_text
 from views.emails.events import write_event_mail
+from views.receipt import status_path
 
 PARKED_METRIC = metrics.OUTBOX_PARKED
 MAYBE_SENT = "MaybeSent"  # the reason recorded for a claim left by a dead process
@@ -90,6 +93,10 @@ class SendReport:
 
 
 # rendering ----------------------------------------------------------------------------------------------
+# What a resident's message links to: their request's own page.
+REQUEST_PAGE = "request"
+
+
 class LinkSigner:
     """Signs the links a message needs, when it is rendered. If the secret cannot be read it answers a
     placeholder instead of failing, so a message without links (the resident's receipt) never waits for
@@ -106,8 +113,13 @@ class LinkSigner:
         try:
             secret = links.signing_secret(self.settings.signing_secret_parameter)
         except Exception as error:  # the parameter is missing, unreadable or too short
+            if action == REQUEST_PAGE:  # the resident's own page: the status form will do, never wait
+                return f"{self.settings.site_url}{status_path(request.lang, request.reference)}"
             self.failure = error_code(error)
             return self.PLACEHOLDER
+        if action == REQUEST_PAGE:
+            # The request's own page: the short link texts carry (lobby.text_links), nothing personal in it.
+            return f"{self.settings.site_url}{TEXT_PATH}{text_token(text_key(secret), request.reference)}"
         if action.startswith("photo."):  # a photo's slot (api/photos.py opens it)
             token = links.sign(secret, request.reference, action, self.now, links.STAFF_LINK_LIFETIME)
             return f"{self.settings.site_url}/api/photo/{token}"

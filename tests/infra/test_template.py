@@ -302,10 +302,33 @@ def ses_statements(template: dict[str, Any], name: str) -> list[dict[str, Any]]:
     ]
 
 
+# SNS sends a text to a phone number only under Resource "*"; these two actions are the one exception,
+# and only beside a Deny of every topic, so the grant reaches phone numbers and nothing else.
+SMS_ACTIONS = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}
+
+
+def grants_only_texts(statement: dict[str, Any], policy: list[dict[str, Any]]) -> bool:
+    denies_topics = any(
+        other["Effect"] == "Deny" and as_list(other["Action"]) == ["sns:Publish"] for other in policy
+    )
+    return (
+        statement["Effect"] == "Allow" and set(as_list(statement["Action"])) <= SMS_ACTIONS and denies_topics
+    )
+
+
 @pytest.mark.parametrize("name", ["ApiFunction", "NotifyFunction"])
 def test_no_statement_grants_anything_on_every_resource(template: dict[str, Any], name: str) -> None:
-    for statement in statements(template, name):
-        assert "*" not in as_list(statement["Resource"]), statement
+    policy = statements(template, name)
+    for statement in policy:
+        if "*" in as_list(statement["Resource"]):
+            assert name == "NotifyFunction" and grants_only_texts(statement, policy), statement
+
+
+def test_the_text_grant_is_refused_on_topics(template: dict[str, Any]) -> None:
+    policy = statements(template, "NotifyFunction")
+    texts = [statement for statement in policy if "*" in as_list(statement["Resource"])]
+    assert len(texts) == 1 and grants_only_texts(texts[0], policy)
+    assert not any("*" in as_list(statement["Resource"]) for statement in statements(template, "ApiFunction"))
 
 
 @pytest.mark.parametrize("name", ["RemindersFunction", "DigestFunction", "MonthlyFunction"])

@@ -57,3 +57,17 @@ def test_the_script_gets_the_same_receipt_as_the_page(aws: Aws) -> None:
 def _words(html: str) -> str:
     """What a reader sees: the text, without tags or white space."""
     return "".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def test_the_resident_s_e_mail_links_to_their_request(aws: Aws) -> None:
+    fields = repair_fields()
+    assert post_form("/api/requests/repair", fields).status == 201
+    assert aws.notify_batch()["batchItemFailures"] == []
+    [mail] = [mail for mail in aws.sent() if fields["email"] in mail.to]
+    [link] = LINK.findall(mail.html)
+    [stored] = aws.requests()
+
+    opened = call_api(http_event("GET", link))
+
+    assert opened.status == 200 and stored["reference"]["S"] in opened.body
+    assert "打开您的诉求" in unescape(mail.html)

@@ -461,7 +461,7 @@ def test_each_build_reads_the_message_catalog_as_it_is_now(
     for lang in ("zh", "en"):
         shutil.copytree(messages.LOCALE_DIR / lang, tmp_path / lang, ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
-    config = SimpleNamespace(extra={})
+    config = SimpleNamespace(extra={}, theme={"language": "zh"})
     try:
         lobby_markers.on_config(config)  # type: ignore[arg-type]
         assert (tmp_path / "en" / "LC_MESSAGES" / "messages.mo").is_file()

@@ -24,7 +24,7 @@ def write_event_mail(
     """The e-mail for ``role`` about ``event``; None when the event gives that role nothing to read."""
     if role == "resident":
         if event.type == "submitted":
-            return resident.received(catalog, settings, request)
+            return resident.received(catalog, settings, request, signer)
         return resident.update(catalog, settings, request, event, signer)
     if role == "director":
         return director_alert.director_alert(catalog, settings, request, event)

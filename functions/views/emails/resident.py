@@ -58,13 +58,16 @@ def resident_mail(
     return Mail(role=role, to=request.contact_email, subject=subject, text=text, html=html)
 
 
-def received(catalog: Catalog, settings: Settings, request: ServiceRequest) -> Mail:
+def received(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, signer: Signer | None = None
+) -> Mail:
     """The receipt: what the office promises, the reference to keep, what happens next."""
     lang = request.lang
     return _simple(
         catalog,
         settings,
         request,
+        signer,
         receipt.received_title(catalog, request, lang),
         receipt.promise(catalog, request, lang),
         translate(lang, "receipt.keep_reference"),
@@ -76,6 +79,7 @@ def _simple(
     catalog: Catalog,
     settings: Settings,
     request: ServiceRequest,
+    signer: Signer | None,
     heading: str,
     *paragraphs: str,
     steps: list[str] | None = None,
@@ -83,7 +87,11 @@ def _simple(
     link_label: str = "",
 ) -> Mail:
     lang = request.lang
-    status_link = f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
+    # Every message links to the request's own page (a signed link, nothing personal in it); without a
+    # signer (a preview) to the status form.
+    own_page = signer(request, "request") if signer else None
+    status_link = own_page or f"{settings.site_url}{receipt.status_path(lang, request.reference)}"
+    status_label = translate(lang, "receipt.request_link" if own_page else "status_page.link")
     return resident_mail(
         catalog,
         settings,
@@ -92,7 +100,7 @@ def _simple(
         paragraphs=[p for p in paragraphs if p],
         steps=steps or [],
         link=link or status_link,
-        link_label=link_label or translate(lang, "status_page.link"),
+        link_label=link_label or status_label,
     )
 
 
@@ -109,17 +117,19 @@ def update(
                 catalog,
                 settings,
                 request,
+                signer,
                 translate(lang, "mail.acked_heading"),
                 translate(lang, "mail.acked_text", owner=event.actor, office=office),
                 receipt.promise(catalog, request, lang),
             )
         case "note" if event.public:
-            return _simple(catalog, settings, request, translate(lang, "mail.note_heading"), note)
+            return _simple(catalog, settings, request, signer, translate(lang, "mail.note_heading"), note)
         case "wait":
             return _simple(
                 catalog,
                 settings,
                 request,
+                signer,
                 translate(lang, "mail.wait_heading"),
                 note,
                 translate(lang, "mail.wait_text", phone=catalog.property.phone_24h),
@@ -131,6 +141,7 @@ def update(
                 catalog,
                 settings,
                 request,
+                signer,
                 translate(lang, "mail.resolved_heading"),
                 note,
                 translate(lang, "mail.resolved_text", within=within),
@@ -138,30 +149,36 @@ def update(
                 link_label=translate(lang, "mail.rate"),
             )
         case "cancel":
-            return _simple(catalog, settings, request, translate(lang, "mail.cancelled_heading"), note)
+            return _simple(
+                catalog, settings, request, signer, translate(lang, "mail.cancelled_heading"), note
+            )
         case "reopen":
             due = local_time(catalog, request.resolve_due, lang)
             return _simple(
                 catalog,
                 settings,
                 request,
+                signer,
                 translate(lang, "mail.reopened_heading"),
                 translate(lang, "mail.reopened_text", due=due),
             )
         case "missed":
-            return missed(catalog, settings, request, event)
+            return missed(catalog, settings, request, event, signer)
         case "retriage":
             return _simple(
                 catalog,
                 settings,
                 request,
+                signer,
                 translate(lang, "mail.retriaged_heading"),
                 receipt.promise(catalog, request, lang),
             )
     return None
 
 
-def missed(catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event) -> Mail:
+def missed(
+    catalog: Catalog, settings: Settings, request: ServiceRequest, event: Event, signer: Signer | None = None
+) -> Mail:
     """A promise missed (seed 000 §5.2.3): an apology, how it stands now, and the new time."""
     lang = request.lang
     phase = event.data.get("phase") if event.data.get("phase") in ("ack", "arrive") else "resolve"
@@ -170,6 +187,7 @@ def missed(catalog: Catalog, settings: Settings, request: ServiceRequest, event:
         catalog,
         settings,
         request,
+        signer,
         translate(lang, f"mail.missed_heading.{phase}"),
         translate(lang, f"mail.missed_text.{phase}", due=local_time(catalog, due, lang)),
         translate(lang, "mail.missed_progress", status=status_text(request.status, lang)),
