@@ -111,6 +111,8 @@ def make_copy(root: Path, tmp_path: Path) -> Path:
         "infra/catalog.yaml",
         "infra/precompile.py",
         "functions/lobby/catalog.py",
+        "functions/lobby/catalog_base.py",
+        "functions/lobby/work_calendar.py",
         "functions/lobby/official_calendar.py",
         "functions/lobby/fields.py",
         "functions/lobby/catalog_check.py",

@@ -385,6 +385,7 @@ CALL_ACTIONS = {
     "update_item": "UpdateItem",
     "delete_item": "DeleteItem",
     "query": "Query",
+    "batch_get_item": "BatchGetItem",
 }
 TRANSACTION_ACTIONS = {
     "Put": "PutItem",
