@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
 from lobby.lifecycle import STAFF_ACTIONS
-from lobby.notifications import mails_for
+from lobby.mail import Mail
+from lobby.notifications import messages_for
 from lobby.office_digest import OfficeDigest
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from lobby.stats import MonthData, compute_statistics
 from lobby.validation import SubmissionInvalid
 from views.emails.digest import digest_mail
+from views.emails.events import write_event_mail
 from views.emails.monthly import monthly_mail
 from views.labels import action_label
 from views.messages import translate
@@ -179,16 +181,25 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
     )
 
 
+def event_mails(catalog: Catalog, request: ServiceRequest, event: Event) -> Iterator[Mail]:
+    """The e-mails one event causes, as the sender writes them."""
+    for message in messages_for(catalog, {}, request, event):
+        if message.channel == "email":
+            mail = write_event_mail(catalog, SETTINGS, request, event, message.role, signer)
+            if mail is not None:
+                yield mail
+
+
 def every_mail(lang: str) -> Iterator[tuple[str, str, str, str]]:
     """(name, subject, text, HTML) of every e-mail, for a resident writing in ``lang`` (staff in theirs)."""
     catalog = CATALOG
     for request in requests_in_every_state(catalog, lang):
         for event in history(catalog, request):
-            for mail in mails_for(catalog, SETTINGS, request, event, signer):
+            for mail in event_mails(catalog, request, event):
                 yield f"{event.type} {request.status} {mail.role}", mail.subject, mail.text, mail.html
         for stage in ("warn", "due", "repeat", "director", "quality", "followup"):
             event = Event("reminder", NOW, "lobby", False, {"stage": stage, "step": f"resolve#{stage}"})
-            for mail in mails_for(catalog, SETTINGS, request, event, signer):
+            for mail in event_mails(catalog, request, event):
                 yield f"reminder {stage} {request.status}", mail.subject, mail.text, mail.html
     if catalog.property.staff_language != lang:
         return

@@ -102,8 +102,8 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     try:
         receipt = receive(store(), catalog, kind_spec, data, now(), limits(event))
     except LimitReached as limit:
-        # Logged for the operators' alarm; the first refusal of a counter is recorded in the table
-        # (Store.mark_tripped) for the office's notice. Neither the address nor the client is logged.
+        # Logged for the operators' alarm; the first refusal of a counter has queued the office's notice
+        # (lobby.limits). Neither the address nor the client is logged.
         logger.warning("limit reached", extra={"kind": kind, "limit": limit.which, "first": limit.first})
         raise HttpProblem(429, f"limit_{limit.which}", lang=lang, retry_after=limit.retry_after) from None
     except SubmissionInvalid as invalid:

@@ -3,8 +3,8 @@ addressed to an office's group robot, rendered as a markdown card and posted (``
 
 Which items: an office with a robot (``Settings.office_robots``) hears in its group of a new request,
 a reopened one, a reminder that a deadline has come, passed or been escalated, and its daily digest,
-one item per robot beside the e-mail's own (``chat_messages_for``, ``digest_chat_messages``): a chat
-that fails never holds up or repeats the e-mail, and the other way round.
+one item per robot beside the e-mail's own (``lobby.notifications`` decides, as for every channel): a
+chat that fails never holds up or repeats the e-mail, and the other way round.
 
 Rendering reads the request (or the office's digest) as it is now, finds the office's robot in the
 parameter store and, last, takes the robot's turn for this minute: a robot that has posted its
@@ -13,48 +13,13 @@ twenty messages leaves the item waiting for its next try (``RobotBusy``), like a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from lobby.catalog import Catalog
 from lobby.outbox import DIGEST_MESSAGE, EVENT_MESSAGE, Message
-from lobby.requests import Event, ServiceRequest
 from lobby.robots import MARKDOWN_BYTES, ChatPost, find_robot, post, robot_parameters, take_turn
 from lobby.settings import Settings
 from lobby.storage import Store
-
-Robots = Mapping[str, tuple[str, ...]]  # office id → its robots' platforms (Settings.office_robots)
-
-# The reminder stages a group hears of: the deadline has come, is past, or went to the director. The
-# early warning and the follow-up reminders stay in e-mail.
-CHAT_STAGES = frozenset({"due", "repeat", "director"})
-
-
-def chat_messages_for(
-    catalog: Catalog, robots: Robots, request: ServiceRequest, event: Event
-) -> list[Message]:
-    """The chat messages one history event causes: one per robot of the request's office, or none."""
-    if event.type == "reminder":
-        if event.data.get("superseded") or event.data.get("stage") not in CHAT_STAGES:
-            return []
-    elif event.type not in ("submitted", "reopen"):
-        return []
-    staff = catalog.property.staff_language
-    return [
-        Message(EVENT_MESSAGE, event.sort_key, platform, "office", staff, platform, request.reference)
-        for platform in robots.get(request.office, ())
-    ]
-
-
-def digest_chat_messages(catalog: Catalog, robots: Robots, office: str, now: datetime) -> list[Message]:
-    """The office's digest for each of its robots (role ``digest-<platform>``)."""
-    from lobby.office_digest import DIGEST_ROLE
-
-    staff = catalog.property.staff_language
-    return [
-        Message(DIGEST_MESSAGE, office, f"{DIGEST_ROLE}-{platform}", "office", staff, platform, at=now)
-        for platform in robots.get(office, ())
-    ]
 
 
 def render_chat(

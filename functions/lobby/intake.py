@@ -55,7 +55,7 @@ def receive(
     if earlier:
         return _earlier(store, earlier)
     if limits is not None:  # a repeat above costs nothing: it stores nothing and sends no receipt
-        limits.take(store, submission.values.get("email"), now)
+        limits.take(store, catalog, kind.id, submission.values.get("email"), now)
 
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)

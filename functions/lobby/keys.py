@@ -52,6 +52,11 @@ def digest_pk(property_id: str, day_iso: str) -> str:
     return f"{property_prefix(property_id)}#DIGEST#{day_iso}"
 
 
+def limit_notice_pk(property_id: str, day_iso: str) -> str:
+    """The partition of one day's notices that a limit refused its first submission (one outbox item each)."""
+    return f"{property_prefix(property_id)}#LIMITNOTICE#{day_iso}"
+
+
 def monthly_pk(property_id: str, month: str) -> str:
     """The partition of one month's report (``2026-11``)."""
     return f"{property_prefix(property_id)}#MONTHLY#{month}"

@@ -34,12 +34,11 @@ from zoneinfo import ZoneInfo
 from lobby import keys
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.outbox import CALENDAR_MESSAGE, DIGEST_MESSAGE, Message
+from lobby.outbox import CALENDAR_MESSAGE, EMAIL, Message
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.storage import Store
 
-DIGEST_ROLE = "digest"
 CALENDAR_ROLE = "administrator"  # the recipient's role of the calendar's daily warning
 
 
@@ -192,7 +191,7 @@ def run_digest(
 ) -> DigestRun:
     """Queue each office's digest for the local day of ``now``, once; nothing on a non-working day.
     An office with group robots (``robots``, ``Settings.office_robots``) gets it in each chat too."""
-    from lobby.chat_delivery import digest_chat_messages
+    from lobby.notifications import digest_messages
 
     prop = catalog.property
     day = local_day(now, prop.time_zone)
@@ -219,13 +218,10 @@ def run_digest(
         if not digest_of(store, catalog, office, now, follow_ups).has_news:
             run.quiet.append(office)
             continue
-        message = Message(DIGEST_MESSAGE, office, DIGEST_ROLE, "office", prop.staff_language, at=now)
         digest_pk = keys.digest_pk(prop.id, day.isoformat())
-        if store.queue_message(digest_pk, message, now):
-            run.queued.append(office)
-        else:
-            run.already.append(office)
-        for chat in digest_chat_messages(catalog, robots or {}, office, now):
-            store.queue_message(digest_pk, chat, now)
+        for message in digest_messages(catalog, robots or {}, office, now):
+            queued = store.queue_message(digest_pk, message, now)
+            if message.channel == EMAIL:
+                (run.queued if queued else run.already).append(office)
     run.items_read = store.items_read - start_read
     return run

@@ -26,13 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
-from lobby.lifecycle import STAFF_ACTIONS
-
-if TYPE_CHECKING:
-    from lobby.catalog import Catalog
-    from lobby.requests import Event, ServiceRequest
 
 RETRY_FOR = timedelta(hours=24)  # failed tries are retried this long after the first failure, then parked
 FIRST_WAIT = timedelta(seconds=30)
@@ -46,11 +39,14 @@ PROMPT_GRACE = timedelta(minutes=2)
 EMAIL = "email"
 RECIPIENT_KINDS = ("office", "owner", "resident", "director", "administrator", "staff")
 
-# what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning
+# what an item says: a history event, a daily digest, a monthly report, the calendar's daily warning,
+# a limit's first refusal
 EVENT_MESSAGE = "event"
 DIGEST_MESSAGE = "digest"
+DIGEST_ROLE = "digest"  # the role of an office's digest e-mail (its group cards: digest-<platform>)
 MONTHLY_MESSAGE = "monthly"
 CALENDAR_MESSAGE = "calendar"
+LIMIT_MESSAGE = "limit"  # a limit refused its first submission (lobby.limits): source is the trip
 SIGNIN_MESSAGE = "signin"  # a desk sign-in link (lobby.storage.desk): source is the pending sign-in's nonce
 
 # states
@@ -110,59 +106,3 @@ def next_try(failures: int, give_up: datetime, now: datetime) -> datetime | None
         return None
     wait = min(FIRST_WAIT * 2 ** min(max(failures - 1, 0), 16), LONGEST_WAIT)
     return min(now + wait, give_up)
-
-
-# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
-OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
-# Steps that already e-mail the office the request with its links: the owner hears of them only at their
-# own address, or the office's mailbox would get the same links twice.
-_OFFICE_HEARS = frozenset({"reassign", "reopen"})
-
-
-def owner_hears(request: ServiceRequest, event: Event) -> bool:
-    """Whether the owner's next-step e-mail follows this step (at their address, else the office's)."""
-    if event.type not in OWNER_EVENTS | _OFFICE_HEARS:
-        return False
-    return bool(request.owner_email) or event.type not in _OFFICE_HEARS
-
-
-def messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Message]:
-    """The messages one history event causes, at most one per role (``notifications.mails_for`` renders them)."""
-    staff = catalog.property.staff_language
-
-    def to_staff(role: str, recipient: str = "office") -> Message:
-        return Message(EVENT_MESSAGE, event.sort_key, role, recipient, staff, reference=request.reference)
-
-    if event.type == "reminder":
-        if event.data.get("superseded"):
-            return []  # a later reminder of the same moment says it all
-        stage = str(event.data.get("stage", ""))
-        return [to_staff(f"reminder-{stage}", "director" if stage == "director" else "office")]
-    messages = [to_staff("owner", "owner")] if owner_hears(request, event) else []
-    if event.type == "reassign":
-        return [to_staff(f"office-{request.office}"), *messages]
-    if event.type == "submitted":
-        messages.append(to_staff("office"))
-    elif event.type == "photo_added" and event.data.get("notify"):
-        messages.append(to_staff("office-photos"))  # the last of a batch of photos (photos/process.py)
-    elif event.type == "reopen":
-        messages.append(to_staff("office-reopen"))
-        if event.data.get("via") in ("rate", "followup"):
-            messages.append(to_staff("director", "director"))
-    wants_email = request.fields.get("notify_by") != "text"  # the form's choice (lobby.texts.notify_by)
-    if (
-        request.contact_email
-        and wants_email
-        and (event.type in RESIDENT_EVENTS or (event.type == "note" and event.public))
-    ):
-        messages.append(
-            Message(
-                EVENT_MESSAGE,
-                event.sort_key,
-                "resident",
-                "resident",
-                request.lang,
-                reference=request.reference,
-            )
-        )
-    return messages

@@ -28,13 +28,14 @@ from lobby.catalog import Catalog
 from lobby.channel_counts import count_delivery
 from lobby.chat_delivery import render_chat, send_chat
 from lobby.mail import Attachment, Mail, send, send_with_attachment
-from lobby.notifications import mails_for
+from lobby.notifications import messages_for
 from lobby.outbox import (
     CALENDAR_MESSAGE,
     DIGEST_MESSAGE,
     EMAIL,
     EVENT_MESSAGE,
     LEASE,
+    LIMIT_MESSAGE,
     MONTHLY_MESSAGE,
     PENDING,
     RETRY_FOR,
@@ -52,6 +53,7 @@ from lobby.storage import Store
 from lobby.text_links import PATH as TEXT_PATH
 from lobby.text_links import text_key, text_token
 from lobby.texts import SMS, render_text, send_text
+from views.emails.events import write_event_mail
 from views.receipt import status_path
 
 PARKED_METRIC = metrics.OUTBOX_PARKED
@@ -139,12 +141,16 @@ def event_mail(store: Store, catalog: Catalog, settings: Settings, message: Mess
     event = store.get_event(message.reference, message.source)
     if request is None or event is None:
         raise LookupError("the request or its event is missing")
+    # Still owed? The request may have changed since the item was queued (passed on again, say).
+    owed = messages_for(catalog, settings.office_robots, request, event)
+    if not any((due.role, due.channel) == (message.role, message.channel) for due in owed):
+        raise NothingToSay(message.role)
     signer = LinkSigner(settings, now)
-    for mail in mails_for(catalog, settings, request, event, signer):
-        if mail.role == message.role:
-            signer.check(mail)
-            return mail
-    raise NothingToSay(message.role)
+    mail = write_event_mail(catalog, settings, request, event, message.role, signer)
+    if mail is None:
+        raise NothingToSay(message.role)
+    signer.check(mail)
+    return mail
 
 
 def render_email(
@@ -163,6 +169,13 @@ def render_email(
         from lobby.stats import monthly_mail_for
 
         return monthly_mail_for(store, catalog, settings, message.source, message.at)
+    if message.message == LIMIT_MESSAGE:
+        from lobby.limits import Trip
+        from views.emails.limit_notice import limit_notice
+
+        return limit_notice(
+            catalog, settings, message.role, Trip.from_source(message.source), message.at
+        ), None
     if message.message == CALENDAR_MESSAGE:
         from views.emails.calendar import calendar_mail
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from lobby import links
 from lobby.catalog import Catalog
-from lobby.chat_delivery import chat_messages_for
 from lobby.fields import phone_digits
 from lobby.limits import keyed
-from lobby.outbox import messages_for
+from lobby.notifications import messages_for
 from lobby.scheduled_steps import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
-from lobby.texts import text_messages_for
 
 
 def open_store(catalog: Catalog, settings: Settings) -> Store:
@@ -30,9 +28,5 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         retention_days=catalog.property.retention_days,
         planner=lambda request: next_action_at(catalog, request),
         contact_keyer=contact_key,
-        addresser=lambda request, event: [
-            *messages_for(catalog, request, event),
-            *chat_messages_for(catalog, settings.office_robots, request, event),
-            *text_messages_for(catalog, request, event),
-        ],
+        addresser=lambda request, event: messages_for(catalog, settings.office_robots, request, event),
     )

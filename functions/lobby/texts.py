@@ -4,7 +4,8 @@ Amazon SNS (``Publish`` to a phone number, transactional).
 **Who gets texts.** The form asks how the resident wants to hear from the office (``notify_by``: text,
 e-mail or both; text when they gave no e-mail address). A text goes to the first of their numbers
 that can take one (a mainland mobile, or an international number), never to a landline. Each text
-is its own outbox item beside the e-mail's, so neither waits for, nor repeats, the other.
+is its own outbox item beside the e-mail's (``lobby.notifications`` decides, as for every channel), so
+neither waits for, nor repeats, the other.
 
 **What a text says** (``views.texts``): one segment, its kind, what happened and a short signed link
 (``lobby.text_links``) to the status page, or to the rating once the request is resolved.
@@ -31,8 +32,8 @@ from zoneinfo import ZoneInfo
 from lobby import links, policy
 from lobby.catalog import Catalog
 from lobby.fields import text_number as mobile
-from lobby.outbox import EVENT_MESSAGE, RESIDENT_EVENTS, Held, Message
-from lobby.requests import Event, ServiceRequest
+from lobby.outbox import Held, Message
+from lobby.requests import ServiceRequest
 from lobby.settings import Settings
 from lobby.storage import Store
 from lobby.text_links import PATH, RATE, STATUS, text_key, text_token
@@ -68,15 +69,6 @@ def text_number(request: ServiceRequest) -> str | None:
 
 def wants_texts(request: ServiceRequest) -> bool:
     return notify_by(request) in (TEXT, BOTH) and text_number(request) is not None
-
-
-def text_messages_for(catalog: Catalog, request: ServiceRequest, event: Event) -> list[Message]:
-    """The text one history event causes for the resident (at most one), beside any e-mail."""
-    if not wants_texts(request):
-        return []
-    if event.type not in RESIDENT_EVENTS and not (event.type == "note" and event.public):
-        return []
-    return [Message(EVENT_MESSAGE, event.sort_key, SMS, "resident", request.lang, SMS, request.reference)]
 
 
 # rendering ----------------------------------------------------------------------------------------------

@@ -65,3 +65,20 @@ def test_the_install_covers_every_module_of_infra() -> None:
     assert setuptools["package-dir"] == {"": "infra"}
     assert sorted(setuptools["py-modules"]) == sorted(path.stem for path in (REPO / "infra").glob("*.py"))
     assert setuptools["packages"]["find"]["where"] == ["functions", "infra"]
+
+
+def test_every_module_of_the_functions_imports() -> None:
+    """A module that imports a renamed or missing one fails here, not at its first use on Lambda (mypy,
+    told to ignore missing imports for the libraries without stubs, would not say)."""
+    import importlib
+
+    functions = REPO / "functions"
+    failed = {}
+    for path in sorted(functions.rglob("*.py")):
+        parts = path.relative_to(functions).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        try:
+            importlib.import_module(name)
+        except Exception as error:
+            failed[name] = f"{type(error).__name__}: {error}"
+    assert failed == {}

@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from lobby import settings
-from tests.integration.conftest import Aws, HttpResponse, post_form, post_json, repair_fields
+from tests.integration.conftest import OFFICE_EMAILS, Aws, HttpResponse, post_form, post_json, repair_fields
 
 CLIENT = "198.51.100.7"
 
@@ -99,3 +99,47 @@ def test_no_address_is_stored_or_logged_and_the_first_refusal_is_recorded_once(
     assert reached == [("recipient", True), ("client", True), ("client", False)]
     logged = json.dumps([vars(record) for record in caplog.records], default=str)
     assert CLIENT not in logged and "victim@example.com" not in logged
+
+
+def limit_notices(aws: Aws) -> list[dict[str, object]]:
+    return [item for item in aws.outbox().values() if item["message"] == "limit"]
+
+
+def test_the_office_hears_once_when_each_limit_first_refuses_and_the_notice_names_nobody(tight: Aws) -> None:
+    for n in range(3):
+        assert submit(n, email="victim@example.com" if n < 2 else "").status == 201
+    assert limit_notices(tight) == []  # within the limits, nobody is told anything
+    assert submit(3, client="198.51.100.9", email="Victim@example.com").status == 429  # receipts: 2 + 1
+    for n in range(4, 8):  # the client's limit (3) and four refusals past it
+        assert submit(n, email="").status == 429
+
+    notices = limit_notices(tight)
+    assert sorted(str(item["source"]).split("#")[0] for item in notices) == ["client", "recipient"]
+    for item in notices:
+        assert (item["recipient"], item["role"], item["channel"], item["lang"]) == (
+            "office",
+            "office",
+            "email",
+            "zh",
+        )
+        assert str(item["source"]).split("#")[1:3] in (["repair", "3"], ["repair", "2"])
+    stored = json.dumps(notices, default=str)
+    for personal in (CLIENT, "198.51.100.9", "victim@example.com", "王小明", "13800138000", "滴水"):
+        assert personal.lower() not in stored.lower()
+
+    tight.notify_batch()
+    told = [mail for mail in tight.sent() if "提交限制" in mail.subject]
+    assert sorted(mail.subject for mail in told) == [
+        "【海景花园】提交限制已开始拒收：同一来源的提交，10 分钟内 3 件",
+        "【海景花园】提交限制已开始拒收：同一电子邮箱的回执，每天 2 封",
+    ]
+    for mail in told:
+        assert mail.to == [OFFICE_EMAILS["engineering"]]
+        assert "报修" in mail.html and "首次拒收时间" in mail.html
+        for personal in (CLIENT, "198.51.100.9", "victim@example.com", "王小明", "13800138000", "滴水"):
+            assert personal.lower() not in (mail.subject + mail.html).lower()
+
+    assert submit(9, email="").status == 429  # a later refusal tells nobody again
+    tight.notify_batch()
+    assert len(limit_notices(tight)) == 2
+    assert len([mail for mail in tight.sent() if "提交限制" in mail.subject]) == 2

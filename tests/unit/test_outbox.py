@@ -1,5 +1,6 @@
-"""The outbox's facts: which messages an event causes (the same roles the renderer renders), each with
-its channel, recipient kind and language; and the retry timetable."""
+"""The outbox's facts: which messages an event causes, on which channel (``lobby.notifications``, the one
+place that decides), each with its recipient kind and language, and an e-mail written for each e-mail
+role; and the retry timetable."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 import pytest
 
 from lobby.catalog import SOURCE_YAML, load_catalog
-from lobby.notifications import mails_for
-from lobby.outbox import FIRST_WAIT, LONGEST_WAIT, RECIPIENT_KINDS, RETRY_FOR, messages_for, next_try
+from lobby.notifications import ROUTES, digest_messages, messages_for
+from lobby.outbox import FIRST_WAIT, LONGEST_WAIT, RECIPIENT_KINDS, RETRY_FOR, next_try
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
+from views.emails.events import write_event_mail
 
 CATALOG = load_catalog(SOURCE_YAML)
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
@@ -74,24 +76,94 @@ EVENTS: list[tuple[str, bool, dict[str, Any]]] = [
 ]
 
 
+# The e-mail roles each event causes when the resident gave an e-mail address (without one, the same
+# but "resident") and the request's owner has none of their own, and whether the office's group chats
+# hear of it.
+EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
+    ("submitted", ""): (["office", "resident"], True),
+    ("acknowledge", ""): (["owner", "resident"], False),
+    ("start", ""): (["owner"], False),
+    ("wait", ""): (["owner", "resident"], False),
+    ("resume", ""): (["owner"], False),
+    ("resolve", ""): (["owner", "resident"], False),
+    ("close", ""): ([], False),
+    ("cancel", ""): (["owner", "resident"], False),
+    ("reopen", ""): (["office-reopen", "resident"], True),
+    ("reopen", "rate"): (["office-reopen", "director", "resident"], True),
+    ("reopen", "followup"): (["office-reopen", "director", "resident"], True),
+    ("retriage", ""): (["owner", "resident"], False),
+    ("reassign", ""): (["office-engineering"], False),  # the owner has no address: the office hears
+    ("note", "public"): (["owner", "resident"], False),
+    ("note", "private"): (["owner"], False),
+    ("rated", ""): ([], False),
+    ("followed_up", ""): (["owner"], False),
+    **{
+        ("reminder", stage): ([f"reminder-{stage}"], stage in ("due", "repeat", "director"))
+        for stage in ("warn", "due", "repeat", "director", "quality", "followup")
+    },
+}
+
+
+def expected(kind: str, public: bool, data: dict[str, Any]) -> tuple[list[str], bool]:
+    if kind == "reminder":
+        return ([], False) if data["superseded"] else EXPECTED[(kind, data["stage"])]
+    if kind == "note":
+        return EXPECTED[(kind, "public" if public else "private")]
+    return EXPECTED[(kind, str(data.get("via", "")))]
+
+
+ROBOTS = {"engineering": ("wecom", "dingtalk"), "security": ("wecom",)}
+
+
+@pytest.mark.parametrize("robots", [{}, ROBOTS], ids=["no-robots", "robots"])
 @pytest.mark.parametrize("with_email", [True, False], ids=["email-given", "no-email"])
 @pytest.mark.parametrize(("kind", "public", "data"), EVENTS)
-def test_the_messages_an_event_queues_are_the_ones_it_renders(
-    kind: str, public: bool, data: dict[str, Any], with_email: bool
+def test_each_event_queues_its_messages_on_each_channel_and_each_e_mail_is_written(
+    kind: str, public: bool, data: dict[str, Any], with_email: bool, robots: dict[str, tuple[str, ...]]
 ) -> None:
     request = REQUEST if with_email else replace(REQUEST, fields={**REQUEST.fields, "email": ""})
     event = Event(type=kind, at=NOW, actor="engineer-zhang", public=public, data=data)
+    roles, to_groups = expected(kind, public, data)
+    resident_hears = "resident" in roles
+    if not with_email:  # then the resident hears by text instead (lobby.texts.notify_by)
+        roles = [role for role in roles if role != "resident"]
 
-    queued = messages_for(CATALOG, request, event)
-    rendered = mails_for(CATALOG, SETTINGS, request, event, lambda r, action: f"https://x/{action}")
+    queued = messages_for(CATALOG, robots, request, event)
 
-    assert [message.role for message in queued] == [mail.role for mail in rendered]
+    emails = [message for message in queued if message.channel == "email"]
+    assert [message.role for message in emails] == roles
+    texts = [message for message in queued if message.channel == "sms"]
+    assert [(m.role, m.recipient) for m in texts] == (
+        [("sms", "resident")] if resident_hears and not with_email else []
+    )
+    groups = [message for message in queued if message.channel in ("wecom", "dingtalk")]
+    platforms = list(robots.get(request.office, ())) if to_groups else []
+    assert sorted(message.channel for message in groups) == sorted(platforms)
+    for message in groups:  # a group hears once per event, as the office, in the staff's language
+        assert (message.role, message.recipient) == (message.channel, "office")
     for message in queued:
-        assert message.channel == "email"
+        assert message.channel in ROUTES
         assert message.recipient in RECIPIENT_KINDS
         assert (message.reference, message.source) == (request.reference, event.sort_key)
         resident = message.recipient == "resident"
         assert message.lang == (request.lang if resident else CATALOG.property.staff_language)
+    for message in emails:
+        mail = write_event_mail(
+            CATALOG, SETTINGS, request, event, message.role, lambda r, a: f"https://x/{a}"
+        )
+        assert mail is not None and mail.role == message.role
+        staff = SETTINGS.office_emails.values()
+        assert mail.to == request.contact_email if message.recipient == "resident" else mail.to in staff
+
+
+def test_an_offices_digest_goes_by_e_mail_then_to_each_of_its_groups() -> None:
+    messages = digest_messages(CATALOG, ROBOTS, "engineering", NOW)
+    assert [(m.channel, m.role, m.recipient) for m in messages] == [
+        ("email", "digest", "office"),
+        ("wecom", "digest-wecom", "office"),
+        ("dingtalk", "digest-dingtalk", "office"),
+    ]
+    assert [m.channel for m in digest_messages(CATALOG, ROBOTS, "service-centre", NOW)] == ["email"]
 
 
 def test_the_director_is_the_recipient_of_escalations_and_unsatisfied_ratings() -> None:
@@ -99,8 +171,8 @@ def test_the_director_is_the_recipient_of_escalations_and_unsatisfied_ratings() 
         "reminder", NOW, "lobby", False, {"stage": "director", "step": "s", "superseded": False}
     )
     unsatisfied = Event("reopen", NOW, "resident", True, {"via": "rate"})
-    assert [m.recipient for m in messages_for(CATALOG, REQUEST, escalation)] == ["director"]
-    assert [m.recipient for m in messages_for(CATALOG, REQUEST, unsatisfied)] == [
+    assert [m.recipient for m in messages_for(CATALOG, {}, REQUEST, escalation)] == ["director"]
+    assert [m.recipient for m in messages_for(CATALOG, {}, REQUEST, unsatisfied)] == [
         "office",
         "director",
         "resident",

@@ -12,9 +12,11 @@ from lobby import policy
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.fields import text_number
 from lobby.links import LinkExpired, LinkInvalid
+from lobby.notifications import messages_for
+from lobby.outbox import Message
 from lobby.requests import Event, ServiceRequest
 from lobby.text_links import PATH, RATE, STATUS, TOKEN_LENGTH, read_text_token, text_key, text_token
-from lobby.texts import SMS, notify_by, quiet_until, text_messages_for
+from lobby.texts import SMS, notify_by, quiet_until
 from views.messages import languages
 from views.texts import GSM_SEGMENT, TEXT_EVENTS, UCS2_SEGMENT, segment_size, text_body
 
@@ -99,17 +101,21 @@ def test_how_a_resident_hears_from_us_follows_the_choice_and_defaults_to_text_wi
     )
 
 
+def texts_for(request: ServiceRequest, event: Event) -> list[Message]:
+    return [message for message in messages_for(CATALOG, {}, request, event) if message.channel == SMS]
+
+
 def test_a_text_is_queued_for_resident_events_when_wanted_and_a_number_takes_it() -> None:
     submitted = Event("submitted", NOW, "resident", True, {"channel": "web"})
-    [message] = text_messages_for(CATALOG, REQUEST, submitted)
+    [message] = texts_for(REQUEST, submitted)
     assert (message.channel, message.recipient, message.role, message.lang) == (SMS, "resident", SMS, "zh")
 
     landline = replace(REQUEST, fields={**REQUEST.fields, "phone": "010-65123456"})
     by_email = replace(REQUEST, fields={**REQUEST.fields, "email": "a@b.cn", "notify_by": "email"})
     internal = Event("assign", NOW, "staff", False, {})
-    assert text_messages_for(CATALOG, landline, submitted) == []
-    assert text_messages_for(CATALOG, by_email, submitted) == []
-    assert text_messages_for(CATALOG, REQUEST, internal) == []
+    assert texts_for(landline, submitted) == []
+    assert texts_for(by_email, submitted) == []
+    assert texts_for(REQUEST, internal) == []
 
 
 def test_quiet_hours_hold_a_text_until_the_morning_unless_the_kind_is_urgent() -> None:

@@ -129,7 +129,7 @@ class Table:
         # The ByContact index key of a phone number: a keyed hash (lobby.limits.keyed). Without a
         # keyer a request has no ByContact entry: a bare hash of a phone number is never stored.
         self.contact_keyer = contact_keyer
-        # The messages a history event causes (lobby.outbox.messages_for): queued with the event, atomically.
+        # The messages a history event causes (lobby.notifications.messages_for): queued with the event, atomically.
         self.addresser = addresser or (lambda request, event: [])
         self.items_read = 0  # items returned by queries, for the scheduler's benchmark
         self.property_id = property_id

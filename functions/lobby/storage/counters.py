@@ -1,4 +1,5 @@
-"""Counters: the day's reference sequence and the limits' counters (per client, per recipient)."""
+"""Counters: the day's reference sequence and the limits' counters (per client, per recipient), whose
+first refusal queues the office's notice with it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from lobby import keys
+from lobby.outbox import Message
 from lobby.references import format_reference
 from lobby.requests import utc_iso
-from lobby.storage.core import Table, epoch, translating_outages
+from lobby.storage.core import StoreUnavailable, epoch, translating_outages
+from lobby.storage.outbox_queue import MARKER_LIFETIME, OutboxQueue
 
 
-class Counters(Table):
+class Counters(OutboxQueue):
     """Atomic counters: references are allocated from one, limits take from others."""
 
     @translating_outages
@@ -76,12 +79,48 @@ class Counters(Table):
         return found
 
     @translating_outages
-    def mark_tripped(self, counter: str, now: datetime) -> bool:
-        """Note when a counter first refused; True only the first time (so the office hears once).
-        The item (``tripped_at``) is what a notice to the office is made from."""
-        return self._update_if(
-            counter,
-            UpdateExpression="SET tripped_at = :now",
-            ConditionExpression="attribute_exists(n) AND attribute_not_exists(tripped_at)",
-            ExpressionAttributeValues={":now": {"S": utc_iso(now)}},
-        )
+    def mark_tripped(self, counter: str, now: datetime, notice_pk: str, notices: list[Message]) -> bool:
+        """Note when a counter first refused (``tripped_at``) and queue the messages that tell the office,
+        on ``notice_pk``, in one transaction; True only the first time, so the office hears once."""
+        from botocore.exceptions import ClientError
+
+        queued = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": self.outbox_item(
+                        notice_pk,
+                        keys.outbox_sk(message.source, message.role),
+                        message,
+                        now,
+                        expires_at=now + MARKER_LIFETIME,
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+            for message in notices
+        ]
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": self._limit_key(counter),
+                            "UpdateExpression": "SET tripped_at = :now",
+                            "ConditionExpression": "attribute_exists(n) AND attribute_not_exists(tripped_at)",
+                            "ExpressionAttributeValues": {":now": {"S": utc_iso(now)}},
+                        }
+                    },
+                    *queued,  # type: ignore[list-item]
+                ]
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "TransactionCanceledException":
+                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+                if reasons[:1] == ["ConditionalCheckFailed"]:
+                    return False  # an earlier refusal tripped it, and told the office
+                raise StoreUnavailable(code) from error
+            raise
+        return True

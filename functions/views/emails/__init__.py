@@ -8,5 +8,5 @@
 - ``digest``: an office's morning list
 - ``monthly``: the director's monthly report (``monthly_csv``: its attachment)
 
-Which event causes which e-mails is ``lobby.notifications.mails_for``.
+Who hears of which event is ``lobby.notifications``; ``events`` picks the e-mail for each role.
 """

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.office_digest import DIGEST_ROLE, OfficeDigest
+from lobby.office_digest import OfficeDigest
+from lobby.outbox import DIGEST_ROLE
 from lobby.policy import DIGEST_LIST_LIMIT, REWORK_WITHIN
 from lobby.requests import ServiceRequest
 from lobby.settings import Settings

@@ -2,7 +2,7 @@
 links for every next step the new state allows, so the thread never lives only in a browser tab.
 
 It goes to the owner's own address when they took the request signed in to the desk (their roster
-address), else to the office's mailbox, where a typed name cannot be reached (``lobby.outbox.owner_hears``
+address), else to the office's mailbox, where a typed name cannot be reached (``lobby.notifications.owner_hears``
 decides when it is sent at all).
 """
 
