@@ -17,7 +17,7 @@ import pytest
 from lobby import links
 from lobby.catalog import load_catalog
 from lobby.lifecycle import apply, available_actions
-from lobby.requests import Actor
+from lobby.requests import RESIDENT, Actor
 from lobby.service import open_store
 from lobby.settings import get_settings
 from tests.integration.conftest import (
@@ -168,6 +168,22 @@ def test_a_signed_in_owner_gets_their_next_steps_at_their_own_address(aws: Aws) 
     [mail] = _owner_mails(aws, SIGNED_IN.email or "", action_label("reassign", "zh"))
     _assert_next_steps(mail, reference)
     assert [m for m in aws.sent() if m.to == [OFFICE_EMAILS["service-centre"]] and reference in m.subject]
+
+
+def test_a_signed_in_owner_hears_that_the_resident_reopened_their_request(aws: Aws) -> None:
+    reference = _submit(aws)
+    _act_signed_in(aws, reference, "acknowledge", {})
+    _act_signed_in(aws, reference, "resolve", INPUTS["resolve"])
+    catalog = load_catalog()
+    store = open_store(catalog, get_settings())
+    request = store.get_request(reference)
+    assert request is not None
+    change = apply(catalog, request, "reopen", {"note": "还在漏水"}, datetime.now(UTC), RESIDENT)
+    store.save_change(request, change.request, change.event)
+    aws.notify_batch()
+    [mail] = _owner_mails(aws, SIGNED_IN.email or "", action_label("reopen", "zh"))
+    assert "重新打开" in mail.subject + unescape(mail.html)
+    _assert_next_steps(mail, reference)
 
 
 def test_a_typed_reassignment_leaves_the_new_office_one_mail(aws: Aws) -> None:
