@@ -186,9 +186,11 @@ def open_photo(token: str) -> Response:
 def receipt_photos_path(request: ServiceRequest, moment: datetime) -> str | None:
     """Where the receipt sends the resident to add photos; None for a kind without photos, or while the
     signing secret cannot be read (the request itself is stored all the same)."""
-    if request.kind not in PHOTO_KINDS or not get_settings().photo_bucket:
+    if request.kind not in PHOTO_KINDS:
         return None
     try:
+        if not get_settings().photo_bucket:
+            return None
         return upload_path(request.reference, moment)
     except Exception as error:
         logger.warning("photo link skipped", extra={"error": type(error).__name__})

@@ -112,7 +112,6 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("name as a list", {"name": ["王", "小明"]}, "name"),
     ("name null", {"name": None}, "name"),
     ("size unknown", {"size": "huge"}, "size"),
-    ("size empty", {"size": ""}, "size"),
     ("category unknown", {"category": "teleport"}, "category"),
     ("description too long", {"description": "x" * 2001}, "description"),
     ("description too short", {"description": "漏"}, "description"),

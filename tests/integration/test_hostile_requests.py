@@ -188,7 +188,7 @@ def test_a_refusal_logs_field_names_never_what_was_sent(aws: Aws, caplog: pytest
     logged = json.dumps(vars(refusal), default=str, ensure_ascii=False)
     for value in ("13800138000", "resident@example.com", "王小明", "example.com"):
         assert value not in logged, value
-    required = ["building", "category", "consent", "description", "name", "phone", "size", "unit"]
+    required = ["building", "category", "consent", "description", "name", "phone", "unit"]
     assert refusal.fields_in_error == required
     assert refusal.unknown_fields == 1
 

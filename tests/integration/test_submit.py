@@ -93,7 +93,7 @@ def test_the_office_and_the_resident_are_emailed_once(aws: Aws) -> None:
         assert shown in body
     resident = next(mail for mail in sent if mail.to == ["resident@example.com"])
     assert reference in resident.subject
-    assert f"https://lobby.example/status/?ref={reference}" in resident.html
+    assert "https://lobby.example/api/s/" in resident.html  # their own request, by a signed link
     assert len(sent) == 2
 
     # A redelivered batch (Lambda retries) sends nothing again: the outbox items are marked sent.
@@ -108,7 +108,7 @@ def test_an_english_request_gets_an_english_resident_email(aws: Aws) -> None:
     resident = next(mail for mail in aws.sent() if mail.to == ["resident@example.com"])
     assert resident.subject == f"[{reference}] We have received your repair"
     assert "What happens next" in resident.html
-    assert "https://lobby.example/en/status/?ref=" in resident.html
+    assert "https://lobby.example/api/s/" in resident.html
 
 
 def test_no_email_given_means_only_the_office_is_emailed(aws: Aws) -> None:

@@ -107,7 +107,8 @@ def test_few_choices_are_radios_and_many_are_a_list(catalog: Catalog) -> None:
     for radio in radios:
         assert form.one("label", for_=radio.get("id") or "").text
     fieldset = form.one(cls="lobby-field", data_field="size").one("fieldset")
-    assert fieldset.one("legend").text == size.label("en")
+    legend = fieldset.one("legend").text
+    assert legend.startswith(size.label("en")) and legend.endswith("(optional)") == (not size.required)
     category = catalog.kinds["repair"].field("category")
     assert len(catalog.choices(category)) > forms.MAX_RADIOS
     assert form.one("select", name="category").get("id") == "f-category"

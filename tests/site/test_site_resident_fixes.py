@@ -4,15 +4,15 @@ the deploy page's parameter names broken only between their words, the rating e-
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lobby.notifications import mails_for
 from lobby.requests import Event
 from tests.chinese_only import shown_text
-from tests.rendered import CATALOG, SETTINGS, requests_in_every_state, sample_request, signer
+from tests.rendered import CATALOG, event_mails, requests_in_every_state, sample_request, signer
 from tests.site.test_site_api_pages import _with_policy
 from views.pages import resident
 
@@ -64,10 +64,9 @@ def test_parameter_names_break_only_between_words(site_url: str, phone: Any) -> 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_resolved_e_mail_links_to_the_rating_with_a_labelled_button(lang: str) -> None:
     resolved = requests_in_every_state(CATALOG, lang)[4]
+    resolved = replace(resolved, fields={**resolved.fields, "notify_by": "email"})  # e-mail, not texts
     event = Event("resolve", resolved.resolved_at, "李师傅", True, {"note": "已更换水龙头"})
-    [mail] = [
-        mail for mail in mails_for(CATALOG, SETTINGS, resolved, event, signer) if mail.role == "resident"
-    ]
+    [mail] = [mail for mail in event_mails(CATALOG, resolved, event) if mail.role == "resident"]
     rate = signer(resolved, "rate")
     assert f'href="{rate}"' in mail.html
     assert rate not in shown_text(mail.html)  # a button with words, never the raw address
