@@ -19,7 +19,10 @@ from views.messages import translate
 CONSENT_FIELD = "consent"
 HONEYPOT_FIELD = "website"
 LANG_FIELD = "lang"
-CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
+# Where a form post stands in "check your answers" (api/routes.py): ``check`` asks to see the answers
+# before sending, ``change.<field>`` goes back to the form at a field, ``send`` (or none) stores it.
+STEP_FIELD = "step"
+CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD, STEP_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
 NOTIFY_FIELD = "notify_by"
 PHONES = ("phone", "phone_alt")
