@@ -8,7 +8,11 @@ in a Lambda package; the forms, which the API renders too, are ``views.forms``.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from html import escape
+from pathlib import Path
+
+import material
 
 from lobby.catalog import Catalog, Kind, Rule
 from lobby.policy import SERVICE_LINE_HOURS
@@ -55,6 +59,33 @@ def render_emergency(catalog: Catalog, lang: str) -> str:
         f"<p>{_e(translate(lang, 'handbook.emergency_lead'))}</p>"
         f'<ul class="lobby-emergency__list">{items}</ul>'
         f'<p class="lobby-emergency__office">{_html(lang, "handbook.emergency_office", line_hours=_e(SERVICE_LINE_HOURS), phone=phone)}</p>'
+        "</aside>"
+    )
+
+
+def render_emergency_strip(catalog: Catalog, lang: str) -> str:
+    """The emergency numbers in a short strip: what the home page and the urgent kinds' pages open with.
+
+    The same numbers as ``render_emergency`` as big tap targets, without its paragraphs (the
+    emergencies page has those), so the form or the tiles below still start on a phone's first screen.
+    """
+    numbers = catalog.property.emergency_numbers
+    services = [
+        (numbers.medical, translate(lang, "handbook.emergency_medical")),
+        (numbers.police, translate(lang, "handbook.emergency_police")),
+        (numbers.fire, translate(lang, "handbook.emergency_fire")),
+        (catalog.property.phone_24h, translate(lang, "handbook.line_office", line_hours=SERVICE_LINE_HOURS)),
+    ]
+    items = "".join(
+        f'<li><a class="lobby-emergency__number" href="{_e(tel_href(number))}">{_e(number)}</a> '
+        f'<span class="lobby-emergency__service">{_e(service)}</span></li>\n'
+        for number, service in services
+    )
+    title = _e(translate(lang, "handbook.emergency_title"))
+    return (
+        f'<aside class="lobby-emergency lobby-emergency--strip" aria-label="{title}">'
+        f'<p class="lobby-emergency__title">{title}</p>'
+        f'<ul class="lobby-emergency__list">{items}</ul>'
         "</aside>"
     )
 
@@ -232,6 +263,68 @@ def render_kinds(catalog: Catalog, lang: str) -> str:
         for kind in catalog.kinds.values()
     )
     return f'<ul class="lobby-kinds">{items}</ul>'
+
+
+# Each tile's picture, from Material's own icon set; a kind added to the catalog later gets the last one.
+TILE_ICONS = {
+    "repair": "material/wrench-outline",
+    "complaint": "material/message-alert-outline",
+    "consultation": "material/comment-question-outline",
+    "help": "material/hand-heart-outline",
+    "coordination": "material/account-group-outline",
+    "suggestion": "material/lightbulb-on-outline",
+    "paid-service": "material/room-service-outline",
+}
+DEFAULT_TILE_ICON = "material/file-document-edit-outline"
+_ICONS = Path(material.__file__).parent / "templates" / ".icons"
+
+
+@cache
+def icon_svg(name: str) -> str:
+    """One of Material's icons as inline SVG, hidden from screen readers (the tile's words say it all)."""
+    svg = (_ICONS / f"{name}.svg").read_text(encoding="utf-8").strip()
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+STATUS_TILE_ICON = "material/clipboard-search-outline"
+
+
+def _tile(href: str, icon: str, name: str, summary: str, attributes: str) -> str:
+    return (
+        f'<li><a class="lobby-tile" href="{_e(href)}" {attributes}>'
+        f'<span class="lobby-tile__icon">{icon_svg(icon)}</span>'
+        f'<span class="lobby-tile__name">{_e(name)}</span>'
+        f'<span class="lobby-tile__summary">{_e(summary)}</span></a></li>\n'
+    )
+
+
+def render_tiles(catalog: Catalog, lang: str) -> str:
+    """One tile per request kind of the catalog, each a link to that kind's page, where its form starts;
+    then one to look a request up."""
+    tiles = [
+        _tile(
+            page_url(lang, kind.page),
+            TILE_ICONS.get(kind.id, DEFAULT_TILE_ICON),
+            kind.name(lang),
+            kind.summary(lang),
+            f'data-kind="{_e(kind.id)}"',
+        )
+        for kind in catalog.kinds.values()
+    ]
+    tiles.append(
+        _tile(
+            page_url(lang, "status"),
+            STATUS_TILE_ICON,
+            translate(lang, "handbook.tile_status"),
+            translate(lang, "handbook.tile_status_summary"),
+            'data-page="status"',
+        )
+    )
+    label = _e(translate(lang, "handbook.tiles_label"))
+    return (
+        f'<nav class="lobby-tiles" aria-label="{label}"><ul class="lobby-tiles__list">\n'
+        f"{''.join(tiles)}</ul></nav>"
+    )
 
 
 def render_retention(catalog: Catalog, lang: str) -> str:

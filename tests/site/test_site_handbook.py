@@ -82,11 +82,13 @@ def test_every_navigation_title_has_its_english_title() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_built_navigation_shows_the_three_audiences(built_site: Path, lang: str) -> None:
-    document = load_page(built_site, lang, "index")
-    labels = {node.text for node in document.find_all(cls="md-nav__link")}
-    names = AUDIENCES.values() if lang == "en" else AUDIENCES.keys()
-    assert all(any(name in label for label in labels) for name in names), labels
+def test_each_audience_sees_its_own_section_in_the_built_navigation(built_site: Path, lang: str) -> None:
+    names = list(AUDIENCES.values() if lang == "en" else AUDIENCES.keys())
+    for slug, audience in (("index", names[0]), ("staff/index", names[1]), ("admin/index", names[2])):
+        nav = load_page(built_site, lang, slug).one("nav", cls="md-nav--primary")
+        labels = {node.text for node in nav.find_all(cls="md-nav__link")}
+        shown = [name for name in names if any(name == label for label in labels)]
+        assert shown == [audience], (slug, labels)
 
 
 # --- deadlines on pages are the catalog's -------------------------------------------------------------
