@@ -101,6 +101,10 @@ def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], n
     elif notify in ("text", "both") and not any(text_number(values.get(name, "")) for name in PHONES):
         errors.setdefault(NOTIFY_FIELD, message("notify_needs_mobile", lang))
 
+    step = data.get(STEP_FIELD)
+    if step is not None and not isinstance(step, str):
+        errors[STEP_FIELD] = message("bad_step", lang)
+
     consent = data.get(CONSENT_FIELD)
     if consent is not True and str(consent).strip().lower() not in CONSENT_VALUES:
         errors[CONSENT_FIELD] = message("consent", lang)

@@ -107,3 +107,11 @@ def test_the_form_asks_to_check_first(aws: Aws) -> None:
 
 def _words(html: str) -> str:
     return "".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def test_a_step_that_is_not_text_is_refused_and_nothing_is_stored(aws: Aws) -> None:
+    answer = post_json("/api/requests/repair", {**repair_fields(), "step": 1})
+
+    assert answer.status == 422
+    assert answer.json()["errors"] == [{"field": "step", "message": "请回到表单页面重新提交"}]
+    assert aws.requests() == []
