@@ -121,7 +121,7 @@ def requests_in_every_state(catalog: Catalog, lang: str) -> list[ServiceRequest]
     base = sample_request(catalog, lang)
     owned = replace(base, owner=STAFF, acknowledged_at=RECEIVED + timedelta(minutes=20))
     return [
-        base,
+        replace(base, repeats=("20261101-0003", "20261105-0002")),  # its matter came a third time
         replace(owned, status="acknowledged"),
         replace(owned, status="in_progress"),
         replace(owned, status="waiting", paused_at=NOW),

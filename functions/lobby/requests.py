@@ -114,6 +114,9 @@ class ServiceRequest:
     arrive_due: datetime | None = None  # on site by (the kind's arrival limit), until work starts
     sized: bool = False  # staff have sized the job (until then its promise follows the kind's starts_as)
     spot_checks: tuple[str, ...] = ()  # the offices drawn, at resolution, to spot-check its follow-up
+    # Earlier requests of the same matter in the repeat window, when with this one they reach the kind's
+    # threshold (lobby.repeats): found when it arrived, flagged to the office.
+    repeats: tuple[str, ...] = ()
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
     owner_verified: bool | None = None

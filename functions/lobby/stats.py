@@ -46,6 +46,7 @@ from lobby.mail import Attachment, Mail
 from lobby.months import month_bounds, previous_month, shift_month
 from lobby.outbox import MONTHLY_MESSAGE, Message
 from lobby.policy import RATING_SCALES, REPEAT_THRESHOLDS, WINDOW_MONTHS
+from lobby.repeats import matter
 from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.sampling import decide_sample, sample_size, sampling_seed
 from lobby.settings import Settings
@@ -231,31 +232,18 @@ def rating_time(request: ServiceRequest) -> datetime | None:
     return None
 
 
-def unit_key(request: ServiceRequest) -> tuple[str, str]:
-    """The flat, normalised as the ByUnit index keys it: "3 栋" and "3栋" are the same flat."""
-
-    def normal(value: str) -> str:
-        return value.replace(" ", "").lower()
-
-    return normal(request.fields.get("building", "")), normal(request.fields.get("unit", ""))
-
-
 def _repeat_flags(
     window: list[ServiceRequest], kind: str, threshold: int, month: str, shared: frozenset[str] = frozenset()
 ) -> list[RepeatFlag]:
-    """Repeats of the same matter: by flat and category, or, for a shared place (a lift), by building and
-    category whoever reported it."""
+    """Repeats of the same matter (lobby.repeats.matter): by flat and category, or, for a shared place
+    (a lift), by building and category whoever reported it."""
     groups: dict[tuple[str, str, str], list[ServiceRequest]] = defaultdict(list)
     for request in window:
         if request.kind != kind or request.status == CANCELLED:
             continue
-        building, unit = unit_key(request)
-        category = request.fields.get("category", "")
-        if category in shared:
-            unit = ""
-        if not (building or unit):
-            continue
-        groups[(building, unit, category)].append(request)
+        found = matter(request, shared)
+        if found is not None:
+            groups[found].append(request)
     flags = []
     for (_, _, category), requests in groups.items():
         if len(requests) < threshold or not any(r.received_month == month for r in requests):

@@ -34,6 +34,7 @@ __all__ = [
     "local_time",
     "owner_text",
     "rating_text",
+    "repeat_text",
     "status_text",
 ]
 
@@ -167,6 +168,20 @@ def owner_text(request: ServiceRequest, lang: str) -> str:
     if request.owner_verified is False:
         return translate(lang, "actor.unverified", name=request.owner)
     return request.owner
+
+
+def repeat_text(request: ServiceRequest, lang: str) -> str | None:
+    """The red flag of a request whose matter came again (lobby.repeats): how many earlier requests, and
+    their references; None for a request that repeats nothing."""
+    if not request.repeats:
+        return None
+    return translate(
+        lang,
+        "mail.repeat_line",
+        count=len(request.repeats),
+        before=policy.WINDOW_MONTHS - 1,
+        references=translate(lang, "list.separator").join(request.repeats),
+    )
 
 
 def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:

@@ -17,7 +17,14 @@ from views.emails.bodies import render
 from views.labels import action_label, field_rows
 from views.messages import translate
 from views.pages.desk_shell import card_path
-from views.wording import describe_rule, describe_timedelta, local_time, owner_text, rating_text
+from views.wording import (
+    describe_rule,
+    describe_timedelta,
+    local_time,
+    owner_text,
+    rating_text,
+    repeat_text,
+)
 
 Signer = Callable[[ServiceRequest, str], str]
 
@@ -85,6 +92,7 @@ def office_mail(
         "subject": subject,
         "property_name": catalog.property.name(lang),
         "heading": heading or translate(lang, heading_key, kind=kind_name, within=within),
+        "alert": repeat_text(request, lang),  # the red flag of a matter that came again
         "reference": request.reference,
         "summary": summary,
         "fields_heading": translate(lang, "mail.fields"),
@@ -104,8 +112,9 @@ def office_mail(
 def new_request(
     catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
 ) -> Mail:
-    """A new request for its office."""
-    return office_mail(catalog, settings, request, actions)
+    """A new request for its office (flagged in the subject when its matter came again)."""
+    flag = translate(catalog.property.staff_language, "mail.flag_repeat") if request.repeats else None
+    return office_mail(catalog, settings, request, actions, flag=flag)
 
 
 # An event that sends the office the request again: (heading, flag in the subject, recipient role).

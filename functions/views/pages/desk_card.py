@@ -14,7 +14,7 @@ from views.messages import translate
 from views.page import e, tel_link
 from views.pages.desk_queue import time_left
 from views.pages.desk_shell import QUEUE_PATH, card_path, csrf_field, desk_page, t
-from views.wording import actor_text, event_text, local_time, status_text
+from views.wording import actor_text, event_text, local_time, repeat_text, status_text
 
 if TYPE_CHECKING:
     from desk.queue import Row
@@ -177,6 +177,10 @@ def card_page(
         else ""
     )
     notice = f'<div class="lobby-error-summary" role="alert"><p>{e(error)}</p></div>' if error else ""
+    flag = repeat_text(request, lang)
+    if flag:
+        notice += f'<p class="desk-flag">{e(flag)}</p>'
+
     if done == "registered":
         notice += f'<div class="lobby-notice" role="status"><p>{t(lang, "desk.card.registered")}</p></div>'
     elif done:
