@@ -181,14 +181,18 @@ def _transition(
             within = catalog.kinds[request.kind].follow_up.within
             follow_up_due = deadline_for(within, now, catalog.office_clock(catalog.property.service_office))
             # The company's spot checks are drawn now, while the follow-up is still ahead (seed 000 §5.5).
+            # A drawn check is due with the follow-up, and its office hears of it with this event.
             rates = catalog.kinds[request.kind].follow_up.spot_checks
             spot_checks = request.spot_checks or draw_spot_checks(rates, request.reference, now)
+            if spot_checks and not request.spot_checks:
+                data["spot_checks"] = list(spot_checks)
             return replace(
                 request,
                 status="resolved",
                 resolved_at=now,
                 follow_up_due=follow_up_due,
                 spot_checks=spot_checks,
+                spot_check_due=request.spot_check_due or (follow_up_due if spot_checks else None),
             )
         case "close":
             return replace(request, status="closed", closed_at=now)

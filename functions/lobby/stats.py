@@ -50,6 +50,7 @@ from lobby.repeats import matter
 from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.sampling import decide_sample, sample_size, sampling_seed
 from lobby.settings import Settings
+from lobby.spot_checks import SpotCheckFigures, month_figures
 from lobby.storage import StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
@@ -189,8 +190,8 @@ class MonthlyStatistics:
     repeat_repairs: list[RepeatFlag]
     failed_follow_ups: list[FailedFollowUp]
     overdue: list[OverdueRequest]
-    # The company's spot checks (抽查) drawn for the month's requests: office → how many (seed 000 §5.5).
-    spot_checks: dict[str, int] = field(default_factory=dict)
+    # The company's spot checks (抽查) of the month's requests: office → drawn, recorded, results (000 §5.5).
+    spot_checks: dict[str, SpotCheckFigures] = field(default_factory=dict)
 
     @property
     def red_flag_count(self) -> int:
@@ -377,10 +378,7 @@ def compute_statistics(catalog: Catalog, data: MonthData) -> MonthlyStatistics:
         ),
         failed_follow_ups=_failed_follow_ups(data, start, end),
         overdue=_overdue(data.open_requests, data.now),
-        spot_checks={
-            office: sum(office in r.spot_checks for r in received)
-            for office in sorted({office for r in received for office in r.spot_checks})
-        },
+        spot_checks=month_figures(received),
     )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "owner_text",
     "rating_text",
     "repeat_text",
+    "spot_check_result",
     "status_text",
 ]
 
@@ -184,6 +185,18 @@ def repeat_text(request: ServiceRequest, lang: str) -> str | None:
     )
 
 
+def spot_check_result(result: dict[str, Any], lang: str) -> str:
+    """What a spot check found (lobby.spot_checks.record): reached or not, satisfied or not, the note."""
+    if not result.get("reached"):
+        text = translate(lang, "spot.not_reached")
+    else:
+        text = translate(
+            lang, "spot.reached_satisfied" if result.get("satisfied") else "spot.reached_unsatisfied"
+        )
+    note = str(result.get("note", ""))
+    return translate(lang, "spot.with_note", result=text, note=note) if note else text
+
+
 def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     """A line of a request's history as the resident reads it."""
     values = {
@@ -197,6 +210,12 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
         values["to"] = _size_name(catalog, str(values["to"]), lang)
     if event.type == "reassign" and catalog is not None and values["to"] in catalog.offices:
         values["to"] = catalog.offices[str(values["to"])].name(lang)
+    if event.type == "spot_check":
+        office = str(event.data.get("office", ""))
+        values["office"] = (
+            catalog.offices[office].name(lang) if catalog and office in catalog.offices else office
+        )
+        values["result"] = spot_check_result(event.data, lang)
     if event.type == "reminder" and values["stage"]:
         values["stage"] = translate(lang, f"mail.stage.{values['stage']}")
     try:

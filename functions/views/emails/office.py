@@ -7,6 +7,7 @@ reminders and the director's alert are built on it too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from lobby import policy
 from lobby.catalog import Catalog
@@ -53,11 +54,14 @@ def office_mail(
     to: str | None = None,
     flag: str | None = None,
     heading: str | None = None,
+    due: datetime | None = None,
 ) -> Mail:
+    """The office e-mail; ``due`` is the deadline its subject names when it is not the request's own
+    (a spot check's)."""
     lang = catalog.property.staff_language
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
-    due = request.current_due
+    due = due or request.current_due
     due_text = local_time(catalog, due, lang)
     when = (
         translate(lang, "mail.subject_due", due=due_text) if due else translate(lang, "mail.subject_tracked")

@@ -167,6 +167,7 @@ def card_page(
     values: dict[str, str] | None = None,
     done: str | None = None,
     photos: str = "",
+    spot_checks: str = "",
 ) -> str:
     request = row.request
     kind = catalog.kinds[request.kind].name(lang)
@@ -189,7 +190,7 @@ def card_page(
         f'<p class="desk-back"><a href="{QUEUE_PATH}">{t(lang, "desk.card.back")}</a></p>'
         f"<h1>{e(title)}</h1>"
         f'<p class="desk-state">{e(status_text(request.status, lang))} · {e(request.location)}{badge}</p>'
-        f"{notice}{_actions(catalog, request, actions, csrf, lang, values or {})}"
+        f"{notice}{_actions(catalog, request, actions, csrf, lang, values or {})}{spot_checks}"
         f"{_deadlines(catalog, row, lang)}{_resident(catalog, request, lang)}{photos}{_history(catalog, history, lang)}"
     )
     return desk_page(lang, title, body, staff, csrf, card_path(request.reference))
