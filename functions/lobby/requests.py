@@ -120,6 +120,8 @@ class ServiceRequest:
     # Earlier requests of the same matter in the repeat window, when with this one they reach the kind's
     # threshold (lobby.repeats): found when it arrived, flagged to the office.
     repeats: tuple[str, ...] = ()
+    # The follow-ups still ahead after the one due now: a long-term agreement's final visit (lobby.agreements).
+    follow_ups_after: tuple[datetime, ...] = ()
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
     owner_verified: bool | None = None

@@ -34,9 +34,7 @@ def test_a_lift_repaired_a_third_time_for_three_residents_is_flagged_with_the_ea
     lift = {"category": "lift", "building": "5栋", "email": ""}
     first = file(**lift, unit="301", name="甲", phone="13800000001", description="电梯门关不上。")
     second = file(**lift, unit="1202", name="乙", phone="13800000002", description="电梯按钮没反应。")
-    other_item = file(
-        category="water", building="5栋", unit="301", name="甲", phone="13800000001", email=""
-    )
+    other_item = file(category="water", building="5栋", unit="301", name="甲", phone="13800000001", email="")
     other_building = file(**{**lift, "building": "6栋"}, unit="101", phone="13800000004")
     third = file(**lift, unit="802", name="丙", phone="13800000003", description="电梯运行时有异响。")
 
@@ -76,7 +74,9 @@ def test_a_cancelled_repair_is_no_repeat(aws: Aws) -> None:
     store = open_store(load_catalog(), get_settings())
     request = store.get_request(first)
     assert request is not None
-    change = apply(load_catalog(), request, "cancel", {"actor": "张", "note": "重复报修"}, request.received_at)
+    change = apply(
+        load_catalog(), request, "cancel", {"actor": "张", "note": "重复报修"}, request.received_at
+    )
     store.save_change(request, change.request, change.event)
     file(description="楼道灯坏了。", category="common-area", unit="202", phone="13800000012")
     third = file(description="楼道灯还是不亮。", category="common-area", unit="303", phone="13800000013")
