@@ -28,7 +28,7 @@ from api.desk_common import page, site_origin
 from api.http import HttpProblem, header, negotiate_lang, raw_body, read_body
 from api.shared import logger, now, store
 from desk.sessions import DeskRefused, check_origin
-from lobby import links, resident_steps
+from lobby import link_actions, links, resident_steps
 from lobby.catalog import load_catalog
 from lobby.lifecycle import IllegalTransition, MissingInput
 from lobby.policy import CANCEL_REASON_MAX_CHARS, PHOTO_KINDS, RESIDENT_INFORMATION_MAX_CHARS
@@ -83,7 +83,7 @@ def render(
     lang = request.lang
     token = text_token(text_key(secret), request.reference)
     rate_url = None
-    if request.status == "resolved":
+    if request.status == "resolved" and not link_actions.rated_since_resolution(request):
         rate_url = (
             f"/api/rate/{links.sign(secret, request.reference, 'rate', moment, links.RESIDENT_LINK_LIFETIME)}"
         )

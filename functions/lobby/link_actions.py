@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from lobby import links
+from lobby.agreements import next_visit
 from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
-from lobby.requests import RESIDENT, Actor, Event, ServiceRequest, parse_iso
+from lobby.requests import RESIDENT, Actor, Event, ServiceRequest, parse_iso, utc_iso
 from lobby.storage import Store
 from views.messages import translate
 
@@ -146,6 +147,18 @@ def rate(
     rating = parse_rating(inputs)
     request = replace(opened.request, rating={**rating, "at": now.isoformat(), "by": actor.name})
     verified = {"verified": actor.verified} if actor.verified is not None else {}
+    if rating["satisfied"] and request.follow_ups_after and request.status == "resolved":
+        # A long-term agreement with a visit still ahead stays resolved: staff's halfway visit makes the next
+        # one due; the resident's own rating is recorded and the visits keep their dates.
+        ahead = next_visit(request) if action == "followup" else None
+        data: dict[str, Any] = {"satisfied": True, **verified}
+        if ahead is not None and ahead.follow_up_due:
+            data["next"] = utc_iso(ahead.follow_up_due)
+        event_type = "followed_up_halfway" if ahead is not None else FOLLOW_UP_ACTIONS[action]
+        event = Event(type=event_type, at=now, actor=actor.name, public=True, data=data)
+        updated = ahead or request
+        store.save_change(opened.request, updated, event, once=opened.link.nonce)
+        return Change(request=updated, event=event)
     if rating["satisfied"]:
         change = apply(catalog, request, "close", {}, now, actor)
         event = replace(

@@ -114,6 +114,8 @@ class ServiceRequest:
     arrive_due: datetime | None = None  # on site by (the kind's arrival limit), until work starts
     sized: bool = False  # staff have sized the job (until then its promise follows the kind's starts_as)
     spot_checks: tuple[str, ...] = ()  # the offices drawn, at resolution, to spot-check its follow-up
+    # The follow-ups still ahead after the one due now: a long-term agreement's final visit (lobby.agreements).
+    follow_ups_after: tuple[datetime, ...] = ()
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
     owner_verified: bool | None = None

@@ -253,6 +253,10 @@ def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
         detail = translate(
             lang, "link_page.thanks_reopened", due=due, within=describe_timedelta(policy.REWORK_WITHIN, lang)
         )
+    elif request.status == "resolved" and request.follow_up_due:  # a long-term agreement: visits still ahead
+        detail = translate(
+            lang, "link_page.thanks_agreement", due=local_time(catalog, request.follow_up_due, lang)
+        )
     else:
         detail = translate(lang, "link_page.thanks_closed")
     link = receipt.status_path(lang, request.reference)
