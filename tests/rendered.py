@@ -114,6 +114,8 @@ def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
         Event("followed_up", next(at), STAFF, True, {"satisfied": True}),
         Event("rated", next(at), "resident", True, {"satisfied": True}),
         Event("cancel", next(at), STAFF, True, {"note": "住户已自行修好。", "reason": "住户已自行修好。"}),
+        Event("info", next(at), "resident", True, {"note": "楼上好像也在漏水。"}),  # the request's own page
+        Event("cancel", next(at), "resident", True, {"note": "我自己修好了。", "reason": "我自己修好了。"}),
         Event("close", next(at), "lobby", True),
     ]
     return events
@@ -167,6 +169,7 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
     for request in requests:
         steps = history(catalog, request)
         yield f"status {request.status}", resident.status_page(catalog, request, steps, lang)
+        yield f"request page {request.status}", request_page_html(catalog, request, steps, lang)
         if catalog.property.staff_language != lang:
             continue
         for action in STAFF_ACTIONS:
@@ -200,12 +203,60 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
     yield "rated reopened", signed_links.rated_page(catalog, requests[7])
     for key in LINK_PROBLEMS:
         yield key, signed_links.problem_page(lang, key)
+    yield from request_page_answers(catalog, requests, lang)
     if catalog.property.staff_language == lang:
         yield from desk_pages(catalog, lang, requests)
     yield (
         "problem_illegal",
         signed_links.problem_page(lang, "problem_illegal", status="已办结", action="受理"),
     )
+
+
+def request_page_html(catalog: Catalog, request: ServiceRequest, steps: list[Event], lang: str) -> str:
+    """The request's own page with every step it offers, each box showing an error."""
+    from views.pages import photos, request_page
+
+    errors = {
+        name: translate(lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10)
+        for name in ("information", "reason")
+    }
+    lead, below = request_page.actions(
+        request,
+        "TOKEN",
+        lang,
+        rate_url="/api/rate/TOKEN",
+        photos_form=photos.add_photos_form(lang, "TOKEN", 2),
+        errors=errors,
+        values={"information": "楼上好像也在漏水。"},
+    )
+    return resident.status_page(catalog, request, steps, lang, lead=lead, actions=below)
+
+
+REQUEST_PAGE_REFUSALS = (
+    "other_origin",
+    "invalid",
+    "expired",
+    "information_closed",
+    "cancel_too_late",
+    "already_cancelled",
+    "stale",
+)
+
+
+def request_page_answers(
+    catalog: Catalog, requests: list[ServiceRequest], lang: str
+) -> Iterator[tuple[str, str]]:
+    """The pages after a step on the request's own page: done, or refused (changing nothing)."""
+    from views.pages import request_page
+
+    info = Event("info", NOW, "resident", True, {"note": "楼上好像也在漏水。"})
+    cancel = Event("cancel", NOW, "resident", True, {"note": "我自己修好了。"})
+    yield "information added", request_page.information_added_page(catalog, requests[0], info, "TOKEN")
+    yield "cancelled", request_page.cancelled_page(catalog, requests[6], cancel, "TOKEN")
+    status = translate(lang, "status.resolved")
+    for key in REQUEST_PAGE_REFUSALS:
+        message = translate(lang, f"request_page.{key}", status=status)
+        yield f"request page {key}", request_page.refused_page(lang, message, "TOKEN")
 
 
 def event_mails(catalog: Catalog, request: ServiceRequest, event: Event) -> Iterator[Mail]:

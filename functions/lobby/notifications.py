@@ -43,8 +43,9 @@ Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platfo
 # The reminder stages an office's group hears of: the deadline has come, is past, or went to the
 # director. The early warning and the follow-up reminders stay in e-mail.
 GROUP_STAGES = frozenset({"due", "repeat", "director"})
-# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
-OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
+# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner),
+# and information the resident added on their request's page (lobby.resident_steps.INFORMATION).
+OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up", "info"}
 # Steps that already e-mail the office the request with its links: the owner hears of them only at their
 # own address, or the office's mailbox would get the same links twice.
 _OFFICE_HEARS = frozenset({"reassign", "reopen"})

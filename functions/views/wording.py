@@ -218,11 +218,16 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
         values["result"] = spot_check_result(event.data, lang)
     if event.type == "reminder" and values["stage"]:
         values["stage"] = translate(lang, f"mail.stage.{values['stage']}")
-    try:
-        text = translate(lang, f"event.{event.type}", **values)
-    except MissingMessage:
-        text = translate(lang, "event.other")
-    return text.rstrip("：: ")
+    # A step the resident took themselves (a cancellation on their request's page) says so, where the
+    # catalog words it apart: ``event.<type>.by_resident``.
+    keys = [f"event.{event.type}.by_resident"] if event.actor == RESIDENT.name else []
+    for key in [*keys, f"event.{event.type}", "event.other"]:
+        try:
+            text = translate(lang, key, **values)
+        except MissingMessage:
+            continue
+        return text.rstrip("：: ")
+    raise AssertionError("unreachable: event.other is in every catalog")  # pragma: no cover
 
 
 def _size_name(catalog: Catalog, size: str, lang: str) -> str:
