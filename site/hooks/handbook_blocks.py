@@ -119,7 +119,18 @@ def _follow_up_text(kind: Kind, lang: str) -> str:
     if follow_up.within.is_none:
         return translate(lang, "handbook.follow_up.any")
     within = _capitalised(describe_rule(follow_up.within, lang), lang)
-    return translate(lang, f"handbook.follow_up.{follow_up.coverage}", within=within)
+    return _and_agreements(
+        kind, lang, translate(lang, f"handbook.follow_up.{follow_up.coverage}", within=within)
+    )
+
+
+def _and_agreements(kind: Kind, lang: str, one_off: str, key: str = "handbook.follow_up.agreements") -> str:
+    """A kind's follow-up text, and, when it books long-term agreements, how those are followed up (seed 002:
+    halfway through the term and after its end, every agreement)."""
+    if kind.follow_up.agreements is None:
+        return one_off
+    agreements = translate(lang, key, within=describe_rule(kind.follow_up.within, lang))
+    return translate(lang, "handbook.follow_up.and_agreements", one_off=one_off, agreements=agreements)
 
 
 def _resolve_html(catalog: Catalog, kind: Kind, lang: str) -> str:
@@ -408,9 +419,9 @@ def render_follow_ups(catalog: Catalog, lang: str) -> str:
             when = translate(lang, "handbook.follow_up.any")
         else:
             when = translate(lang, "handbook.follow_up.within", within=describe_rule(within, lang))
-        rows.append(
-            (kind.id, [_kind_link(kind, lang), _e(_capitalised(when, lang)), _e(_coverage_text(kind, lang))])
-        )
+            when = _and_agreements(kind, lang, when)
+        coverage = _and_agreements(kind, lang, _coverage_text(kind, lang), "handbook.coverage.agreements")
+        rows.append((kind.id, [_kind_link(kind, lang), _e(_capitalised(when, lang)), _e(coverage)]))
     headers = [
         translate(lang, key)
         for key in ("handbook.col_kind", "handbook.col_follow_up_when", "handbook.col_follow_up_coverage")

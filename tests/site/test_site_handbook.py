@@ -328,6 +328,36 @@ def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
     assert "不安排回访" in suggestion
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "zh",
+            ["办结后 7 天内，按比例抽样回访", "签长期服务协议的，在协议中期和协议结束后 7 天内各回访一次"],
+        ),
+        (
+            "en",
+            [
+                "for a sample of requests",
+                "under a long-term agreement, halfway through its term and within 7 days",
+            ],
+        ),
+    ],
+)
+def test_the_paid_service_page_says_agreements_are_followed_up_halfway_and_after_the_end(
+    catalog: Catalog, lang: str, words: list[str]
+) -> None:
+    deadlines = parse(handbook_blocks.render_deadlines(catalog, "paid-service", lang)).one(
+        cls="lobby-deadlines"
+    )
+    follow_ups = parse(handbook_blocks.render_follow_ups(catalog, lang)).one("tr", data_kind="paid-service")
+    assert all(word in deadlines.text for word in words)
+    assert words[1] in follow_ups.text
+    assert {"zh": "长期服务协议全部回访", "en": "every long-term agreement"}[lang] in follow_ups.text
+    repair = parse(handbook_blocks.render_deadlines(catalog, "repair", lang)).text
+    assert words[1] not in repair  # only a kind that books agreements says so
+
+
 # --- what the handbook says about the system ------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.escalation import escalation_office
 from lobby.mail import Mail
@@ -37,6 +38,16 @@ def reminder(
             (translate(lang, "mail.followup_due"), local_time(catalog, request.follow_up_due, lang)),
             (translate(lang, "mail.reminder_deadline"), translate(lang, "mail.followup_hint")),
         ]
+        months = term_months(catalog.kinds[request.kind], request.fields)
+        if months is not None:  # a long-term agreement: halfway through its term, or after its end
+            visit = "halfway" if request.follow_ups_after else "final"
+            rows.insert(
+                1,
+                (
+                    translate(lang, "mail.followup_visit"),
+                    translate(lang, f"mail.followup_visit.{visit}", months=months),
+                ),
+            )
         actions = [(translate(lang, "mail.record_followup"), signer(request, "followup"))] if signer else []
     else:
         step = str(data.get("step", ""))
