@@ -31,6 +31,8 @@ from lobby.outbox import (
 )
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import DINGTALK, WECOM
+from lobby.spot_checks import ROLE as SPOT_CHECK_ROLE
+from lobby.spot_checks import newly_drawn
 from lobby.texts import NOTIFY_FIELD, SMS, TEXT, wants_texts
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ _OFFICE_HEARS = frozenset({"reassign", "reopen"})
 class Notice:
     """Someone to tell, before any channel is chosen."""
 
-    # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident
+    # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident,
+    # spot-check-<id>
     role: str
     recipient: str  # one of lobby.outbox.RECIPIENT_KINDS
     lang: str
@@ -135,6 +138,10 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
         notices.append(to_staff("office", group=True))
     elif event.type == "photo_added" and event.data.get("notify"):
         notices.append(to_staff("office-photos"))  # the last of a batch of photos (photos/process.py)
+    elif event.type == "resolve":  # each office that drew a spot check gets it as work
+        notices.extend(
+            Notice(f"{SPOT_CHECK_ROLE}{checker}", "office", staff, checker) for checker in newly_drawn(event)
+        )
     elif event.type == "reopen":
         notices.append(to_staff("office-reopen", group=True))
         if event.data.get("via") in ("rate", "followup"):

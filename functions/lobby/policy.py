@@ -37,6 +37,9 @@ CANCEL_REASON_MAX_CHARS = 300  # the reason a resident gives for cancelling thei
 
 STAFF_LINK_LIFETIME = timedelta(days=14)  # an office e-mail's action links
 RESIDENT_LINK_LIFETIME = timedelta(days=30)  # a resident's rating link
+# A company spot check's link (lobby.spot_checks): it is due with the follow-up, a month after a repair at
+# the latest, and the checker may need a little longer to reach the resident.
+SPOT_CHECK_LINK_LIFETIME = timedelta(days=45)
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)  # the desk's e-mailed sign-in link, used once
 SECRET_CACHE_SECONDS = 300  # how long a function keeps the signing secret before reading it again
 

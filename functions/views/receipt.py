@@ -14,10 +14,14 @@ from views.wording import local_time
 
 
 def promise(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
-    """What the office promises: a resolve time, else a first-contact time, else follow-through."""
+    """What the office promises: until it first contacts the resident, when it will (never later than the
+    done-by) and the done-by; then the resolve time, else a first-contact time, else follow-through."""
     office = catalog.offices[request.office].name(lang)
     if request.resolve_due:
         due = local_time(catalog, request.resolve_due, lang)
+        if request.acknowledge_due and request.status == "received":
+            contact = local_time(catalog, request.acknowledge_due, lang)
+            return translate(lang, "receipt.promise_both", office=office, contact=contact, due=due)
         return translate(lang, "receipt.promise_resolve", office=office, due=due)
     if request.acknowledge_due:
         due = local_time(catalog, request.acknowledge_due, lang)
