@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from lobby import links
 from lobby.policy import CANCEL_REASON_MAX_CHARS, RESIDENT_INFORMATION_MAX_CHARS, TEXT_LINK_LIFETIME
+from tests import photo_files
 from tests.integration.conftest import (
     OFFICE_EMAILS,
     SIGNING_SECRET,
@@ -24,6 +25,10 @@ from tests.integration.conftest import (
     post_form,
     repair_fields,
 )
+from tests.integration.photo_client import keys, multipart, photos, post_multipart, run_photo_function
+from views.messages import translate
+
+__all__ = ["photos"]  # the fixture
 
 SITE = "https://lobby.example"
 ENGINEERING = OFFICE_EMAILS["engineering"]
@@ -416,3 +421,37 @@ def test_a_body_that_is_no_form_gets_a_localized_refusal(aws: Aws) -> None:
     answer = call_api(event)
     assert 400 <= answer.status < 500
     assert _snapshot(aws) == before
+
+
+# --- photos --------------------------------------------------------------------------------------------
+
+
+def test_photos_are_added_from_the_page_through_the_photo_routes(photos: Any, aws: Aws) -> None:
+    reference, page = _file(aws)
+    html = call_api(http_event("GET", page)).body
+    [upload] = re.findall(r'action="(/api/photos/[^"]+)"\s+enctype="multipart/form-data"', html)
+    assert translate("zh", "photo.taken", taken=0, left=5) in _text(html)
+
+    sent = post_multipart(
+        unescape(upload), multipart([("IMG_0001.JPG", "image/jpeg", photo_files.jpeg_with_gps())])
+    )
+
+    assert sent.status == 202, sent.body
+    assert f'href="{page}"' in sent.body  # back to the request's page
+    for key in keys(photos):
+        run_photo_function(key, 0)
+    again = call_api(http_event("GET", page))
+    assert '<ul class="lobby-photos">' in again.body and f"thumbs/{reference}/1.jpg" in again.body
+    assert translate("zh", "photo.taken", taken=1, left=4) in _text(again.body)
+    # the thumbnails load from the bucket, which the page's policy allows and nothing else
+    assert "img-src 'self' https://" in again.headers["Content-Security-Policy"]
+
+
+def test_a_cancelled_request_takes_no_more_photos(photos: Any, aws: Aws) -> None:
+    _, page = _file(aws)
+    [upload] = re.findall(r'action="(/api/photos/[^"]+)"', call_api(http_event("GET", page)).body)
+    assert _cancel(page, REASON).status == 200
+
+    assert 'enctype="multipart/form-data"' not in call_api(http_event("GET", page)).body
+    late = post_multipart(unescape(upload), multipart([("a.jpg", "image/jpeg", photo_files.jpeg_with_gps())]))
+    assert late.status == 409 and keys(photos) == []
