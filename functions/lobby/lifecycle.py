@@ -181,8 +181,11 @@ def _transition(
         case "resolve":
             plan = plan_at_resolution(catalog, request, now)  # a long-term agreement: halfway and at the end
             # The company's spot checks are drawn now, while the follow-up is still ahead (seed 000 §5.5).
+            # A drawn check is due with the follow-up, and its office hears of it with this event.
             rates = catalog.kinds[request.kind].follow_up.spot_checks
             spot_checks = request.spot_checks or draw_spot_checks(rates, request.reference, now)
+            if spot_checks and not request.spot_checks:
+                data["spot_checks"] = list(spot_checks)
             return replace(
                 request,
                 status="resolved",
@@ -191,6 +194,7 @@ def _transition(
                 follow_ups_after=plan.later,
                 follow_up_selected=plan.selected,
                 spot_checks=spot_checks,
+                spot_check_due=request.spot_check_due or (plan.due if spot_checks else None),
             )
         case "close":
             return replace(request, status="closed", closed_at=now)

@@ -13,7 +13,7 @@ from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
-from lobby.requests import RESIDENT, Actor, Event, ServiceRequest, utc_iso
+from lobby.requests import RESIDENT, Actor, Event, ServiceRequest, parse_iso, utc_iso
 from lobby.storage import Store
 from views.messages import translate
 
@@ -113,6 +113,13 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
 FOLLOW_UP_ACTIONS = {"rate": "rated", "followup": "followed_up"}
 
 
+def rated_since_resolution(request: ServiceRequest) -> bool:
+    """Whether the resident has rated the request's latest resolution: each resolution is rated once,
+    whichever of its rating links (the e-mail's, the request page's) is used."""
+    at = (request.rating or {}).get("at")
+    return bool(at and request.resolved_at and parse_iso(str(at)) >= request.resolved_at)
+
+
 def rate(
     store: Store,
     catalog: Catalog,
@@ -129,6 +136,8 @@ def rate(
     """
     opened = open_link(store, secret, token, now, set(accepts) & FOLLOW_UP_ACTIONS.keys())
     action = opened.link.action
+    if action == "rate" and rated_since_resolution(opened.request):
+        raise LinkUsed(opened.request.reference)  # another of its rating links was used (a page opened twice)
     if action == "rate":
         actor = RESIDENT
     else:  # staff type their name on the follow-up page: recorded as unverified

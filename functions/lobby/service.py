@@ -7,6 +7,7 @@ from lobby.catalog import Catalog
 from lobby.fields import phone_digits
 from lobby.limits import keyed
 from lobby.notifications import messages_for
+from lobby.repeats import place_key
 from lobby.scheduled_steps import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
@@ -29,4 +30,5 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         planner=lambda request: next_action_at(catalog, request),
         contact_keyer=contact_key,
         addresser=lambda request, event: messages_for(catalog, settings.office_robots, request, event),
+        placer=lambda request: place_key(catalog, request),
     )

@@ -5,7 +5,7 @@ office's staff (员工手册, ``staff/``) and the administrators (系统管理, 
 never needs the staff's procedures or the deploy page, and a 40-link sidebar buries the
 request forms, so each page shows the navigation of its own audience only:
 
-- a residents' page: the home page and the residents' guide;
+- a residents' page: the home page and the pages of the residents' guide;
 - a page under ``staff/`` or ``admin/``: that handbook's section.
 
 The "previous" and "next" links at the foot of a page stay within its audience, and the footer
@@ -55,11 +55,29 @@ def _language(config: MkDocsConfig) -> str:
     return "en" if str(config.theme.get("language") or "zh").startswith("en") else "zh"
 
 
+def navigation_items(nav: Navigation, audience: str) -> list[Page | Section | Link]:
+    """The top of the navigation an audience's page shows.
+
+    The residents' guide is unwrapped: on a phone, Material's menu opens one level at a time, and a
+    resident should find the request pages one tap in, not behind a "住户指南" level. The staff
+    and administrators' handbooks keep their section, whose name says whose pages these are.
+    """
+    items: list[Page | Section | Link] = []
+    for item in nav.items:
+        if _audience_of_item(item) != audience:
+            continue
+        if audience == RESIDENTS and isinstance(item, Section):
+            items.extend(item.children)
+        else:
+            items.append(item)
+    return items
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation, **_: Any
 ) -> dict[str, Any]:
     audience = audience_of(page.file.src_uri)
-    own = Navigation([item for item in nav.items if _audience_of_item(item) == audience], nav.pages)
+    own = Navigation(navigation_items(nav, audience), nav.pages)
     own.homepage = nav.homepage
     context["nav"] = own
     for neighbour in ("previous_page", "next_page"):
@@ -72,8 +90,11 @@ def on_page_context(
             first = _first_page(item)
             if isinstance(item, Section) and first is not None and audience_of(first.file.src_uri) == folder:
                 handbooks.append({"title": item.title, "url": first.url, "audience": folder})
+    lang = _language(config)
+    label = translate(lang, "handbook.footer_audiences")
     context["lobby_handbooks"] = {
-        "label": translate(_language(config), "handbook.footer_audiences"),
+        "label": label,
+        "lead": label + translate(lang, "colon"),
         "links": handbooks,
     }
     return context

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import urlparse
@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 from tests.integration.conftest import (
     OFFICE_EMAILS,
     Aws,
-    LambdaContext,
     SentMail,
     call_api,
     http_event,
     post_form,
     post_json,
 )
+from tests.integration.test_promises import Schedules
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SERVICE = OFFICE_EMAILS["service-centre"]
@@ -51,30 +51,32 @@ def links(html: str) -> dict[str, str]:
     return {unescape(label).strip(): urlparse(unescape(path)).path for path, label in LINK.findall(html)}
 
 
-class Desk:
-    """The moved clock, the reminder schedule run at it, and the e-mails each step caused."""
+class Desk(Schedules):
+    """The moved clock, the reminder schedule run at it, the office's links, and the e-mails each step caused."""
 
     def __init__(self, aws: Aws, clock_at: Callable[[str], datetime]) -> None:
-        self.aws, self.clock_at, self.seen = aws, clock_at, 0
+        super().__init__(aws)
+        self.clock_at = clock_at
 
-    def settle(self) -> list[SentMail]:
-        self.aws.notify_batch()
-        sent = self.aws.sent()
-        new, self.seen = sent[self.seen :], len(sent)
-        return new
-
-    def reminders(self, local: str) -> list[SentMail]:
-        from schedules.reminders import lambda_handler
-
-        moment = self.clock_at(f"{local}+08:00")  # the sender signs the e-mail's links at this time too
-        lambda_handler({"time": moment.astimezone(UTC).isoformat()}, LambdaContext())
-        return self.settle()
+    def reminders_at(self, local: str) -> list[SentMail]:
+        # The sender signs the e-mail's links at this time too.
+        return self.reminders(self.clock_at(f"{local}+08:00"))
 
     def act(self, local: str, path: str, fields: dict[str, str]) -> str:
         self.clock_at(f"{local}+08:00")
         answer = post_form(path, fields)
         assert answer.status == 200, answer.body
         return answer.body
+
+    def book(self, agreement: str, resolved: str) -> str:
+        """A booking filed on Thursday 26 November at 10:00, taken at once, resolved at ``resolved``."""
+        self.clock_at("2026-11-26T10:00:00+08:00")
+        filed = post_json("/api/requests/paid-service", booking(agreement))
+        assert filed.status == 201, filed.body
+        [office] = [mail for mail in self.settle() if mail.to == [SERVICE]]
+        taken = self.act("2026-11-26 10:30", links(office.html)["受理（我来负责）"], {"actor": "张敏"})
+        self.act(resolved, links(taken)["已处理完毕"], {"actor": "张敏", "note": "协议已签订，首次保洁完成"})
+        return str(filed.json()["reference"])
 
 
 def status(reference: str) -> dict[str, Any]:
@@ -101,27 +103,17 @@ def test_a_six_month_agreement_is_followed_up_halfway_through_and_after_it_ends(
     aws: Aws, clock_at: Callable[[str], datetime]
 ) -> None:
     desk = Desk(aws, clock_at)
-    clock_at("2026-11-26T10:00:00+08:00")
-    filed = post_json("/api/requests/paid-service", booking("long-term-6"))
-    assert filed.status == 201, filed.body
-    reference = filed.json()["reference"]
-    [office] = [mail for mail in desk.settle() if mail.to == [SERVICE]]
-
-    taken = desk.act("2026-11-26 10:30", links(office.html)["受理（我来负责）"], {"actor": "张敏"})
-    desk.act(
-        "2026-11-27 15:00", links(taken)["已处理完毕"], {"actor": "张敏", "note": "协议已签订，首次保洁完成"}
-    )
+    reference = desk.book("long-term-6", resolved="2026-11-27 15:00")
     desk.settle()
     # The term counts from 27 November: 181 days to 27 May 2027, halfway on day 90.
     request = stored(reference)
     assert request.status == "resolved" and local(request.follow_up_due) == "2027-02-25 15:00"
-    assert [local(due) for due in request.follow_ups_after] == [
-        "2027-06-03 15:00"
-    ]  # within 7 days of the end
+    final_by = [local(due) for due in request.follow_ups_after]
+    assert final_by == ["2027-06-03 15:00"]  # within 7 days of the end
 
-    assert desk.reminders("2026-12-04 15:00") == []  # no one-off follow-up a week after completion
-    assert desk.reminders("2027-02-24 14:59") == []
-    [halfway] = desk.reminders("2027-02-24 15:00")  # a day ahead of the halfway visit
+    assert desk.reminders_at("2026-12-04 15:00") == []  # no one-off follow-up a week after completion
+    assert desk.reminders_at("2027-02-24 14:59") == []
+    [halfway] = desk.reminders_at("2027-02-24 15:00")  # a day ahead of the halfway visit
     assert halfway.to == [SERVICE]
     assert "2027年2月25日 15:00" in halfway.html
     assert "长期服务协议（6 个月）中期回访" in halfway.html
@@ -137,9 +129,9 @@ def test_a_six_month_agreement_is_followed_up_halfway_through_and_after_it_ends(
     assert status(reference)["history"][-1]["text"] == "协议中期已回访您；协议结束后我们会再回访一次"
 
     desk.settle()
-    assert desk.reminders("2027-02-26 15:00") == []  # the halfway visit is recorded: no more about it
-    assert desk.reminders("2027-06-02 14:00") == []
-    [final] = desk.reminders("2027-06-02 15:00")
+    assert desk.reminders_at("2027-02-26 15:00") == []  # the halfway visit is recorded: no more about it
+    assert desk.reminders_at("2027-06-02 14:00") == []
+    [final] = desk.reminders_at("2027-06-02 15:00")
     assert final.to == [SERVICE] and "长期服务协议（6 个月）结束后的回访" in final.html
     desk.act("2027-06-03 09:00", links(final.html)["记录回访结果"], answers)
     assert stored(reference).status == "closed"
@@ -147,12 +139,7 @@ def test_a_six_month_agreement_is_followed_up_halfway_through_and_after_it_ends(
 
 
 def test_a_one_off_booking_keeps_its_single_follow_up(aws: Aws, clock_at: Callable[[str], datetime]) -> None:
-    desk = Desk(aws, clock_at)
-    clock_at("2026-11-26T10:00:00+08:00")
-    reference = post_json("/api/requests/paid-service", booking("one-off")).json()["reference"]
-    [office] = [mail for mail in desk.settle() if mail.to == [SERVICE]]
-    taken = desk.act("2026-11-26 10:30", links(office.html)["受理（我来负责）"], {"actor": "张敏"})
-    desk.act("2026-11-27 15:00", links(taken)["已处理完毕"], {"actor": "张敏", "note": "已完成"})
+    reference = Desk(aws, clock_at).book("one-off", resolved="2026-11-27 15:00")
     request = stored(reference)
     assert local(request.follow_up_due) == "2026-12-04 15:00" and request.follow_ups_after == ()
     assert request.follow_up_selected is None  # the monthly sample decides whether it is visited
@@ -162,11 +149,7 @@ def test_the_residents_own_rating_keeps_the_agreements_visits(
     aws: Aws, clock_at: Callable[[str], datetime]
 ) -> None:
     desk = Desk(aws, clock_at)
-    clock_at("2026-11-26T10:00:00+08:00")
-    reference = post_json("/api/requests/paid-service", booking("long-term-12")).json()["reference"]
-    [office] = [mail for mail in desk.settle() if mail.to == [SERVICE]]
-    taken = desk.act("2026-11-26 10:30", links(office.html)["受理（我来负责）"], {"actor": "张敏"})
-    desk.act("2026-11-26 16:00", links(taken)["已处理完毕"], {"actor": "张敏", "note": "协议已签订"})
+    reference = desk.book("long-term-12", resolved="2026-11-26 16:00")
     [resolved] = [
         mail for mail in desk.settle() if mail.to == ["resident@example.com"] and "/api/rate/" in mail.html
     ]

@@ -195,26 +195,9 @@ def _satisfaction_buttons(lang: str) -> str:
     )
 
 
-def rate_page(
-    catalog: Catalog,
-    request: ServiceRequest,
-    token: str,
-    error: bool | str = False,
-    staff: bool = False,
-    values: dict[str, str] | None = None,
-) -> str:
-    """The follow-up (回访): one tap says satisfied or not; the three scores and comments are optional
-    details below, sent with the same two buttons. For the resident (their language), or for staff
-    recording a call or visit (who also give their name).
-
-    ``error`` is True when the satisfaction was not given, or the message for a refused answer;
-    ``values`` are the answers sent with it, shown again."""
-    values = values or {}
-    lang = catalog.property.staff_language if staff else request.lang
-    action = f"/api/actions/{e(token)}" if staff else f"/api/rate/{e(token)}"
-    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
-    message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
-    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+def rate_form(lang: str, action: str, values: dict[str, str], actor: str = "") -> str:
+    """The follow-up's form: one tap says satisfied or not; the three scores and comments are optional
+    details below, sent with the same two buttons. ``action`` is where it posts (a signed link)."""
     comments = controls.text_area(
         lang,
         "comments",
@@ -225,10 +208,8 @@ def rate_page(
         required=False,
     )
     opened = " open" if any(values.get(name) for name in (*policy.RATING_SCALES, "comments")) else ""
-    title = translate(lang, "link_page.rate_title")
-    body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}"
-        f'<form class="lobby-form lobby-rate-form" method="post" action="{action}" novalidate>{actor}'
+    return (
+        f'<form class="lobby-form lobby-rate-form" method="post" action="{e(action)}" novalidate>{actor}'
         f'<fieldset class="lobby-fieldset lobby-satisfaction"><legend class="lobby-legend lobby-satisfaction__question">'
         f"{e(translate(lang, 'link_page.satisfied'))}</legend>"
         f'<p class="lobby-hint">{e(translate(lang, "link_page.one_tap"))}</p>{_satisfaction_buttons(lang)}</fieldset>'
@@ -236,6 +217,31 @@ def rate_page(
         f'<div class="lobby-details__body">{_scores(lang, values)}{comments}'
         f'<p class="lobby-hint">{e(translate(lang, "link_page.details_send"))}</p>{_satisfaction_buttons(lang)}</div>'
         "</details></form>"
+    )
+
+
+def rate_page(
+    catalog: Catalog,
+    request: ServiceRequest,
+    token: str,
+    error: bool | str = False,
+    staff: bool = False,
+    values: dict[str, str] | None = None,
+) -> str:
+    """The follow-up (回访) for the resident (their language), or for staff recording a call or visit (who
+    also give their name).
+
+    ``error`` is True when the satisfaction was not given, or the message for a refused answer;
+    ``values`` are the answers sent with it, shown again."""
+    values = values or {}
+    lang = catalog.property.staff_language if staff else request.lang
+    action = f"/api/actions/{token}" if staff else f"/api/rate/{token}"
+    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
+    message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
+    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+    title = translate(lang, "link_page.rate_title")
+    body = (
+        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}{rate_form(lang, action, values, actor)}"
     )
     return render_page(lang, title, body, topic=request.reference)
 
