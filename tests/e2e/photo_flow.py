@@ -16,7 +16,6 @@ from tests import photo_files
 from tests.e2e.lobby_pages import ENGINEERING
 from tests.e2e.stack import Stack, request, wait_until
 
-PHONE = {"width": 390, "height": 844}
 BUCKET = "lobby-photos-local"  # devstack.aws.LocalSettings.photo_bucket
 HREF = re.compile(r'href="([^"]+)"')
 

@@ -4,21 +4,19 @@ From the home page one tap reaches the repair form, its first question on screen
 JPEG that carries its GPS location, check their answers, send. The stored photo and its thumbnail carry
 no metadata at all; the office's e-mail links to the photo and the desk card shows it; the resident
 follows the link in their acknowledgement to their request's own page, where the photo is in the
-timeline. With JavaScript the photo is chosen on the form and goes straight to the bucket through a
+timeline, adds information, and sees it there too. With JavaScript the photo is chosen on the form and goes straight to the bucket through a
 presigned POST; without it, the receipt links to the page that uploads it as a multipart form.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.lobby_pages import Resident, fill_repair_form, reference_in
 from tests.e2e.photo_flow import (
-    PHONE,
     assert_no_metadata,
     desk_card_shows_the_photo,
     office_photo_link_opens_the_clean_photo,
@@ -32,32 +30,6 @@ from views.messages import translate
 pytestmark = pytest.mark.e2e
 
 LANG = "zh"
-
-
-def _phone(browser: Browser, lobby: Stack, *, javascript: bool) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=lobby.base_url, locale="zh-CN", viewport=PHONE, java_script_enabled=javascript
-    )
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def phone(browser: Browser, lobby: Stack) -> Iterator[Page]:
-    yield from _phone(browser, lobby, javascript=True)
-
-
-@pytest.fixture
-def phone_without_js(browser: Browser, lobby: Stack) -> Iterator[Page]:
-    yield from _phone(browser, lobby, javascript=False)
-
-
-@pytest.fixture
-def desk(browser: Browser, lobby: Stack) -> Iterator[Page]:
-    yield from _phone(browser, lobby, javascript=True)
 
 
 def open_repair_form_from_home(page: Page) -> None:
@@ -89,8 +61,15 @@ def after_sending(page: Page, lobby: Stack, desk: Page, resident: Resident, refe
     desk_card_shows_the_photo(desk, lobby, reference)
 
     page.goto(resident_link(lobby, resident.email, reference))
-    expect(page.locator("h1")).to_contain_text(reference)
+    expect(page.locator("main")).to_contain_text(reference)
     expect(page.locator(".lobby-timeline")).to_contain_text(translate(LANG, "event.photo_added"))
+    information = f"楼下邻居说天花板也有水印（{secrets.token_hex(3)}）。"
+    page.locator("#f-information").fill(information)
+    page.get_by_role("button", name=translate(LANG, "request_page.information_send")).click()
+    expect(page.locator(".lobby-receipt")).to_contain_text(translate(LANG, "request_page.information_done"))
+    page.get_by_role("link", name=translate(LANG, "request_page.back")).first.click()
+    expect(page.locator(".lobby-timeline")).to_contain_text(translate(LANG, "event.info", note=information))
+    assert information not in page.url
 
 
 def test_with_javascript_a_photo_goes_straight_to_the_bucket(phone: Page, desk: Page, lobby: Stack) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from lobby_html import Element, parse
+from repair_form import FILLED, fill_repair
 
 from api import routes
 from lobby.catalog import Catalog
@@ -75,18 +76,6 @@ def check_answer(catalog: Catalog, kind: str, lang: str, answers: dict[str, str]
     return {"step": "check", "answers": [], "check_html": html}
 
 
-def fill_repair(page: Any, *, consent: bool = True) -> None:
-    page.select_option("#f-category", "water")
-    page.check("#f-size")
-    page.fill("#f-name", "王小明")
-    page.fill("#f-phone", "13800000000")
-    page.fill("#f-building", "3栋")
-    page.fill("#f-unit", "1502")
-    page.fill("#f-description", "厨房水管漏水，从昨晚开始。")
-    if consent:
-        page.check("#f-consent")
-
-
 def active_element(page: Any) -> dict[str, str]:
     return page.evaluate(
         "() => ({id: document.activeElement.id, cls: document.activeElement.className || ''})"
@@ -94,16 +83,6 @@ def active_element(page: Any) -> dict[str, str]:
 
 
 REQUEST_LINK = "/api/s/AAAAAAAAAAAAAAAA"
-FILLED = {
-    "category": "water",
-    "size": "minor",
-    "name": "王小明",
-    "phone": "13800000000",
-    "building": "3栋",
-    "unit": "1502",
-    "description": "厨房水管漏水，从昨晚开始。",
-    "consent": "yes",
-}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

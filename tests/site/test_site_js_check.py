@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from lobby_html import parse
+from repair_form import FILLED, fill_repair
 
 from api import routes
 from lobby.catalog import Catalog
@@ -25,16 +26,6 @@ from views import messages
 from views.pages import check, resident
 
 TOKEN = "PHOTOTOKEN"
-FILLED = {
-    "category": "water",
-    "size": "minor",
-    "name": "王小明",
-    "phone": "13800000000",
-    "building": "3栋",
-    "unit": "1502",
-    "description": "厨房水管漏水，从昨晚开始。",
-    "consent": "yes",
-}
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048  # the script judges by type and size; the bytes are the bucket's
 
 
@@ -104,17 +95,6 @@ class Api:
         page.route("**/bucket", self.bucket)
 
 
-def fill(page: Any) -> None:
-    page.select_option("#f-category", "water")
-    page.check("#f-size")
-    page.fill("#f-name", FILLED["name"])
-    page.fill("#f-phone", FILLED["phone"])
-    page.fill("#f-building", FILLED["building"])
-    page.fill("#f-unit", FILLED["unit"])
-    page.fill("#f-description", FILLED["description"])
-    page.check("#f-consent")
-
-
 def photo(name: str, size: int = len(JPEG), mime: str = "image/jpeg") -> dict[str, Any]:
     return {"name": name, "mimeType": mime, "buffer": (JPEG * (size // len(JPEG) + 1))[:size]}
 
@@ -126,7 +106,7 @@ def test_check_your_answers_shows_each_answer_and_change_returns_to_its_field(
     api = Api(catalog, lang, site_url)
     api.install(page)
     page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/repair/")
-    fill(page)
+    fill_repair(page)
     page.click(".lobby-form button[type=submit]")
 
     block = page.wait_for_selector(".lobby-check")
@@ -163,7 +143,7 @@ def test_photos_are_checked_when_chosen_and_uploaded_after_the_request_is_stored
     page.goto(f"{site_url}/en/repair/")
     assert page.is_visible("#f-photos")
     assert not page.is_visible(".lobby-photo-picker__later")  # the no-JavaScript note gives way to the picker
-    fill(page)
+    fill_repair(page)
 
     too_big = PHOTO_MAX_MB * 1024 * 1024 + 1
     page.set_input_files(
