@@ -1025,7 +1025,6 @@ def main(argv: list[str] | None = None) -> int:
     report(shares, fixed, imports, functions)
     alarms = handbook_data.count_alarms()
     lines = handbook_data.estimate(measured, TARGET_VOLUME, alarms)
-    total = sum(line.dollars for line in lines)
     print(
         f"\nmonthly bill for {TARGET_VOLUME} requests a month (a property of 2,000 flats), each charged the "
         f"costlier life ('{life.name}'); {model['region']} list prices as of {model['prices_as_of']}, no free tier:"
@@ -1034,9 +1033,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {handbook_data.cost_label(line.key, 'en'):<46} {line.amount:>14,.2f}  ${line.dollars:7.4f}")
     print("  prices: " + ", ".join(f"{key} {value}" for key, value in model["prices"].items()))
     # Texts are priced per message by the carrier and grow with how many residents choose them: they are
-    # shown beside the target (every resident choosing texts and e-mail), not inside it.
-    texts = sum(line.dollars for line in lines if line.key == "sms")
-    without_texts = total - texts
+    # shown beside the target (every resident choosing texts and e-mail), not inside it, as on the page.
+    without_texts, total = handbook_data.bill(lines, texts=False), handbook_data.bill(lines, texts=True)
+    texts = total - without_texts
     verdict = "meets" if without_texts <= TARGET_DOLLARS else "MISSES"
     print(
         f"cost: US${without_texts:.2f} a month without texts — target ≤ US${TARGET_DOLLARS:.2f} — {verdict}"
