@@ -200,7 +200,7 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
             key, values = spot_check.refusal_key(catalog, refusal, "quality", lang)
             yield f"spot check {refusal.code}", signed_links.problem_page(lang, key, **values)
     yield "rated closed", signed_links.rated_page(catalog, requests[5])
-    yield "rated reopened", signed_links.rated_page(catalog, requests[7])
+    yield "rated reopened", signed_links.rated_page(catalog, requests[7], "/api/s/TOKEN")
     for key in LINK_PROBLEMS:
         yield key, signed_links.problem_page(lang, key)
     yield from request_page_answers(catalog, requests, lang)

@@ -384,6 +384,7 @@ def test_once_resolved_the_page_rates_in_one_tap_and_only_once(aws: Aws) -> None
     rated = post_form(unescape(first[0]), {"satisfied": "yes"})
 
     assert rated.status == 200 and "感谢您的评价" in _text(rated.body)
+    assert f"href='{page}'" in rated.body  # back to the request's page
     assert _stored(aws, reference)["status"]["S"] == "closed"
     before = _snapshot(aws)
     for again in (first[0], second[0]):

@@ -246,7 +246,9 @@ def rate_page(
     return render_page(lang, title, body, topic=request.reference)
 
 
-def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
+def rated_page(catalog: Catalog, request: ServiceRequest, request_path: str | None = None) -> str:
+    """Thanks for the rating, and the way back: the request's own page when its link could be signed,
+    else the status form."""
     lang = request.lang
     if request.status == "reopened":
         due = local_time(catalog, request.resolve_due, lang)
@@ -259,11 +261,12 @@ def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
         )
     else:
         detail = translate(lang, "link_page.thanks_closed")
-    link = receipt.status_path(lang, request.reference)
+    link = request_path or receipt.status_path(lang, request.reference)
+    words = translate(lang, "request_page.back" if request_path else "status_page.link")
     title = translate(lang, "link_page.thanks")
     body = (
         f"<div class='lobby-receipt' role='status'><h1 class='lobby-receipt__title'>{e(title)}</h1>"
         f"<p>{e(detail)}</p></div>"
-        f"<p><a href='{e(link)}'>{e(translate(lang, 'status_page.link'))}</a></p>"
+        f"<p><a href='{e(link)}'>{e(words)}</a></p>"
     )
     return render_page(lang, title, body)
