@@ -217,7 +217,9 @@ def request_page_html(catalog: Catalog, request: ServiceRequest, steps: list[Eve
     from views.pages import photos, request_page
 
     errors = {
-        name: translate(lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10)
+        name: translate(
+            lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10
+        )
         for name in ("information", "reason")
     }
     lead, below = request_page.actions(
