@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -177,6 +178,12 @@ def test_a_minor_repair_on_friday_evening_is_promised_within_engineerings_hours(
     assert english.json()["message"] == (
         "Engineering and Maintenance will contact you by 28 Nov 2026, 16:00 and have it done by 28 Nov 2026, 16:00."
     )
+    lookup = {"reference": receipt["reference"], "contact": "13800138000", "lang": "zh"}
+    status = post_json("/api/status", lookup).json()
+    assert (status["contact_by_text"], status["due_text"]) == ("2026年11月28日 16:00", "2026年11月28日 16:00")
+    status_page = unescape(post_form("/api/status", lookup).body)  # the status page without JavaScript
+    assert "最迟联系您的时间</th><td>2026年11月28日 16:00" in status_page
+    assert "承诺时间</th><td>2026年11月28日 16:00" in status_page
     schedules = Schedules(aws)
     [first] = [
         mail for mail in schedules.settle() if mail.to == [RESIDENT] and receipt["reference"] in mail.subject

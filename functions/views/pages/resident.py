@@ -136,6 +136,9 @@ def status_page(
         (translate(lang, "page.status"), status_text(request.status, lang)),
         (translate(lang, "page.received"), local_time(catalog, request.received_at, lang)),
     ]
+    contact_by = receipt.contact_by(catalog, request, lang)
+    if contact_by:
+        rows.append((translate(lang, "page.contact_by"), contact_by))
     due = local_time(catalog, request.promised_due, lang)
     if due:
         rows.append((translate(lang, "page.due"), due))

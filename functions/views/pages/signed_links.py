@@ -18,7 +18,15 @@ from views.labels import action_label, field_cells
 from views.messages import translate
 from views.page import e, facts, render_page
 from views.pages.desk_shell import card_path
-from views.wording import actor_text, describe_timedelta, event_text, local_time, owner_text, status_text
+from views.wording import (
+    actor_text,
+    agreement_visit,
+    describe_timedelta,
+    event_text,
+    local_time,
+    owner_text,
+    status_text,
+)
 
 
 def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
@@ -240,9 +248,9 @@ def rate_page(
     message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
     summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
     title = translate(lang, "link_page.rate_title")
-    body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}{rate_form(lang, action, values, actor)}"
-    )
+    visit = agreement_visit(catalog, request, lang) if staff else ""
+    lede = _lede(catalog, request, lang) + (f"<p><strong>{e(visit)}</strong></p>" if visit else "")
+    body = f"<h1>{e(title)}</h1>{lede}{summary}{rate_form(lang, action, values, actor)}"
     return render_page(lang, title, body, topic=request.reference)
 
 
