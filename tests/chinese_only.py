@@ -24,7 +24,8 @@ ALLOWED = [
     SETTING_NAMES,
 ]
 # Words that are names, not English: units and formats a Chinese text writes in Latin letters.
-ALLOWED_WORDS = frozenset({"KB", "CSV"})
+# (The image formats a photo may be in: their names, as the phone and the file say them.)
+ALLOWED_WORDS = frozenset({"KB", "MB", "CSV", "JPEG", "PNG", "WebP", "HEIC"})
 
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Attributes a reader sees or hears; the others (class, id, name, value …) are for the machine.

@@ -18,6 +18,7 @@ from lobby.notifications import messages_for
 from lobby.office_digest import OfficeDigest
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
+from lobby.spot_checks import SpotCheckRefused
 from lobby.stats import MonthData, compute_statistics
 from lobby.validation import SubmissionInvalid
 from views.emails.digest import digest_mail
@@ -25,7 +26,7 @@ from views.emails.events import write_event_mail
 from views.emails.monthly import monthly_mail
 from views.labels import action_label
 from views.messages import translate
-from views.pages import resident, signed_links
+from views.pages import resident, signed_links, spot_check
 
 CATALOG = load_catalog(SOURCE_YAML)
 SITE = "https://lobby.example"
@@ -99,14 +100,28 @@ def history(catalog: Catalog, request: ServiceRequest) -> list[Event]:
         Event(
             "reopen", next(at), "resident", True, {"note": "又开始滴水。", "satisfied": False, "via": "rate"}
         ),
+        Event("resolve", next(at), STAFF, True, {"note": "已修好。", "spot_checks": ["quality"]}),
+        Event(
+            "spot_check", next(at), STAFF, False, {"office": "quality", "reached": True, "satisfied": False}
+        ),
+        Event(
+            "spot_check",
+            next(at),
+            STAFF,
+            False,
+            {"office": "general-manager", "reached": False, "note": "无人接听。"},
+        ),
         Event("followed_up", next(at), STAFF, True, {"satisfied": True}),
         Event("rated", next(at), "resident", True, {"satisfied": True}),
         Event("cancel", next(at), STAFF, True, {"note": "住户已自行修好。", "reason": "住户已自行修好。"}),
+        Event("info", next(at), "resident", True, {"note": "楼上好像也在漏水。"}),  # the request's own page
+        Event("cancel", next(at), "resident", True, {"note": "我自己修好了。", "reason": "我自己修好了。"}),
         Event("close", next(at), "lobby", True),
     ]
     return events
 
 
+SPOT_CHECK = {"reached": True, "satisfied": True, "note": "住户满意。", "at": NOW.isoformat(), "by": "郑华"}
 RATING = {
     "satisfied": False,
     "quality": 2,
@@ -121,11 +136,19 @@ def requests_in_every_state(catalog: Catalog, lang: str) -> list[ServiceRequest]
     base = sample_request(catalog, lang)
     owned = replace(base, owner=STAFF, acknowledged_at=RECEIVED + timedelta(minutes=20))
     return [
-        base,
+        replace(base, repeats=("20261101-0003", "20261105-0002")),  # its matter came a third time
         replace(owned, status="acknowledged"),
         replace(owned, status="in_progress"),
         replace(owned, status="waiting", paused_at=NOW),
-        replace(owned, status="resolved", resolved_at=NOW, follow_up_due=NOW + timedelta(days=3)),
+        replace(
+            owned,
+            status="resolved",
+            resolved_at=NOW,
+            follow_up_due=NOW + timedelta(days=3),
+            spot_checks=("quality", "general-manager"),
+            spot_check_due=NOW + timedelta(days=3),
+            spot_check_results={"general-manager": SPOT_CHECK},
+        ),
         replace(owned, status="closed", closed_at=NOW, rating={**RATING, "satisfied": True}),
         replace(owned, status="cancelled", closed_at=NOW),
         replace(owned, status="reopened", reopen_count=1, rating={**RATING, "at": NOW.isoformat()}),
@@ -146,6 +169,7 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
     for request in requests:
         steps = history(catalog, request)
         yield f"status {request.status}", resident.status_page(catalog, request, steps, lang)
+        yield f"request page {request.status}", request_page_html(catalog, request, steps, lang)
         if catalog.property.staff_language != lang:
             continue
         for action in STAFF_ACTIONS:
@@ -169,16 +193,72 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
         "rate staff",
         signed_links.rate_page(catalog, resolved, "TOKEN", staff=True, values={"quality": "3"}),
     )
+    if catalog.property.staff_language == lang:
+        yield "spot check", spot_check.form_page(catalog, resolved, "quality", "TOKEN", {"reached": "请选择"})
+        yield "spot check done", spot_check.done_page(catalog, resolved, "general-manager")
+        for refusal in (SpotCheckRefused("recorded", SPOT_CHECK), SpotCheckRefused("other_office")):
+            key, values = spot_check.refusal_key(catalog, refusal, "quality", lang)
+            yield f"spot check {refusal.code}", signed_links.problem_page(lang, key, **values)
     yield "rated closed", signed_links.rated_page(catalog, requests[5])
-    yield "rated reopened", signed_links.rated_page(catalog, requests[7])
+    yield "rated reopened", signed_links.rated_page(catalog, requests[7], "/api/s/TOKEN")
     for key in LINK_PROBLEMS:
         yield key, signed_links.problem_page(lang, key)
+    yield from request_page_answers(catalog, requests, lang)
     if catalog.property.staff_language == lang:
         yield from desk_pages(catalog, lang, requests)
     yield (
         "problem_illegal",
         signed_links.problem_page(lang, "problem_illegal", status="已办结", action="受理"),
     )
+
+
+def request_page_html(catalog: Catalog, request: ServiceRequest, steps: list[Event], lang: str) -> str:
+    """The request's own page with every step it offers, each box showing an error."""
+    from views.pages import photos, request_page
+
+    errors = {
+        name: translate(
+            lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10
+        )
+        for name in ("information", "reason")
+    }
+    lead, below = request_page.actions(
+        request,
+        "TOKEN",
+        lang,
+        rate_url="/api/rate/TOKEN",
+        photos_form=photos.add_photos_form(lang, "TOKEN", 2),
+        errors=errors,
+        values={"information": "楼上好像也在漏水。"},
+    )
+    return resident.status_page(catalog, request, steps, lang, lead=lead, actions=below)
+
+
+REQUEST_PAGE_REFUSALS = (
+    "other_origin",
+    "invalid",
+    "expired",
+    "information_closed",
+    "cancel_too_late",
+    "already_cancelled",
+    "stale",
+)
+
+
+def request_page_answers(
+    catalog: Catalog, requests: list[ServiceRequest], lang: str
+) -> Iterator[tuple[str, str]]:
+    """The pages after a step on the request's own page: done, or refused (changing nothing)."""
+    from views.pages import request_page
+
+    info = Event("info", NOW, "resident", True, {"note": "楼上好像也在漏水。"})
+    cancel = Event("cancel", NOW, "resident", True, {"note": "我自己修好了。"})
+    yield "information added", request_page.done_page(catalog, requests[0], info, "TOKEN")
+    yield "cancelled", request_page.done_page(catalog, requests[6], cancel, "TOKEN")
+    status = translate(lang, "status.resolved")
+    for key in REQUEST_PAGE_REFUSALS:
+        message = translate(lang, f"request_page.{key}", status=status)
+        yield f"request page {key}", request_page.refused_page(lang, message, "TOKEN")
 
 
 def event_mails(catalog: Catalog, request: ServiceRequest, event: Event) -> Iterator[Mail]:
@@ -243,6 +323,22 @@ def desk_pages(catalog: Catalog, lang: str, requests: list[ServiceRequest]) -> I
             catalog, staff, "CSRF", row(request, NOW), history(catalog, request), actions, lang
         )
         yield f"desk card {request.status}", page
+    checker = Staff(name="吴敏", email="wu.min@harbour-view.example", office="quality", role="quality")
+    resolved = requests[4]
+    section = spot_check.card_section(catalog, resolved, checker, "CSRF", lang, {"reached": "请选择"})
+    yield (
+        "desk card spot check",
+        desk_card.card_page(
+            catalog,
+            checker,
+            "CSRF",
+            row(resolved, NOW),
+            history(catalog, resolved),
+            [],
+            lang,
+            spot_checks=section,
+        ),
+    )
     yield "desk new", desk_new.kinds_page(catalog, staff, "CSRF", lang)
     for kind in catalog.kinds:
         yield (

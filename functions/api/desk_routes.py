@@ -10,13 +10,15 @@ from api import photos
 from api.shared import logger, now, store
 from desk import card, queue
 from desk.sessions import DeskRefused, Session
+from lobby import spot_checks
 from lobby.catalog import load_catalog
 from lobby.lifecycle import ALLOWED, IllegalTransition, MissingInput, available_actions
+from lobby.requests import ServiceRequest
 from lobby.storage import StaleRequest
 from lobby.validation import message
 from views.labels import action_label
 from views.messages import translate
-from views.pages import desk_card, desk_queue
+from views.pages import desk_card, desk_queue, spot_check
 from views.pages.desk_shell import card_path
 from views.wording import status_text
 
@@ -67,12 +69,29 @@ def show_company():  # no return annotation: Powertools would read it as a respo
     return common.for_signed_in(router.current_event, render)
 
 
-def _card(session: Session, lang: str, reference: str, status: int = 200, **extra: object) -> Response:
+def _card(
+    session: Session,
+    lang: str,
+    reference: str,
+    status: int = 200,
+    spot_errors: dict[str, str] | None = None,
+    **extra: object,
+) -> Response:
     catalog = load_catalog()
     request = card.visible_request(store(), session.staff, reference)
     row = queue.row(request, now())
     actions = available_actions(request, catalog)
     gallery, images_from = photos.gallery(request, lang)
+    values = extra.get("values") if spot_errors else None
+    checks = spot_check.card_section(
+        catalog,
+        request,
+        session.staff,
+        session.stored.csrf,
+        lang,
+        spot_errors,
+        values,  # type: ignore[arg-type]
+    )
     page = desk_card.card_page(
         catalog,
         session.staff,
@@ -82,6 +101,7 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
         actions,
         lang,
         photos=gallery,
+        spot_checks=checks,
         **extra,  # type: ignore[arg-type]
     )
     return common.page(status, page, images_from)
@@ -90,7 +110,7 @@ def _card(session: Session, lang: str, reference: str, status: int = 200, **extr
 @router.get("/desk/requests/<reference>", include_in_schema=False)
 def show_card(reference: str):  # no return annotation: Powertools would read it as a response model
     done = (router.current_event.query_string_parameters or {}).get("done")
-    shown = done if done in ALLOWED or done == "registered" else None
+    shown = done if done in ALLOWED or done in ("registered", spot_checks.EVENT) else None
     return common.for_signed_in(
         router.current_event, lambda session, lang: _card(session, lang, reference, done=shown)
     )
@@ -103,6 +123,8 @@ def act_on_card(reference: str):  # no return annotation: Powertools would read 
         request = card.visible_request(store(), session.staff, reference)
         action = form.get("action", "")
         catalog = load_catalog()
+        if action == spot_checks.EVENT:
+            return _record_spot_check(session, lang, reference, request, form)
         try:
             change = card.act(store(), catalog, session.staff, request, action, form, now())
         except IllegalTransition as illegal:
@@ -128,3 +150,26 @@ def act_on_card(reference: str):  # no return annotation: Powertools would read 
         return common.redirect(f"{card_path(reference)}?done={change.event.type}")
 
     return common.for_signed_in(router.current_event, render)
+
+
+def _record_spot_check(
+    session: Session, lang: str, reference: str, request: ServiceRequest, form: dict[str, str]
+) -> Response:
+    """The check of the person's own office, from the card: 403 another office's, 409 recorded already,
+    422 an answer missing or too long; nothing stored then."""
+    catalog = load_catalog()
+    try:
+        card.record_spot_check(store(), session.staff, request, form, now())
+    except spot_checks.SpotCheckRefused as refused:
+        key, values = spot_check.refusal_key(catalog, refused, session.staff.office, lang)
+        status = 409 if refused.code == "recorded" else 403
+        return _card(session, lang, reference, status, error=translate(lang, f"link_page.{key}", **values))
+    except StaleRequest:
+        return _card(session, lang, reference, 409, error=translate(lang, "link_page.problem_stale"))
+    except MissingInput as missing:
+        error = spot_check.refusal_text(missing, lang)
+        return _card(
+            session, lang, reference, 422, spot_errors={missing.field: error}, error=error, values=form
+        )
+    logger.info("desk spot check", extra={"reference": reference, "office": session.staff.office})
+    return common.redirect(f"{card_path(reference)}?done={spot_checks.EVENT}")

@@ -197,8 +197,55 @@ def _link_paths() -> dict[str, Any]:
         },
         "/api/s/{token}": {
             "get": _link_operation(
-                "openTextLink", "Resident: a text's link: the status, or the rating", False
+                "openTextLink",
+                "Resident: the request's own page (status, timeline, its steps), or the rating",
+                False,
             ),
+        },
+    }
+
+
+def _resident_paths() -> dict[str, Any]:
+    """The steps on the resident's own request page (api/request_page.py): form posts from the site's own
+    page, carrying the page's signed token in the body."""
+
+    def operation(operation_id: str, summary: str, field: str) -> dict[str, Any]:
+        text = {"type": "string"}
+        form = {
+            "type": "object",
+            "required": ["token", field],
+            "properties": {"token": text, "lang": {"type": "string", "enum": ["zh", "en"]}, field: text},
+        }
+        return {
+            "operationId": operation_id,
+            "summary": summary,
+            "tags": ["signed-link"],
+            "requestBody": {
+                "required": True,
+                "content": {"application/x-www-form-urlencoded": {"schema": form}},
+            },
+            "responses": {
+                "200": _page("Done: what was recorded, when, and the way back to the request"),
+                "400": _refusal("Unreadable body"),
+                "403": _refusal("Not posted from the site's own page (Origin, else Referer)"),
+                "404": _refusal("Not a genuine token of a request's page"),
+                "409": _refusal("The request's state does not allow it, or it changed meanwhile"),
+                "410": _refusal("The token expired"),
+                "413": _page("Over the body's limit: the request's page again, nothing stored"),
+                "415": _refusal("Not form-encoded"),
+                "422": _page("The text missing or too long: the request's page again, nothing stored"),
+                "503": _retry(_refusal("Failing; nothing changed; try again")),
+            },
+        }
+
+    return {
+        "/api/resident/information": {
+            "post": operation(
+                "addInformation", "Resident: add information to the request's history", "information"
+            )
+        },
+        "/api/resident/cancel": {
+            "post": operation("cancelRequest", "Resident: cancel the request, with a reason", "reason")
         },
     }
 
@@ -348,6 +395,7 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                 }
             },
             **_link_paths(),
+            **_resident_paths(),
             **_photo_paths(),
             "/api/openapi.json": {
                 "get": {

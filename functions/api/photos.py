@@ -33,6 +33,8 @@ from lobby.photos import PhotoBucket, PhotoProblem, Shown
 from lobby.policy import FORM_PHOTO_MAX_MB, PHOTO_KINDS, PHOTO_MAX_MB, PHOTO_TOKEN_LIFETIME
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
+from lobby.text_links import PATH as TEXT_PATH
+from lobby.text_links import text_key, text_token
 from views.pages import photos as pages
 
 router = Router()
@@ -169,7 +171,9 @@ def upload_by_form(token: str):  # no return annotation: Powertools would read i
     except PhotoProblem as problem:
         raise _refused(problem, lang) from None
     logger.info("photos received by form", extra={"reference": request.reference, "count": len(slots)})
-    return html_response(202, pages.photos_received_page(request, lang, len(slots), token))
+    # The way back to the request's own page (lobby.text_links): the photos show there once checked.
+    back = f"{TEXT_PATH}{text_token(text_key(_secret()), request.reference)}"
+    return html_response(202, pages.photos_received_page(request, lang, len(slots), token, back))
 
 
 @router.get("/api/photo/<token>", include_in_schema=False)

@@ -183,6 +183,7 @@ def status_json(catalog: Catalog, request: ServiceRequest, history: list[Event],
         "received_text": local_time(catalog, request.received_at, lang),
         "due_at": _iso(request.promised_due),
         "due_text": local_time(catalog, request.promised_due, lang),
+        "contact_by_text": receipt.contact_by(catalog, request, lang),
         "owner": pages.owner_name(catalog, request, lang),
         "history": [
             {

@@ -1,8 +1,10 @@
-"""The short links of text messages (``lobby.text_links``): a GET opens the request's status page, or
-its rating questions once it is resolved, without typing anything. Changes nothing."""
+"""The short links of every resident message (``lobby.text_links``): a GET opens the request's own page
+(``api.request_page``: the status and timeline, and what the resident can do there), or its rating
+questions once it is resolved, without typing anything. Changes nothing."""
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from api import request_page
 from api.http import html_response
 from api.shared import now, store
 from lobby import links
@@ -32,4 +34,4 @@ def open_text_link(token: str):  # no return annotation: Powertools would read i
     if action == RATE and request.status == "resolved":
         rating = links.sign(secret, reference, "rate", moment, links.RESIDENT_LINK_LIFETIME)
         return html_response(200, signed_links.rate_page(catalog, request, rating))
-    return html_response(200, pages.status_page(catalog, request, store().history(reference), request.lang))
+    return request_page.render(request)

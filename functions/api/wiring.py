@@ -13,7 +13,17 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
-from api import actions, desk_new, desk_routes, desk_signin, photos, routes, text_links
+from api import (
+    actions,
+    desk_new,
+    desk_routes,
+    desk_signin,
+    photos,
+    request_page,
+    routes,
+    spot_checks,
+    text_links,
+)
 from api.http import HttpProblem, html_response, json_response, negotiate_lang, prefers_html, problem_message
 from api.openapi import openapi_document
 from api.shared import logger
@@ -84,6 +94,8 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     app.include_router(desk_new.router)
     app.include_router(text_links.router)
     app.include_router(photos.router)
+    app.include_router(spot_checks.router)
+    app.include_router(request_page.router)
 
     def bind_router(resolver: ApiGatewayResolver, next_middleware: Any) -> Response:
         # One Router serves every resolver built in a process (Lambda's, the local one, tests');
@@ -95,6 +107,8 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
         desk_new.router.api_resolver = resolver
         text_links.router.api_resolver = resolver
         photos.router.api_resolver = resolver
+        spot_checks.router.api_resolver = resolver
+        request_page.router.api_resolver = resolver
         return next_middleware(resolver)
 
     app.use([bind_router])

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from desk.roster import Staff
 from desk.sessions import DeskRefused
+from lobby import spot_checks
 from lobby.catalog import Catalog
 from lobby.lifecycle import Change, IllegalTransition, apply, available_actions
 from lobby.requests import Actor, ServiceRequest
@@ -14,6 +15,7 @@ from lobby.storage import Store
 
 # What a card's form may send besides the action (the actor is never taken from the form).
 INPUTS = ("note", "size", "office", "visibility")
+SPOT_CHECK_INPUTS = ("reached", "satisfied", "note")
 
 
 def visible_request(store: Store, staff: Staff, reference: str) -> ServiceRequest:
@@ -21,7 +23,8 @@ def visible_request(store: Store, staff: Staff, reference: str) -> ServiceReques
     request = store.get_request(reference)
     if request is None:
         raise DeskRefused(404, "not_found")
-    if not staff.may_see(request.office, request.receiver_email):
+    # The offices drawn to spot-check it see it too, to record their check (lobby.spot_checks).
+    if not staff.may_see(request.office, request.receiver_email) and staff.office not in request.spot_checks:
         raise DeskRefused(403, "other_office")
     return request
 
@@ -44,3 +47,14 @@ def act(
     event = replace(change.event, data={**change.event.data, "office": staff.office})
     store.save_change(request, change.request, event)
     return Change(request=change.request, event=event)
+
+
+def record_spot_check(
+    store: Store, staff: Staff, request: ServiceRequest, form: dict[str, str], now: datetime
+) -> Change:
+    """Record the check of the person's own office, as them (verified). Raises SpotCheckRefused (another
+    office's check, or one already recorded), MissingInput or StaleRequest; stores nothing then."""
+    inputs = {name: form[name] for name in SPOT_CHECK_INPUTS if name in form}
+    change = spot_checks.record(request, staff.office, inputs, now, Actor.signed_in(staff.name, staff.email))
+    store.save_change(request, change.request, change.event)
+    return change

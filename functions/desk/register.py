@@ -19,6 +19,7 @@ from desk.roster import Staff
 from lobby.catalog import Catalog, Kind
 from lobby.deadlines import promise
 from lobby.intake import office_for
+from lobby.repeats import earlier_repeats
 from lobby.requests import Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
 from lobby.validation import CONSENT_FIELD, LANG_FIELD, SubmissionInvalid, validate_submission
@@ -133,6 +134,7 @@ def _store(
         receiver=staff.name,
         receiver_email=staff.email,
     )
+    request = replace(request, repeats=earlier_repeats(store, catalog, request))
     data = {"channel": channel, "receiver": staff.name, "registered_at": now.isoformat(), "verified": True}
     submitted = Event(type="submitted", at=received_at, actor=staff.name, public=True, data=data)
     stored = store.create_request(request, submitted, fingerprint, now)

@@ -185,12 +185,22 @@ class Deadlines(_Model, frozen=True, kw_only=True):
             _as_rules(self, "arrive")
 
 
+class Agreements(_Model, frozen=True, kw_only=True):
+    """Long-term agreements (seed 004 §4.2.3): the choice ``field`` whose answers in ``terms`` book one, each
+    for that many months. Every agreement is followed up halfway through its term and again within the
+    kind's ``within`` of its end (seed 002), whatever the kind's coverage."""
+
+    field: str
+    terms: Annotated[dict[str, Annotated[int, Meta(ge=1, le=120)]], Meta(min_length=1)]
+
+
 class FollowUp(_Model, frozen=True, kw_only=True):
     within: RuleText
     coverage: Literal["all", "sampled", "none"]
     # The company's spot checks of the follow-ups (抽查, seed 000 §5.5): office → percent of the kind's
     # resolved requests it checks, drawn when each is resolved.
     spot_checks: dict[str, Annotated[int, Meta(ge=1, le=100)]] = {}  # noqa: RUF012 - a msgspec default
+    agreements: Agreements | None = None
 
     def __post_init__(self) -> None:
         _as_rules(self, "within")

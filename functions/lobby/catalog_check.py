@@ -107,6 +107,14 @@ def _kind_rules(catalog: Catalog, kind: Kind, where: str, ids: list[str]) -> lis
     for name, wanted in kind.urgent_when.items():
         if name not in ids or not wanted <= set(catalog.choices(kind.field(name))):
             errors.append(f"{where}.urgent_when.{name}: not a choice field of the kind with these choices")
+    agreements = kind.follow_up.agreements
+    if agreements is not None and (
+        agreements.field not in ids
+        or not set(agreements.terms) <= set(catalog.choices(kind.field(agreements.field)))
+    ):
+        errors.append(
+            f"{where}.follow_up.agreements.terms: not choices of the kind's {agreements.field!r} field"
+        )
     return errors
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from lobby import policy
+
 if TYPE_CHECKING:
     from lobby.catalog import Catalog, FormField
 
@@ -317,6 +319,9 @@ STAFF_INPUTS: dict[str, StaffInput] = {
     "actor": StaffInput(max_length=80),  # the staff member's name, recorded on the history
     "note": StaffInput(max_length=1000, multiline=True),  # public or internal note, reasons
     "comments": StaffInput(max_length=1000, multiline=True),  # the rating's comments
+    # what a resident types on their own request's page (lobby.resident_steps)
+    "information": StaffInput(max_length=policy.RESIDENT_INFORMATION_MAX_CHARS, multiline=True),
+    "reason": StaffInput(max_length=policy.CANCEL_REASON_MAX_CHARS, multiline=True),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from lobby.catalog import Catalog, Kind
 from lobby.limits import Limits
 from lobby.references import format_reference
+from lobby.repeats import earlier_repeats
 from lobby.requests import RESIDENT, Event, ServiceRequest, new_request, submission_fingerprint
 from lobby.storage import Store
 from lobby.validation import HONEYPOT_FIELD, validate_submission
@@ -59,6 +60,7 @@ def receive(
 
     reference = store.allocate_reference(local_day)
     request = new_request(catalog, submission, reference, now)
+    request = replace(request, repeats=earlier_repeats(store, catalog, request))
     submitted = Event(type="submitted", at=now, actor=RESIDENT.name, public=True, data={"channel": "web"})
     stored = store.create_request(request, submitted, fingerprint, now)
     if stored != reference:

@@ -9,7 +9,8 @@ partitions, never a fake reference.
 The sparse indexes read only what carries their key: ``Agenda`` (GSI2) holds, under separate
 partitions, the requests whose next scheduled step is due and the outbox items waiting for a (re)try,
 and the parked ones; ``ByOfficeDeadline`` (GSI1) the open requests; ``ByMonth`` (GSI5) every request by
-the month it was received; ``ByContact`` (GSI4) requests by the keyed contact.
+the month it was received; ``ByContact`` (GSI4) requests by the keyed contact; ``ByPlace`` (GSI3) the
+requests of kinds that count repeats, by the hash of their matter (lobby.repeats).
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def contact_pk(property_id: str, contact: str) -> str:
 def month_pk(property_id: str, month: str) -> str:
     """ByMonth (GSI5): requests received in a local month, sorted by ``<received>#<reference>``."""
     return f"{property_prefix(property_id)}#MONTH#{month}"
+
+
+def place_pk(property_id: str, place: str) -> str:
+    """ByPlace (GSI3): requests of one matter (lobby.repeats.place_key, a hash), by ``<received>#<reference>``."""
+    return f"{property_prefix(property_id)}#PLACE#{place}"
 
 
 def at_key(moment_iso: str, reference: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from lobby.agreements import plan_at_resolution
 from lobby.catalog import Catalog
 from lobby.deadlines import deadline_for, promise
 from lobby.fields import STAFF_INPUTS, Invalid, clean_staff_input
@@ -178,17 +179,22 @@ def _transition(
         case "resume":
             return _resume(request, now)
         case "resolve":
-            within = catalog.kinds[request.kind].follow_up.within
-            follow_up_due = deadline_for(within, now, catalog.office_clock(catalog.property.service_office))
+            plan = plan_at_resolution(catalog, request, now)  # a long-term agreement: halfway and at the end
             # The company's spot checks are drawn now, while the follow-up is still ahead (seed 000 §5.5).
+            # A drawn check is due with the follow-up, and its office hears of it with this event.
             rates = catalog.kinds[request.kind].follow_up.spot_checks
             spot_checks = request.spot_checks or draw_spot_checks(rates, request.reference, now)
+            if spot_checks and not request.spot_checks:
+                data["spot_checks"] = list(spot_checks)
             return replace(
                 request,
                 status="resolved",
                 resolved_at=now,
-                follow_up_due=follow_up_due,
+                follow_up_due=plan.due,
+                follow_ups_after=plan.later,
+                follow_up_selected=plan.selected,
                 spot_checks=spot_checks,
+                spot_check_due=request.spot_check_due or (plan.due if spot_checks else None),
             )
         case "close":
             return replace(request, status="closed", closed_at=now)

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from lobby import links
+from lobby.agreements import next_visit
 from lobby.catalog import Catalog
 from lobby.fields import Invalid, clean_staff_input
 from lobby.lifecycle import ALLOWED, Change, MissingInput, apply, clean_inputs
 from lobby.policy import RATING_HIGHEST, RATING_LOWEST, RATING_SCALES
-from lobby.requests import RESIDENT, Actor, Event, ServiceRequest
+from lobby.requests import RESIDENT, Actor, Event, ServiceRequest, parse_iso, utc_iso
 from lobby.storage import Store
 from views.messages import translate
 
@@ -112,6 +113,13 @@ def parse_rating(inputs: dict[str, str]) -> dict[str, Any]:
 FOLLOW_UP_ACTIONS = {"rate": "rated", "followup": "followed_up"}
 
 
+def rated_since_resolution(request: ServiceRequest) -> bool:
+    """Whether the resident has rated the request's latest resolution: each resolution is rated once,
+    whichever of its rating links (the e-mail's, the request page's) is used."""
+    at = (request.rating or {}).get("at")
+    return bool(at and request.resolved_at and parse_iso(str(at)) >= request.resolved_at)
+
+
 def rate(
     store: Store,
     catalog: Catalog,
@@ -128,6 +136,8 @@ def rate(
     """
     opened = open_link(store, secret, token, now, set(accepts) & FOLLOW_UP_ACTIONS.keys())
     action = opened.link.action
+    if action == "rate" and rated_since_resolution(opened.request):
+        raise LinkUsed(opened.request.reference)  # another of its rating links was used (a page opened twice)
     if action == "rate":
         actor = RESIDENT
     else:  # staff type their name on the follow-up page: recorded as unverified
@@ -137,6 +147,18 @@ def rate(
     rating = parse_rating(inputs)
     request = replace(opened.request, rating={**rating, "at": now.isoformat(), "by": actor.name})
     verified = {"verified": actor.verified} if actor.verified is not None else {}
+    if rating["satisfied"] and request.follow_ups_after and request.status == "resolved":
+        # A long-term agreement with a visit still ahead stays resolved: staff's halfway visit makes the next
+        # one due; the resident's own rating is recorded and the visits keep their dates.
+        ahead = next_visit(request) if action == "followup" else None
+        data: dict[str, Any] = {"satisfied": True, **verified}
+        if ahead is not None and ahead.follow_up_due:
+            data["next"] = utc_iso(ahead.follow_up_due)
+        event_type = "followed_up_halfway" if ahead is not None else FOLLOW_UP_ACTIONS[action]
+        event = Event(type=event_type, at=now, actor=actor.name, public=True, data=data)
+        updated = ahead or request
+        store.save_change(opened.request, updated, event, once=opened.link.nonce)
+        return Change(request=updated, event=event)
     if rating["satisfied"]:
         change = apply(catalog, request, "close", {}, now, actor)
         event = replace(

@@ -19,7 +19,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 # The lifetimes are the office's decision (lobby.policy); callers sign with links.<NAME>_LIFETIME.
-from lobby.policy import RESIDENT_LINK_LIFETIME, SECRET_CACHE_SECONDS, STAFF_LINK_LIFETIME  # noqa: F401
+from lobby.policy import (  # noqa: F401
+    RESIDENT_LINK_LIFETIME,
+    SECRET_CACHE_SECONDS,
+    SPOT_CHECK_LINK_LIFETIME,
+    STAFF_LINK_LIFETIME,
+)
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from calendar import monthrange
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -28,3 +29,10 @@ def month_bounds(month: str, time_zone: str) -> tuple[datetime, datetime]:
         return datetime(year, number, 1, tzinfo=zone).astimezone(UTC)
 
     return first_instant(month), first_instant(shift_month(month, 1))
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months; a day the month lacks becomes its last (31 Jan + 1 → 28 Feb)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, number = index // 12, index % 12 + 1
+    return day.replace(year=year, month=number, day=min(day.day, monthrange(year, number)[1]))

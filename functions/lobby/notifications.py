@@ -31,6 +31,8 @@ from lobby.outbox import (
 )
 from lobby.requests import Event, ServiceRequest
 from lobby.robots import DINGTALK, WECOM
+from lobby.spot_checks import ROLE as SPOT_CHECK_ROLE
+from lobby.spot_checks import newly_drawn
 from lobby.texts import NOTIFY_FIELD, SMS, TEXT, wants_texts
 
 if TYPE_CHECKING:
@@ -41,8 +43,9 @@ Robots = Mapping[str, tuple[str, ...]]  # office id → its group robots' platfo
 # The reminder stages an office's group hears of: the deadline has come, is past, or went to the
 # director. The early warning and the follow-up reminders stay in e-mail.
 GROUP_STAGES = frozenset({"due", "repeat", "director"})
-# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner).
-OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up"}
+# Staff steps after which the request's owner is e-mailed the card and the next steps (views.emails.owner),
+# and information the resident added on their request's page (lobby.resident_steps.INFORMATION).
+OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up", "info"}
 # Steps that already e-mail the office the request with its links: the owner hears of them only at their
 # own address, or the office's mailbox would get the same links twice.
 _OFFICE_HEARS = frozenset({"reassign", "reopen"})
@@ -52,7 +55,8 @@ _OFFICE_HEARS = frozenset({"reassign", "reopen"})
 class Notice:
     """Someone to tell, before any channel is chosen."""
 
-    # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident
+    # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident,
+    # spot-check-<id>
     role: str
     recipient: str  # one of lobby.outbox.RECIPIENT_KINDS
     lang: str
@@ -134,6 +138,10 @@ def event_notices(catalog: Catalog, request: ServiceRequest, event: Event) -> li
         notices.append(to_staff("office", group=True))
     elif event.type == "photo_added" and event.data.get("notify"):
         notices.append(to_staff("office-photos"))  # the last of a batch of photos (photos/process.py)
+    elif event.type == "resolve":  # each office that drew a spot check gets it as work
+        notices.extend(
+            Notice(f"{SPOT_CHECK_ROLE}{checker}", "office", staff, checker) for checker in newly_drawn(event)
+        )
     elif event.type == "reopen":
         notices.append(to_staff("office-reopen", group=True))
         if event.data.get("via") in ("rate", "followup"):

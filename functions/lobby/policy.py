@@ -26,10 +26,20 @@ RATING_SCALES = ("quality", "effect", "attitude")  # what a follow-up scores (se
 RATING_LOWEST = 1  # a follow-up's scores (quality, effect, attitude) run from here ...
 RATING_HIGHEST = 5  # ... to here
 
+# --- the resident's own request page (lobby/resident_steps.py) ----------------------------------------
+
+# What a resident may type there, in characters. Well inside the API's 16 KB body even in Chinese (a
+# character is 9 bytes once a form encodes it), so a too-long text is answered with the form again.
+RESIDENT_INFORMATION_MAX_CHARS = 1000  # "add information": appended to the request's history
+CANCEL_REASON_MAX_CHARS = 300  # the reason a resident gives for cancelling their request
+
 # --- links in e-mails --------------------------------------------------------------------------------
 
 STAFF_LINK_LIFETIME = timedelta(days=14)  # an office e-mail's action links
 RESIDENT_LINK_LIFETIME = timedelta(days=30)  # a resident's rating link
+# A company spot check's link (lobby.spot_checks): it is due with the follow-up, a month after a repair at
+# the latest, and the checker may need a little longer to reach the resident.
+SPOT_CHECK_LINK_LIFETIME = timedelta(days=45)
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)  # the desk's e-mailed sign-in link, used once
 SECRET_CACHE_SECONDS = 300  # how long a function keeps the signing secret before reading it again
 

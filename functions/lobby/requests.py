@@ -114,6 +114,14 @@ class ServiceRequest:
     arrive_due: datetime | None = None  # on site by (the kind's arrival limit), until work starts
     sized: bool = False  # staff have sized the job (until then its promise follows the kind's starts_as)
     spot_checks: tuple[str, ...] = ()  # the offices drawn, at resolution, to spot-check its follow-up
+    spot_check_due: datetime | None = None  # the drawn checks are due with the follow-up (lobby.spot_checks)
+    # office → its recorded check: reached, satisfied (when reached), note, at, by (lobby.spot_checks.record)
+    spot_check_results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Earlier requests of the same matter in the repeat window, when with this one they reach the kind's
+    # threshold (lobby.repeats): found when it arrived, flagged to the office.
+    repeats: tuple[str, ...] = ()
+    # The follow-ups still ahead after the one due now: a long-term agreement's final visit (lobby.agreements).
+    follow_ups_after: tuple[datetime, ...] = ()
     version: int = 0  # bumped by every stored change; a write expects the version it read
     # Whether the owner's name was verified (signed in) or only typed, and their roster address if signed in.
     owner_verified: bool | None = None

@@ -49,6 +49,7 @@ from lobby.outbox import (
 from lobby.requests import ServiceRequest
 from lobby.robots import DINGTALK, WECOM
 from lobby.settings import Settings
+from lobby.spot_checks import LINK_PREFIX as SPOT_CHECK_LINK
 from lobby.storage import Store
 from lobby.text_links import PATH as TEXT_PATH
 from lobby.text_links import text_key, text_token
@@ -126,6 +127,9 @@ class LinkSigner:
         if action == "rate":
             token = links.sign(secret, request.reference, action, self.now, links.RESIDENT_LINK_LIFETIME)
             return f"{self.settings.site_url}/api/rate/{token}"
+        if action.startswith(SPOT_CHECK_LINK):  # an office's spot check (api/spot_checks.py)
+            token = links.sign(secret, request.reference, action, self.now, links.SPOT_CHECK_LINK_LIFETIME)
+            return f"{self.settings.site_url}/api/spot-checks/{token}"
         token = links.sign(secret, request.reference, action, self.now, links.STAFF_LINK_LIFETIME)
         return f"{self.settings.site_url}/api/actions/{token}"
 

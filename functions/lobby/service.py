@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lobby import links
 from lobby.catalog import Catalog
+from lobby.repeats import place_key
 from lobby.scheduled_steps import next_action_at
 from lobby.settings import Settings
 from lobby.storage import Store
@@ -44,4 +45,5 @@ def open_store(catalog: Catalog, settings: Settings) -> Store:
         planner=lambda request: next_action_at(catalog, request),
         contact_keyer=contact_key,
         addresser=addresser,
+        placer=lambda request: place_key(catalog, request),
     )

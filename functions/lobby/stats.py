@@ -46,9 +46,11 @@ from lobby.mail import Attachment, Mail
 from lobby.months import month_bounds, previous_month, shift_month
 from lobby.outbox import MONTHLY_MESSAGE, Message
 from lobby.policy import RATING_SCALES, REPEAT_THRESHOLDS, WINDOW_MONTHS
+from lobby.repeats import matter
 from lobby.requests import Event, ServiceRequest, parse_iso
 from lobby.sampling import decide_sample, sample_size, sampling_seed
 from lobby.settings import Settings
+from lobby.spot_checks import SpotCheckFigures, month_figures
 from lobby.storage import StaleRequest, Store
 
 HANDLED = frozenset({"resolved", "closed"})
@@ -188,8 +190,8 @@ class MonthlyStatistics:
     repeat_repairs: list[RepeatFlag]
     failed_follow_ups: list[FailedFollowUp]
     overdue: list[OverdueRequest]
-    # The company's spot checks (抽查) drawn for the month's requests: office → how many (seed 000 §5.5).
-    spot_checks: dict[str, int] = field(default_factory=dict)
+    # The company's spot checks (抽查) of the month's requests: office → drawn, recorded, results (000 §5.5).
+    spot_checks: dict[str, SpotCheckFigures] = field(default_factory=dict)
 
     @property
     def red_flag_count(self) -> int:
@@ -231,31 +233,18 @@ def rating_time(request: ServiceRequest) -> datetime | None:
     return None
 
 
-def unit_key(request: ServiceRequest) -> tuple[str, str]:
-    """The flat, normalised as the ByUnit index keys it: "3 栋" and "3栋" are the same flat."""
-
-    def normal(value: str) -> str:
-        return value.replace(" ", "").lower()
-
-    return normal(request.fields.get("building", "")), normal(request.fields.get("unit", ""))
-
-
 def _repeat_flags(
     window: list[ServiceRequest], kind: str, threshold: int, month: str, shared: frozenset[str] = frozenset()
 ) -> list[RepeatFlag]:
-    """Repeats of the same matter: by flat and category, or, for a shared place (a lift), by building and
-    category whoever reported it."""
+    """Repeats of the same matter (lobby.repeats.matter): by flat and category, or, for a shared place
+    (a lift), by building and category whoever reported it."""
     groups: dict[tuple[str, str, str], list[ServiceRequest]] = defaultdict(list)
     for request in window:
         if request.kind != kind or request.status == CANCELLED:
             continue
-        building, unit = unit_key(request)
-        category = request.fields.get("category", "")
-        if category in shared:
-            unit = ""
-        if not (building or unit):
-            continue
-        groups[(building, unit, category)].append(request)
+        found = matter(request, shared)
+        if found is not None:
+            groups[found].append(request)
     flags = []
     for (_, _, category), requests in groups.items():
         if len(requests) < threshold or not any(r.received_month == month for r in requests):
@@ -389,10 +378,7 @@ def compute_statistics(catalog: Catalog, data: MonthData) -> MonthlyStatistics:
         ),
         failed_follow_ups=_failed_follow_ups(data, start, end),
         overdue=_overdue(data.open_requests, data.now),
-        spot_checks={
-            office: sum(office in r.spot_checks for r in received)
-            for office in sorted({office for r in received for office in r.spot_checks})
-        },
+        spot_checks=month_figures(received),
     )
 
 

@@ -6,6 +6,7 @@ The same sentences make the page after a form is sent, the API's answer and the 
 
 from __future__ import annotations
 
+from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.references import EXAMPLE
 from lobby.requests import ServiceRequest
@@ -14,15 +15,27 @@ from views.wording import local_time
 
 
 def promise(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
-    """What the office promises: a resolve time, else a first-contact time, else follow-through."""
+    """What the office promises: until it first contacts the resident, when it will (never later than the
+    done-by) and the done-by; then the resolve time, else a first-contact time, else follow-through."""
     office = catalog.offices[request.office].name(lang)
     if request.resolve_due:
         due = local_time(catalog, request.resolve_due, lang)
+        contact = contact_by(catalog, request, lang)
+        if contact:
+            return translate(lang, "receipt.promise_both", office=office, contact=contact, due=due)
         return translate(lang, "receipt.promise_resolve", office=office, due=due)
     if request.acknowledge_due:
         due = local_time(catalog, request.acknowledge_due, lang)
         return translate(lang, "receipt.promise_contact", office=office, due=due)
     return translate(lang, "receipt.promise_tracked", office=office)
+
+
+def contact_by(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    """When the office will first contact the resident, while that is still ahead and a done-by is promised
+    too (the done-by alone otherwise): the promise states both."""
+    if request.status != "received" or not (request.acknowledge_due and request.resolve_due):
+        return ""
+    return local_time(catalog, request.acknowledge_due, lang)
 
 
 def next_steps(catalog: Catalog, request: ServiceRequest, lang: str) -> list[str]:
@@ -33,7 +46,8 @@ def next_steps(catalog: Catalog, request: ServiceRequest, lang: str) -> list[str
         if email
         else translate(lang, "receipt.no_email")
     )
-    steps.append(translate(lang, "receipt.follow_up"))
+    agreement = term_months(catalog.kinds[request.kind], request.fields) is not None
+    steps.append(translate(lang, "receipt.follow_up_agreement" if agreement else "receipt.follow_up"))
     return steps
 
 

@@ -30,6 +30,7 @@ SCRIPT_MESSAGES: dict[str, dict[str, Any]] = {
     "page.kind": {},
     "page.status": {},
     "page.received": {},
+    "page.contact_by": {},
     "page.due": {},
     "page.owner": {},
     "page.history": {},

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby import policy
+from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.requests import LOBBY, RESIDENT, STATUSES, Event, ServiceRequest
 from views.messages import MissingMessage, translate
@@ -34,6 +35,8 @@ __all__ = [
     "local_time",
     "owner_text",
     "rating_text",
+    "repeat_text",
+    "spot_check_result",
     "status_text",
 ]
 
@@ -169,6 +172,32 @@ def owner_text(request: ServiceRequest, lang: str) -> str:
     return request.owner
 
 
+def repeat_text(request: ServiceRequest, lang: str) -> str | None:
+    """The red flag of a request whose matter came again (lobby.repeats): how many earlier requests, and
+    their references; None for a request that repeats nothing."""
+    if not request.repeats:
+        return None
+    return translate(
+        lang,
+        "mail.repeat_line",
+        count=len(request.repeats),
+        before=policy.WINDOW_MONTHS - 1,
+        references=translate(lang, "list.separator").join(request.repeats),
+    )
+
+
+def spot_check_result(result: dict[str, Any], lang: str) -> str:
+    """What a spot check found (lobby.spot_checks.record): reached or not, satisfied or not, the note."""
+    if not result.get("reached"):
+        text = translate(lang, "spot.not_reached")
+    else:
+        text = translate(
+            lang, "spot.reached_satisfied" if result.get("satisfied") else "spot.reached_unsatisfied"
+        )
+    note = str(result.get("note", ""))
+    return translate(lang, "spot.with_note", result=text, note=note) if note else text
+
+
 def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
     """A line of a request's history as the resident reads it."""
     values = {
@@ -182,13 +211,24 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
         values["to"] = _size_name(catalog, str(values["to"]), lang)
     if event.type == "reassign" and catalog is not None and values["to"] in catalog.offices:
         values["to"] = catalog.offices[str(values["to"])].name(lang)
+    if event.type == "spot_check":
+        office = str(event.data.get("office", ""))
+        values["office"] = (
+            catalog.offices[office].name(lang) if catalog and office in catalog.offices else office
+        )
+        values["result"] = spot_check_result(event.data, lang)
     if event.type == "reminder" and values["stage"]:
         values["stage"] = translate(lang, f"mail.stage.{values['stage']}")
-    try:
-        text = translate(lang, f"event.{event.type}", **values)
-    except MissingMessage:
-        text = translate(lang, "event.other")
-    return text.rstrip("：: ")
+    # A step the resident took themselves (a cancellation on their request's page) says so, where the
+    # catalog words it apart: ``event.<type>.by_resident``.
+    keys = [f"event.{event.type}.by_resident"] if event.actor == RESIDENT.name else []
+    for key in [*keys, f"event.{event.type}", "event.other"]:
+        try:
+            text = translate(lang, key, **values)
+        except MissingMessage:
+            continue
+        return text.rstrip("：: ")
+    raise AssertionError("unreachable: event.other is in every catalog")  # pragma: no cover
 
 
 def _size_name(catalog: Catalog, size: str, lang: str) -> str:
@@ -198,3 +238,12 @@ def _size_name(catalog: Catalog, size: str, lang: str) -> str:
             if choice:
                 return choice(lang)
     return size
+
+
+def agreement_visit(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    """Which visit of a long-term agreement a follow-up is (halfway through, or after the end); "" for any other."""
+    months = term_months(catalog.kinds[request.kind], request.fields)
+    if months is None:
+        return ""
+    visit = "halfway" if request.follow_ups_after else "final"
+    return translate(lang, f"mail.followup_visit.{visit}", months=months)

@@ -8,7 +8,11 @@ in a Lambda package; the forms, which the API renders too, are ``views.forms``.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from html import escape
+from pathlib import Path
+
+import material
 
 from lobby.catalog import Catalog, Kind, Rule
 from lobby.policy import SERVICE_LINE_HOURS
@@ -59,6 +63,33 @@ def render_emergency(catalog: Catalog, lang: str) -> str:
     )
 
 
+def render_emergency_strip(catalog: Catalog, lang: str) -> str:
+    """The emergency numbers in a short strip: what the home page and the urgent kinds' pages open with.
+
+    The same numbers as ``render_emergency`` as big tap targets, without its paragraphs (the
+    emergencies page has those), so the form or the tiles below still start on a phone's first screen.
+    """
+    numbers = catalog.property.emergency_numbers
+    services = [
+        (numbers.medical, translate(lang, "handbook.emergency_medical")),
+        (numbers.police, translate(lang, "handbook.emergency_police")),
+        (numbers.fire, translate(lang, "handbook.emergency_fire")),
+        (catalog.property.phone_24h, translate(lang, "handbook.line_office", line_hours=SERVICE_LINE_HOURS)),
+    ]
+    items = "".join(
+        f'<li><a class="lobby-emergency__number" href="{_e(tel_href(number))}">{_e(number)}</a> '
+        f'<span class="lobby-emergency__service">{_e(service)}</span></li>\n'
+        for number, service in services
+    )
+    title = _e(translate(lang, "handbook.emergency_title"))
+    return (
+        f'<aside class="lobby-emergency lobby-emergency--strip" aria-label="{title}">'
+        f'<p class="lobby-emergency__title">{title}</p>'
+        f'<ul class="lobby-emergency__list">{items}</ul>'
+        "</aside>"
+    )
+
+
 def render_emergency_line(catalog: Catalog, lang: str) -> str:
     """One line for the top of every page: the emergency numbers and the office's 24-hour line."""
     numbers = catalog.property.emergency_numbers
@@ -88,7 +119,18 @@ def _follow_up_text(kind: Kind, lang: str) -> str:
     if follow_up.within.is_none:
         return translate(lang, "handbook.follow_up.any")
     within = _capitalised(describe_rule(follow_up.within, lang), lang)
-    return translate(lang, f"handbook.follow_up.{follow_up.coverage}", within=within)
+    return _and_agreements(
+        kind, lang, translate(lang, f"handbook.follow_up.{follow_up.coverage}", within=within)
+    )
+
+
+def _and_agreements(kind: Kind, lang: str, one_off: str, key: str = "handbook.follow_up.agreements") -> str:
+    """A kind's follow-up text, and, when it books long-term agreements, how those are followed up (seed 002:
+    halfway through the term and after its end, every agreement)."""
+    if kind.follow_up.agreements is None:
+        return one_off
+    agreements = translate(lang, key, within=describe_rule(kind.follow_up.within, lang))
+    return translate(lang, "handbook.follow_up.and_agreements", one_off=one_off, agreements=agreements)
 
 
 def _resolve_html(catalog: Catalog, kind: Kind, lang: str) -> str:
@@ -223,6 +265,68 @@ def render_kinds(catalog: Catalog, lang: str) -> str:
     return f'<ul class="lobby-kinds">{items}</ul>'
 
 
+# Each tile's picture, from Material's own icon set; a kind added to the catalog later gets the last one.
+TILE_ICONS = {
+    "repair": "material/wrench-outline",
+    "complaint": "material/message-alert-outline",
+    "consultation": "material/comment-question-outline",
+    "help": "material/hand-heart-outline",
+    "coordination": "material/account-group-outline",
+    "suggestion": "material/lightbulb-on-outline",
+    "paid-service": "material/room-service-outline",
+}
+DEFAULT_TILE_ICON = "material/file-document-edit-outline"
+_ICONS = Path(material.__file__).parent / "templates" / ".icons"
+
+
+@cache
+def icon_svg(name: str) -> str:
+    """One of Material's icons as inline SVG, hidden from screen readers (the tile's words say it all)."""
+    svg = (_ICONS / f"{name}.svg").read_text(encoding="utf-8").strip()
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+STATUS_TILE_ICON = "material/clipboard-search-outline"
+
+
+def _tile(href: str, icon: str, name: str, summary: str, attributes: str) -> str:
+    return (
+        f'<li><a class="lobby-tile" href="{_e(href)}" {attributes}>'
+        f'<span class="lobby-tile__icon">{icon_svg(icon)}</span>'
+        f'<span class="lobby-tile__name">{_e(name)}</span>'
+        f'<span class="lobby-tile__summary">{_e(summary)}</span></a></li>\n'
+    )
+
+
+def render_tiles(catalog: Catalog, lang: str) -> str:
+    """One tile per request kind of the catalog, each a link to that kind's page, where its form starts;
+    then one to look a request up."""
+    tiles = [
+        _tile(
+            page_url(lang, kind.page),
+            TILE_ICONS.get(kind.id, DEFAULT_TILE_ICON),
+            kind.name(lang),
+            kind.summary(lang),
+            f'data-kind="{_e(kind.id)}"',
+        )
+        for kind in catalog.kinds.values()
+    ]
+    tiles.append(
+        _tile(
+            page_url(lang, "status"),
+            STATUS_TILE_ICON,
+            translate(lang, "handbook.tile_status"),
+            translate(lang, "handbook.tile_status_summary"),
+            'data-page="status"',
+        )
+    )
+    label = _e(translate(lang, "handbook.tiles_label"))
+    return (
+        f'<nav class="lobby-tiles" aria-label="{label}"><ul class="lobby-tiles__list">\n'
+        f"{''.join(tiles)}</ul></nav>"
+    )
+
+
 def render_retention(catalog: Catalog, lang: str) -> str:
     """How long request records are kept after closing, e.g. "2 年（730 天）"."""
     days = catalog.property.retention_days
@@ -315,9 +419,9 @@ def render_follow_ups(catalog: Catalog, lang: str) -> str:
             when = translate(lang, "handbook.follow_up.any")
         else:
             when = translate(lang, "handbook.follow_up.within", within=describe_rule(within, lang))
-        rows.append(
-            (kind.id, [_kind_link(kind, lang), _e(_capitalised(when, lang)), _e(_coverage_text(kind, lang))])
-        )
+            when = _and_agreements(kind, lang, when)
+        coverage = _and_agreements(kind, lang, _coverage_text(kind, lang), "handbook.coverage.agreements")
+        rows.append((kind.id, [_kind_link(kind, lang), _e(_capitalised(when, lang)), _e(coverage)]))
     headers = [
         translate(lang, key)
         for key in ("handbook.col_kind", "handbook.col_follow_up_when", "handbook.col_follow_up_coverage")

@@ -8,10 +8,12 @@ the page's language (the i18n plugin's file suffix: ``repair.zh.md``,
     <!-- lobby:form repair -->          the request form of a kind
     <!-- lobby:deadlines repair -->     that kind's deadlines, follow-up and office
     <!-- lobby:emergency -->            120 / 110 / 119 and the office's 24-hour line
+    <!-- lobby:emergency-strip -->      the same numbers in a short strip (home, urgent kinds' pages)
     <!-- lobby:prices -->               the paid-service price list
     <!-- lobby:office-hours -->         office hours and the 24-hour line
     <!-- lobby:status -->               the status lookup form
     <!-- lobby:kinds -->                every request kind, linked to its page
+    <!-- lobby:tiles -->                one tile per request kind, for the home page
     <!-- lobby:retention -->            how long records are kept (inline)
 
 For the staff and administrators' pages::
@@ -82,10 +84,12 @@ _BY_KIND: dict[str, Callable[[Catalog, str, str], str]] = {
 }
 _PLAIN: dict[str, Callable[[Catalog, str], str]] = {
     "emergency": handbook_blocks.render_emergency,
+    "emergency-strip": handbook_blocks.render_emergency_strip,
     "prices": handbook_blocks.render_prices,
     "office-hours": handbook_blocks.render_office_hours,
     "status": lambda _catalog, lang: forms.render_status_form(lang),
     "kinds": handbook_blocks.render_kinds,
+    "tiles": handbook_blocks.render_tiles,
     "retention": handbook_blocks.render_retention,
     "deadline-table": handbook_blocks.render_deadline_table,
     "follow-ups": handbook_blocks.render_follow_ups,

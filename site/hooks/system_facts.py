@@ -46,6 +46,7 @@ def limits() -> dict[str, timedelta]:
         "rework": policy.REWORK_WITHIN,
         "staff-link": policy.STAFF_LINK_LIFETIME,
         "rating-link": policy.RESIDENT_LINK_LIFETIME,
+        "spot-check-link": policy.SPOT_CHECK_LINK_LIFETIME,
         "autoclose": policy.AUTOCLOSE_AFTER,
         "duplicate-window": timedelta(seconds=policy.DEDUPE_WINDOW_SECONDS),
         "secret-cache": timedelta(seconds=policy.SECRET_CACHE_SECONDS),

@@ -56,6 +56,7 @@ def test_the_table_has_the_template_keys_indexes_stream_and_ttl(dynamodb: Any) -
     assert indexes == {
         "ByOfficeDeadline": ["GSI1PK", "GSI1SK"],
         "Agenda": ["GSI2PK", "GSI2SK"],
+        "ByPlace": ["GSI3PK", "GSI3SK"],
         "ByContact": ["GSI4PK", "GSI4SK"],
         "ByMonth": ["GSI5PK", "GSI5SK"],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 from lobby.catalog import load_catalog
 from lobby.deadlines import promise
 from lobby.requests import parse_iso
-from tests.integration.conftest import Aws, repair_fields
+from tests.integration.conftest import REGION, Aws, repair_fields
 from tests.integration.desk_client import EMAIL, Browser, install_roster, signed_in
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -132,3 +133,60 @@ def test_the_registration_form_carries_the_kinds_own_fields(desk: Aws) -> None:
     for field in ("category", "size", "phone", "building", "unit", "description", "received_at", "channel"):
         assert f'name="{field}"' in page.body
     assert 'type="datetime-local"' in page.body
+
+
+@pytest.fixture
+def daytime(desk: Aws, clock_at: Callable[[str], datetime]) -> Aws:
+    """Noon in Shanghai, outside the texts' quiet hours, for the desk, the API and the sender alike."""
+    clock_at(datetime.now(UTC).replace(hour=4, minute=0, second=0, microsecond=0).isoformat())
+    return desk
+
+
+def _texts() -> list[tuple[str, str]]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+def test_the_form_asks_how_the_resident_on_the_phone_wants_to_hear_from_us(desk: Aws) -> None:
+    page = signed_in(desk, "李明").get("/desk/new", {"kind": "repair"}).text
+    for choice in ("text", "email", "both"):
+        assert f'name="notify_by" value="{choice}"' in page or f'value="{choice}" name="notify_by"' in page
+    assert "进展通知方式" in page and "短信和电子邮件" in page
+
+
+@pytest.mark.parametrize(
+    ("notify_by", "email", "texted", "emailed"),
+    [
+        ("text", "", True, False),
+        ("both", "resident@example.com", True, True),
+        ("email", "resident@example.com", False, True),
+    ],
+)
+def test_staff_record_the_residents_choice_and_the_updates_follow_it(
+    daytime: Aws, notify_by: str, email: str, texted: bool, emailed: bool
+) -> None:
+    from lobby import clock
+
+    clerk = signed_in(daytime, "李明")
+    received = clock.now() - timedelta(minutes=10)
+    answer = clerk.post("/desk/new", _form(clerk, received, notify_by=notify_by, email=email))
+    assert answer.status == 303, answer.text
+    [stored] = _requests(daytime)
+    assert dict(stored["fields"])["notify_by"] == notify_by  # type: ignore[call-overload]
+
+    daytime.notify_batch()
+    texts = [text for number, text in _texts() if number == "+8613800138000"]
+    receipts = [mail for mail in daytime.sent() if mail.to == ["resident@example.com"]]
+    assert bool(texts) is texted and bool(receipts) is emailed
+    if texted:
+        assert "已收到" in texts[0] and len(texts) == 1
+
+
+def test_a_text_choice_without_a_mobile_number_is_refused_in_the_staff_members_words(desk: Aws) -> None:
+    clerk = signed_in(desk, "李明", lang="en")
+    form = _form(clerk, datetime.now(UTC) - timedelta(minutes=5), phone="010-65123456", notify_by="text")
+    answer = clerk.post("/desk/new", form)
+    assert answer.status == 422 and "mobile" in answer.text
+    assert _requests(desk) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from tests.integration.conftest import (
     Aws,
     LambdaContext,
     SentMail,
+    post_form,
     post_json,
     repair_fields,
 )
@@ -154,6 +156,44 @@ def test_water_out_on_friday_evening_is_urgent_and_chased_through_the_night(
     assert RESIDENT in [mail.to[0] for mail in night]
 
 
+def test_a_minor_repair_on_friday_evening_is_promised_within_engineerings_hours(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-27T20:00:00+08:00")  # Friday 20:00: engineering (08:00-18:00 every day) closed at 18:00
+    receipt = post_json("/api/requests/repair", repair_fields()).json()
+    contact_by, done_by = parse(receipt["acknowledge_by"]), parse(receipt["resolve_by"])
+    # Eight hours of engineering's service time from its Saturday opening; first contact never later.
+    assert done_by.astimezone(SHANGHAI) == datetime(2026, 11, 28, 16, 0, tzinfo=SHANGHAI)
+    assert (
+        contact_by <= done_by
+        and contact_by.astimezone(SHANGHAI).date() == done_by.astimezone(SHANGHAI).date()
+    )
+    both = "工程维修部会在 2026年11月28日 16:00 前与您联系，在 2026年11月28日 16:00 前处理完毕。"
+    assert receipt["message"] == both and both in receipt["receipt_html"]
+    page = post_form("/api/requests/repair", repair_fields(description="卫生间灯不亮了，开关没反应。"))
+    assert page.status == 201 and both in page.body  # the page after the form, without JavaScript
+    english = post_json(
+        "/api/requests/repair", repair_fields(lang="en", description="The bathroom light is out.")
+    )
+    assert english.json()["message"] == (
+        "Engineering and Maintenance will contact you by 28 Nov 2026, 16:00 and have it done by 28 Nov 2026, 16:00."
+    )
+    lookup = {"reference": receipt["reference"], "contact": "13800138000", "lang": "zh"}
+    status = post_json("/api/status", lookup).json()
+    assert (status["contact_by_text"], status["due_text"]) == ("2026年11月28日 16:00", "2026年11月28日 16:00")
+    status_page = unescape(post_form("/api/status", lookup).body)  # the status page without JavaScript
+    assert "最迟联系您的时间</th><td>2026年11月28日 16:00" in status_page
+    assert "承诺时间</th><td>2026年11月28日 16:00" in status_page
+    schedules = Schedules(aws)
+    [first] = [
+        mail for mail in schedules.settle() if mail.to == [RESIDENT] and receipt["reference"] in mail.subject
+    ]
+    assert both in first.html  # the resident's first e-mail says the same
+    assert schedules.reminders(datetime(2026, 11, 28, 7, 59, tzinfo=SHANGHAI)) == []  # nobody woken at night
+    warned = schedules.reminders(datetime(2026, 11, 28, 11, 0, tzinfo=SHANGHAI))  # 75 % of 20:00 → 16:00
+    assert {mail.to[0] for mail in warned} == {OFFICE_EMAILS["engineering"]}
+
+
 def test_a_complaint_about_the_director_escalates_to_the_general_managers_office(
     aws: Aws, clock_at: Callable[[str], datetime]
 ) -> None:
@@ -170,6 +210,47 @@ def test_a_complaint_about_the_director_escalates_to_the_general_managers_office
     recipients = [mail.to[0] for mail in escalated]
     assert OFFICE_EMAILS["general-manager"] in recipients
     assert OFFICE_EMAILS["management"] not in recipients  # never the person complained about
+
+
+def test_a_complaint_forwarded_by_a_government_body_goes_to_the_general_managers_office(
+    aws: Aws, clock_at: Callable[[str], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.desk_client import install_roster, signed_in
+
+    install_roster(monkeypatch)
+    clock_at(
+        "2026-11-27T18:30:00+08:00"
+    )  # Friday: the general manager's office (weekdays 09:00-18:00) has closed
+    clerk = signed_in(aws, "李明")
+    page = clerk.get("/desk/new", {"kind": "complaint"})
+    fields = {
+        key: value
+        for key, value in repair_fields(category="service").items()
+        if key not in ("size", "website")
+    }
+    fields.update({"csrf": clerk.csrf(page), "kind": "complaint", "channel": "government"})
+    fields.update({"received_at": "2026-11-27T18:20", "description": "12345 热线转来：物业前台无人值守。"})
+    registered = clerk.post("/desk/new", fields)
+    assert registered.status == 303, registered.text
+    reference = registered.headers["Location"].split("/")[-1].split("?")[0]
+    request = stored(reference)
+    assert (request.office, request.channel) == ("general-manager", "government")
+    # Counted in that office's own calendar: its next working day is Monday, not the service centre's Saturday.
+    monday = datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)
+    assert (
+        request.acknowledge_due == monday and request.resolve_due == monday
+    )  # service quality: the same day
+    schedules = Schedules(aws)
+    mails = schedules.settle()
+    offices = [mail.to[0] for mail in mails if mail.to[0] in OFFICE_EMAILS.values()]
+    assert offices == [OFFICE_EMAILS["general-manager"]]  # not the service centre, where complaints go
+    [receipt] = [mail for mail in mails if mail.to == [RESIDENT]]
+    assert "公司总经办会在 2026年11月30日 18:00 前与您联系" in receipt.html
+    assert schedules.reminders(datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)) == []  # its weekend: quiet
+    warned = schedules.reminders(datetime(2026, 11, 30, 15, 0, tzinfo=SHANGHAI))
+    assert [mail.to for mail in warned] == [[OFFICE_EMAILS["general-manager"]]]
+    gm = signed_in(aws, "郑华")
+    assert reference in gm.get("/desk/").text  # in the general manager's office's queue
 
 
 def test_a_spot_check_is_drawn_at_resolution_recorded_and_counted_in_the_monthly_report(

@@ -175,9 +175,10 @@ def test_home_page_lists_every_kind_and_the_emergency_numbers(
     built_site: Path, catalog: Catalog, lang: str
 ) -> None:
     content = article(load_page(built_site, lang, "index"))
-    links = {link.get("href") for link in content.one(cls="lobby-kinds").find_all("a")}
+    tiles = content.one(cls="lobby-tiles")
+    links = {link.get("href") for link in tiles.find_all("a") if link.has("data-kind")}
     assert links == {views_page.page_url(lang, kind.page) for kind in catalog.kinds.values()}
-    assert before(content, content.one(cls="lobby-emergency"), content.one(cls="lobby-kinds"))
+    assert before(content, content.one(cls="lobby-emergency"), tiles)
     assert catalog.property.phone_24h in content.one(cls="lobby-office-hours").text
 
 
@@ -370,6 +371,7 @@ def test_build_fails_on_a_marker_it_does_not_know(tmp_path: Path, marker: str, c
         "docs_dir: site/docs": f"docs_dir: {docs}",
         "custom_dir: site/overrides": f"custom_dir: {REPO / 'site/overrides'}",
         "- site/hooks/lobby_markers.py": f"- {REPO / 'site/hooks/lobby_markers.py'}",
+        "- site/hooks/audiences.py": f"- {REPO / 'site/hooks/audiences.py'}",
         "- site/hooks/page_assets.py": f"- {REPO / 'site/hooks/page_assets.py'}",
         "- infra/catalog.yaml": f"- {REPO / 'infra/catalog.yaml'}",
         "- functions/lobby": f"- {REPO / 'functions/lobby'}",

@@ -82,11 +82,17 @@ def test_every_navigation_title_has_its_english_title() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_built_navigation_shows_the_three_audiences(built_site: Path, lang: str) -> None:
-    document = load_page(built_site, lang, "index")
-    labels = {node.text for node in document.find_all(cls="md-nav__link")}
-    names = AUDIENCES.values() if lang == "en" else AUDIENCES.keys()
-    assert all(any(name in label for label in labels) for name in names), labels
+def test_each_audience_sees_its_own_section_in_the_built_navigation(built_site: Path, lang: str) -> None:
+    names = list(AUDIENCES.values() if lang == "en" else AUDIENCES.keys())
+    # The residents' guide is unwrapped (its pages are the top of the residents' navigation); each
+    # handbook shows its own section's name.
+    for slug, shown in (("index", []), ("staff/index", [names[1]]), ("admin/index", [names[2]])):
+        nav = load_page(built_site, lang, slug).one("nav", cls="md-nav--primary")
+        labels = {node.text for node in nav.find_all(cls="md-nav__link")}
+        assert [name for name in names if name in labels] == shown, (slug, labels)
+    nav = load_page(built_site, lang, "index").one("nav", cls="md-nav--primary")
+    labels = {node.text for node in nav.find_all(cls="md-nav__link")}
+    assert ("Send a request" if lang == "en" else "提交诉求") in labels, labels
 
 
 # --- deadlines on pages are the catalog's -------------------------------------------------------------
@@ -320,6 +326,36 @@ def test_deadlines_follow_the_kind(catalog: Catalog) -> None:
     assert "2 个工作日内" in consultation and "当天（下班前）" in consultation
     suggestion = parse(handbook_blocks.render_deadlines(catalog, "suggestion", "zh")).text
     assert "不安排回访" in suggestion
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "zh",
+            ["办结后 7 天内，按比例抽样回访", "签长期服务协议的，在协议中期和协议结束后 7 天内各回访一次"],
+        ),
+        (
+            "en",
+            [
+                "for a sample of requests",
+                "under a long-term agreement, halfway through its term and within 7 days",
+            ],
+        ),
+    ],
+)
+def test_the_paid_service_page_says_agreements_are_followed_up_halfway_and_after_the_end(
+    catalog: Catalog, lang: str, words: list[str]
+) -> None:
+    deadlines = parse(handbook_blocks.render_deadlines(catalog, "paid-service", lang)).one(
+        cls="lobby-deadlines"
+    )
+    follow_ups = parse(handbook_blocks.render_follow_ups(catalog, lang)).one("tr", data_kind="paid-service")
+    assert all(word in deadlines.text for word in words)
+    assert words[1] in follow_ups.text
+    assert {"zh": "长期服务协议全部回访", "en": "every long-term agreement"}[lang] in follow_ups.text
+    repair = parse(handbook_blocks.render_deadlines(catalog, "repair", lang)).text
+    assert words[1] not in repair  # only a kind that books agreements says so
 
 
 # --- what the handbook says about the system ------------------------------------------------------

@@ -357,3 +357,27 @@ def test_pages_load_nothing_from_another_host(page: Any, site_url: str) -> None:
         page.goto(f"{site_url}{path}")
         page.wait_for_load_state("networkidle")
     assert hosts == {site_url.split("/")[2]}
+
+
+def test_status_lookup_shows_when_the_office_will_first_call_while_it_is_ahead(
+    page: Any, site_url: str
+) -> None:
+    answer = {
+        "reference": "20261127-0001",
+        "kind": "repair",
+        "kind_name": "Repair",
+        "status": "received",
+        "status_text": "Received",
+        "received_text": "27 Nov 2026, 20:00",
+        "contact_by_text": "28 Nov 2026, 15:00",
+        "due_text": "28 Nov 2026, 16:00",
+        "owner": "Engineering and Maintenance",
+        "history": [],
+    }
+    page.route("**/api/status", FakeApi(200, answer))
+    page.goto(f"{site_url}/en/status/?ref=20261127-0001")
+    page.fill("#f-contact", "13800000000")
+    page.click(".lobby-status-form button[type=submit]")
+    result = page.wait_for_selector(".lobby-status-result")
+    rows = [row.inner_text().split("\n") for row in result.query_selector_all("dl > div")]
+    assert rows[3:5] == [["Contact by", "28 Nov 2026, 15:00"], ["Promised by", "28 Nov 2026, 16:00"]]

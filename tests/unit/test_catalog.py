@@ -106,6 +106,9 @@ _DELETE = object()
         ("kinds.help.unexpected", True, "kinds.help.unexpected"),
         ("kinds.suggestion.fields.0", "favourite_colour", "kinds.suggestion.fields.0"),
         ("kinds.repair.follow_up.coverage", "some", "kinds.repair.follow_up.coverage"),
+        ("kinds.paid-service.follow_up.agreements.terms", {"forever": 12}, "follow_up.agreements.terms"),
+        ("kinds.paid-service.follow_up.agreements.terms", {"long-term-12": 0}, "follow_up.agreements.terms"),
+        ("kinds.paid-service.follow_up.agreements.field", "service", "follow_up.agreements.terms"),
         ("property.service_office", _DELETE, "property.service_office"),
     ],
 )
@@ -204,7 +207,7 @@ def test_an_unknown_key_is_reported_with_the_keys_that_belong_there(document: di
     [line] = _report(_break(document, "kinds.repair.follow_up.whithin", "3d"))
     assert (
         line
-        == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage, spot_checks)"
+        == "kinds.repair.follow_up.whithin: unknown key (the keys here are within, coverage, spot_checks, agreements)"
     )
 
 

@@ -1,5 +1,6 @@
 """What the scheduled functions read and write: the due part of the Agenda index and each reminder step
-recorded once (reminders), an office's open queue (the digest), a month's requests (the report), and
+recorded once (reminders), an office's open queue (the digest), a month's requests (the report), the
+earlier requests of one matter (the repeat flag), and
 the expiry of a closed request's history."""
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from lobby import keys
-from lobby.requests import Event, ServiceRequest, utc_iso
-from lobby.storage.core import epoch
+from lobby.requests import Event, ServiceRequest, parse_iso, utc_iso
+from lobby.storage.core import epoch, translating_outages
 from lobby.storage.requests import Requests
 
 
@@ -46,6 +47,24 @@ class Agenda(Requests):
             ExpressionAttributeValues={":pk": {"S": keys.month_pk(self.property_id, month)}},
         )
         return [self.request_from_item(item) for item in items]
+
+    @translating_outages
+    def received_at_place(self, place: str, since: datetime) -> list[tuple[str, datetime, str]]:
+        """(reference, received, status) of the requests of one matter received from ``since`` on, oldest
+        first (the sparse ByPlace index, which keeps only the status besides its keys)."""
+        items = self._query(
+            IndexName="ByPlace",
+            KeyConditionExpression="GSI3PK = :pk AND GSI3SK >= :since",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.place_pk(self.property_id, place)},
+                ":since": {"S": utc_iso(since)},
+            },
+        )
+        found = []
+        for item in items:
+            received, reference = item["GSI3SK"]["S"].split("#", 1)
+            found.append((reference, parse_iso(received), item.get("status", {}).get("S", "")))
+        return found
 
     def record_step(self, request: ServiceRequest, event: Event, now: datetime) -> bool:
         """Write a scheduler event under its stable key, with the messages it causes, atomically;

@@ -122,6 +122,7 @@ class Table:
         planner: Callable[[ServiceRequest], datetime | None] | None = None,
         contact_keyer: Callable[[str], str | None] | None = None,
         addresser: Addresser | None = None,
+        placer: Callable[[ServiceRequest], str | None] | None = None,
     ) -> None:
         self.table_name = table_name
         # When the scheduler must next look at a request (the Agenda index); see lobby.scheduled_steps.
@@ -131,6 +132,8 @@ class Table:
         self.contact_keyer = contact_keyer
         # The messages a history event causes (lobby.notifications.messages_for): queued with the event, atomically.
         self.addresser = addresser or (lambda request, event: [])
+        # The ByPlace index key of a request's matter (lobby.repeats.place_key); None keeps it off the index.
+        self.placer = placer or (lambda request: None)
         self.items_read = 0  # items returned by queries, for the scheduler's benchmark
         self.property_id = property_id
         self.retention_days = retention_days

@@ -61,6 +61,10 @@ class Requests(OutboxQueue):
             "arrive_due": iso_or_none(request.arrive_due),
             "sized": request.sized or None,
             "spot_checks": list(request.spot_checks) or None,
+            "spot_check_due": iso_or_none(request.spot_check_due),
+            "spot_check_results": request.spot_check_results or None,
+            "repeats": list(request.repeats) or None,
+            "follow_ups_after": [utc_iso(due) for due in request.follow_ups_after] or None,
             "channel": request.channel if request.channel != "web" else None,
             "receiver": request.receiver,
             "receiver_email": request.receiver_email,
@@ -78,6 +82,10 @@ class Requests(OutboxQueue):
             due = utc_iso(request.current_due) if request.current_due else NO_DEADLINE
             data["GSI1PK"] = keys.office_queue_pk(prop, request.office)
             data["GSI1SK"] = keys.at_key(due, request.reference)
+        place = self.placer(request)
+        if place:
+            data["GSI3PK"] = keys.place_pk(prop, place)
+            data["GSI3SK"] = keys.at_key(received, request.reference)
         agenda_at = self.planner(request)
         if agenda_at:
             data["GSI2PK"] = keys.agenda_pk(prop)
@@ -128,6 +136,10 @@ class Requests(OutboxQueue):
             arrive_due=parse_or_none(data.get("arrive_due")),
             sized=bool(data.get("sized", False)),
             spot_checks=tuple(data.get("spot_checks") or ()),
+            spot_check_due=parse_or_none(data.get("spot_check_due")),
+            spot_check_results=dict(plain(data.get("spot_check_results") or {})),
+            repeats=tuple(data.get("repeats") or ()),
+            follow_ups_after=tuple(parse_iso(due) for due in data.get("follow_ups_after") or ()),
             channel=data.get("channel") or "web",
             receiver=data.get("receiver"),
             receiver_email=data.get("receiver_email"),

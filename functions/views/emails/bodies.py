@@ -138,8 +138,10 @@ def _report_intro_html(c: Context) -> str:
 def office_submitted(c: Context) -> tuple[str, str]:
     """A request for the office: what was asked, by when, the procedure, and the action links."""
     card_label, card_url = c["card"]
+    alert = c.get("alert")
     text = (
         f"{c['heading']}\n{c['reference']}\n{card_label}: {card_url}\n\n"
+        + (f"{alert}\n\n" if alert else "")
         + "".join(f"{label}: {value}\n" for label, value in c["summary"])
         + f"\n{c['fields_heading']}\n"
         + "".join(f"- {label}: {value}\n" for label, value in c["fields"])
@@ -154,7 +156,13 @@ def office_submitted(c: Context) -> tuple[str, str]:
         f'<p style="font-size:18px;margin:0 0 8px;"><strong>{_e(c["reference"])}</strong></p>\n'
         f'<p style="font-size:15px;margin:0 0 16px;"><a href="{_e(card_url)}" style="color:#1d70b8;">'
         f"{_e(card_label)}</a></p>\n"
-        f"{_TABLE.format(size=15)}\n{_pairs_html(c['summary'], '35%', 'white-space:pre-wrap;')}\n</table>\n"
+        + (
+            '<p style="font-size:15px;line-height:1.6;margin:0 0 16px;padding:8px 12px;'
+            f'border-left:5px solid #d4351c;background:#fbeae8;"><strong>{_e(alert)}</strong></p>\n'
+            if alert
+            else ""
+        )
+        + f"{_TABLE.format(size=15)}\n{_pairs_html(c['summary'], '35%', 'white-space:pre-wrap;')}\n</table>\n"
         f"{_H2}{_e(c['fields_heading'])}</h2>\n"
         f"{_TABLE.format(size=15)}\n{_pairs_html(c['fields'], '35%', 'white-space:pre-wrap;')}\n</table>\n"
         f"{_H2}{_e(c['procedure_heading'])}</h2>\n"

@@ -7,7 +7,8 @@ from lobby.catalog import Catalog
 from lobby.mail import Mail
 from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
-from views.emails import director_alert, office, owner, photos, reminder, resident
+from lobby.spot_checks import ROLE as SPOT_CHECK_ROLE
+from views.emails import director_alert, office, owner, photos, reminder, resident, spot_check
 from views.emails.office import Signer
 
 __all__ = ["Signer", "write_event_mail"]
@@ -30,6 +31,10 @@ def write_event_mail(
         return director_alert.director_alert(catalog, settings, request, event)
     if role.startswith("reminder-"):
         return reminder.reminder(catalog, settings, request, event, signer)
+    if role.startswith(SPOT_CHECK_ROLE):
+        return spot_check.assignment(
+            catalog, settings, request, event, role.removeprefix(SPOT_CHECK_ROLE), signer
+        )
     actions = office.office_actions(catalog, request, signer)
     if role == "office":
         return office.new_request(catalog, settings, request, actions)

@@ -268,8 +268,16 @@ def monthly_mail(
         (
             translate(lang, "monthly.h_spot_checks"),
             translate(lang, "list.separator").join(
-                translate(lang, "monthly.spot_check", office=catalog.offices[office].name(lang), n=n)
-                for office, n in stats.spot_checks.items()
+                translate(
+                    lang,
+                    "monthly.spot_check",
+                    office=catalog.offices[office].name(lang),
+                    n=figures.drawn,
+                    recorded=figures.recorded,
+                    reached=figures.reached,
+                    satisfied=figures.satisfied,
+                )
+                for office, figures in stats.spot_checks.items()
                 if office in catalog.offices
             )
             or translate(lang, "monthly.no_figure"),

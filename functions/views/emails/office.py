@@ -7,6 +7,7 @@ reminders and the director's alert are built on it too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from lobby import policy
 from lobby.catalog import Catalog
@@ -17,7 +18,14 @@ from views.emails.bodies import render
 from views.labels import action_label, field_rows
 from views.messages import translate
 from views.pages.desk_shell import card_path
-from views.wording import describe_rule, describe_timedelta, local_time, owner_text, rating_text
+from views.wording import (
+    describe_rule,
+    describe_timedelta,
+    local_time,
+    owner_text,
+    rating_text,
+    repeat_text,
+)
 
 Signer = Callable[[ServiceRequest, str], str]
 
@@ -46,11 +54,14 @@ def office_mail(
     to: str | None = None,
     flag: str | None = None,
     heading: str | None = None,
+    due: datetime | None = None,
 ) -> Mail:
+    """The office e-mail; ``due`` is the deadline its subject names when it is not the request's own
+    (a spot check's)."""
     lang = catalog.property.staff_language
     kind = catalog.kinds[request.kind]
     kind_name = kind.name(lang)
-    due = request.current_due
+    due = due or request.current_due
     due_text = local_time(catalog, due, lang)
     when = (
         translate(lang, "mail.subject_due", due=due_text) if due else translate(lang, "mail.subject_tracked")
@@ -85,6 +96,7 @@ def office_mail(
         "subject": subject,
         "property_name": catalog.property.name(lang),
         "heading": heading or translate(lang, heading_key, kind=kind_name, within=within),
+        "alert": repeat_text(request, lang),  # the red flag of a matter that came again
         "reference": request.reference,
         "summary": summary,
         "fields_heading": translate(lang, "mail.fields"),
@@ -104,8 +116,9 @@ def office_mail(
 def new_request(
     catalog: Catalog, settings: Settings, request: ServiceRequest, actions: list[tuple[str, str]]
 ) -> Mail:
-    """A new request for its office."""
-    return office_mail(catalog, settings, request, actions)
+    """A new request for its office (flagged in the subject when its matter came again)."""
+    flag = translate(catalog.property.staff_language, "mail.flag_repeat") if request.repeats else None
+    return office_mail(catalog, settings, request, actions, flag=flag)
 
 
 # An event that sends the office the request again: (heading, flag in the subject, recipient role).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lobby.catalog import Catalog
 from lobby.mail import Mail
-from lobby.requests import Event, ServiceRequest
+from lobby.requests import RESIDENT, Event, ServiceRequest
 from lobby.settings import Settings
 from views.emails.office import office_mail
 from views.labels import action_label
@@ -20,6 +20,8 @@ from views.wording import actor_text, event_text, status_text
 OWNER_ROLE = "owner"
 # The history's name of a staff step → the action it records, for its label.
 _ACTION_OF = {"followed_up": "followup"}
+# What the resident did on their request's page (lobby.resident_steps): headed as theirs, not as a staff action.
+_RESIDENT_STEPS = ("info", "cancel")
 
 
 def next_steps(
@@ -30,8 +32,12 @@ def next_steps(
     actions: list[tuple[str, str]],
 ) -> Mail:
     lang = catalog.property.staff_language
-    label = action_label(_ACTION_OF.get(event.type, event.type), lang)
     kind = catalog.kinds[request.kind].name(lang)
+    if event.actor == RESIDENT.name and event.type in _RESIDENT_STEPS:
+        heading = translate(lang, f"mail.resident_step.{event.type}", kind=kind)
+    else:
+        label = action_label(_ACTION_OF.get(event.type, event.type), lang)
+        heading = translate(lang, "mail.owner_heading", action=label, kind=kind)
     rows = [
         (translate(lang, "mail.done_by"), actor_text(event, lang)),
         (translate(lang, "mail.step"), event_text(event, lang, catalog)),
@@ -47,5 +53,5 @@ def next_steps(
         extra=rows,
         to=request.owner_email or settings.office_email(request.office),
         flag=status_text(request.status, lang),
-        heading=translate(lang, "mail.owner_heading", action=label, kind=kind),
+        heading=heading,
     )

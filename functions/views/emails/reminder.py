@@ -9,7 +9,7 @@ from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from views.emails.office import Signer, office_actions, office_mail
 from views.messages import translate
-from views.wording import local_time
+from views.wording import agreement_visit, local_time
 
 
 def reminder(
@@ -37,6 +37,9 @@ def reminder(
             (translate(lang, "mail.followup_due"), local_time(catalog, request.follow_up_due, lang)),
             (translate(lang, "mail.reminder_deadline"), translate(lang, "mail.followup_hint")),
         ]
+        visit = agreement_visit(catalog, request, lang)
+        if visit:  # a long-term agreement: halfway through its term, or after its end
+            rows.insert(1, (translate(lang, "mail.followup_visit"), visit))
         actions = [(translate(lang, "mail.record_followup"), signer(request, "followup"))] if signer else []
     else:
         step = str(data.get("step", ""))

@@ -14,7 +14,7 @@ from views.messages import translate
 from views.page import e, tel_link
 from views.pages.desk_queue import time_left
 from views.pages.desk_shell import QUEUE_PATH, card_path, csrf_field, desk_page, t
-from views.wording import actor_text, event_text, local_time, status_text
+from views.wording import actor_text, event_text, local_time, repeat_text, status_text
 
 if TYPE_CHECKING:
     from desk.queue import Row
@@ -167,6 +167,7 @@ def card_page(
     values: dict[str, str] | None = None,
     done: str | None = None,
     photos: str = "",
+    spot_checks: str = "",
 ) -> str:
     request = row.request
     kind = catalog.kinds[request.kind].name(lang)
@@ -177,6 +178,10 @@ def card_page(
         else ""
     )
     notice = f'<div class="lobby-error-summary" role="alert"><p>{e(error)}</p></div>' if error else ""
+    flag = repeat_text(request, lang)
+    if flag:
+        notice += f'<p class="desk-flag">{e(flag)}</p>'
+
     if done == "registered":
         notice += f'<div class="lobby-notice" role="status"><p>{t(lang, "desk.card.registered")}</p></div>'
     elif done:
@@ -185,7 +190,7 @@ def card_page(
         f'<p class="desk-back"><a href="{QUEUE_PATH}">{t(lang, "desk.card.back")}</a></p>'
         f"<h1>{e(title)}</h1>"
         f'<p class="desk-state">{e(status_text(request.status, lang))} · {e(request.location)}{badge}</p>'
-        f"{notice}{_actions(catalog, request, actions, csrf, lang, values or {})}"
+        f"{notice}{_actions(catalog, request, actions, csrf, lang, values or {})}{spot_checks}"
         f"{_deadlines(catalog, row, lang)}{_resident(catalog, request, lang)}{photos}{_history(catalog, history, lang)}"
     )
     return desk_page(lang, title, body, staff, csrf, card_path(request.reference))

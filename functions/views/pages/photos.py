@@ -64,12 +64,20 @@ def add_photos_page(catalog: Catalog, request: ServiceRequest, lang: str, token:
     return render_page(lang, title, f"<h1>{e(title)}</h1>{add_photos_form(lang, token, taken)}")
 
 
-def photos_received_page(request: ServiceRequest, lang: str, count: int, token: str) -> str:
+def photos_received_page(
+    request: ServiceRequest, lang: str, count: int, token: str, request_path: str | None = None
+) -> str:
+    """After a form's upload: how many arrived, and the ways on (more photos, the request's own page)."""
     title = translate(lang, "photo.received_title")
+    back = (
+        f'<p><a class="lobby-button" href="{e(request_path)}">{e(translate(lang, "request_page.back"))}</a></p>'
+        if request_path
+        else ""
+    )
     body = (
         f'<div class="lobby-receipt" role="status"><h1>{e(title)}</h1>'
         f'<p class="lobby-reference"><strong>{e(request.reference)}</strong></p></div>'
-        f"<p>{e(translate(lang, 'photo.received', number=count))}</p>"
+        f"<p>{e(translate(lang, 'photo.received', number=count))}</p>{back}"
         f'<p><a href="/api/photos/{e(token)}">{e(translate(lang, "photo.add_more"))}</a></p>'
     )
     return render_page(lang, title, body)

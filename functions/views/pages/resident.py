@@ -120,14 +120,25 @@ def problem_page(lang: str, message: str, back: str | None = None) -> str:
 
 
 def status_page(
-    catalog: Catalog, request: ServiceRequest, history: list[Event], lang: str, photos: str = ""
+    catalog: Catalog,
+    request: ServiceRequest,
+    history: list[Event],
+    lang: str,
+    photos: str = "",
+    lead: str = "",
+    actions: str = "",
 ) -> str:
+    """The status and the timeline; on the request's own page (``views.pages.request_page``) with what
+    the resident can do: ``lead`` above the photos and timeline (the rating), ``actions`` below them."""
     kind = catalog.kinds[request.kind]
     rows = [
         (translate(lang, "page.kind"), kind.name(lang)),
         (translate(lang, "page.status"), status_text(request.status, lang)),
         (translate(lang, "page.received"), local_time(catalog, request.received_at, lang)),
     ]
+    contact_by = receipt.contact_by(catalog, request, lang)
+    if contact_by:
+        rows.append((translate(lang, "page.contact_by"), contact_by))
     due = local_time(catalog, request.promised_due, lang)
     if due:
         rows.append((translate(lang, "page.due"), due))
@@ -143,9 +154,11 @@ def status_page(
     body = f"""
 <h1>{escape(title)}</h1>
 <table class="lobby-status">{table}</table>
+{lead}
 {photos}
 <h2>{escape(translate(lang, "page.history"))}</h2>
 <ol class="lobby-timeline">{timeline}</ol>
+{actions}
 """
     return render_page(lang, title, body)
 

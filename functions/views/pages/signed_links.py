@@ -18,7 +18,15 @@ from views.labels import action_label, field_cells
 from views.messages import translate
 from views.page import e, facts, render_page
 from views.pages.desk_shell import card_path
-from views.wording import actor_text, describe_timedelta, event_text, local_time, owner_text, status_text
+from views.wording import (
+    actor_text,
+    agreement_visit,
+    describe_timedelta,
+    event_text,
+    local_time,
+    owner_text,
+    status_text,
+)
 
 
 def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
@@ -195,26 +203,9 @@ def _satisfaction_buttons(lang: str) -> str:
     )
 
 
-def rate_page(
-    catalog: Catalog,
-    request: ServiceRequest,
-    token: str,
-    error: bool | str = False,
-    staff: bool = False,
-    values: dict[str, str] | None = None,
-) -> str:
-    """The follow-up (回访): one tap says satisfied or not; the three scores and comments are optional
-    details below, sent with the same two buttons. For the resident (their language), or for staff
-    recording a call or visit (who also give their name).
-
-    ``error`` is True when the satisfaction was not given, or the message for a refused answer;
-    ``values`` are the answers sent with it, shown again."""
-    values = values or {}
-    lang = catalog.property.staff_language if staff else request.lang
-    action = f"/api/actions/{e(token)}" if staff else f"/api/rate/{e(token)}"
-    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
-    message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
-    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+def rate_form(lang: str, action: str, values: dict[str, str], actor: str = "") -> str:
+    """The follow-up's form: one tap says satisfied or not; the three scores and comments are optional
+    details below, sent with the same two buttons. ``action`` is where it posts (a signed link)."""
     comments = controls.text_area(
         lang,
         "comments",
@@ -225,10 +216,8 @@ def rate_page(
         required=False,
     )
     opened = " open" if any(values.get(name) for name in (*policy.RATING_SCALES, "comments")) else ""
-    title = translate(lang, "link_page.rate_title")
-    body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}"
-        f'<form class="lobby-form lobby-rate-form" method="post" action="{action}" novalidate>{actor}'
+    return (
+        f'<form class="lobby-form lobby-rate-form" method="post" action="{e(action)}" novalidate>{actor}'
         f'<fieldset class="lobby-fieldset lobby-satisfaction"><legend class="lobby-legend lobby-satisfaction__question">'
         f"{e(translate(lang, 'link_page.satisfied'))}</legend>"
         f'<p class="lobby-hint">{e(translate(lang, "link_page.one_tap"))}</p>{_satisfaction_buttons(lang)}</fieldset>'
@@ -237,23 +226,55 @@ def rate_page(
         f'<p class="lobby-hint">{e(translate(lang, "link_page.details_send"))}</p>{_satisfaction_buttons(lang)}</div>'
         "</details></form>"
     )
+
+
+def rate_page(
+    catalog: Catalog,
+    request: ServiceRequest,
+    token: str,
+    error: bool | str = False,
+    staff: bool = False,
+    values: dict[str, str] | None = None,
+) -> str:
+    """The follow-up (回访) for the resident (their language), or for staff recording a call or visit (who
+    also give their name).
+
+    ``error`` is True when the satisfaction was not given, or the message for a refused answer;
+    ``values`` are the answers sent with it, shown again."""
+    values = values or {}
+    lang = catalog.property.staff_language if staff else request.lang
+    action = f"/api/actions/{token}" if staff else f"/api/rate/{token}"
+    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
+    message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
+    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+    title = translate(lang, "link_page.rate_title")
+    visit = agreement_visit(catalog, request, lang) if staff else ""
+    lede = _lede(catalog, request, lang) + (f"<p><strong>{e(visit)}</strong></p>" if visit else "")
+    body = f"<h1>{e(title)}</h1>{lede}{summary}{rate_form(lang, action, values, actor)}"
     return render_page(lang, title, body, topic=request.reference)
 
 
-def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
+def rated_page(catalog: Catalog, request: ServiceRequest, request_path: str | None = None) -> str:
+    """Thanks for the rating, and the way back: the request's own page when its link could be signed,
+    else the status form."""
     lang = request.lang
     if request.status == "reopened":
         due = local_time(catalog, request.resolve_due, lang)
         detail = translate(
             lang, "link_page.thanks_reopened", due=due, within=describe_timedelta(policy.REWORK_WITHIN, lang)
         )
+    elif request.status == "resolved" and request.follow_up_due:  # a long-term agreement: visits still ahead
+        detail = translate(
+            lang, "link_page.thanks_agreement", due=local_time(catalog, request.follow_up_due, lang)
+        )
     else:
         detail = translate(lang, "link_page.thanks_closed")
-    link = receipt.status_path(lang, request.reference)
+    link = request_path or receipt.status_path(lang, request.reference)
+    words = translate(lang, "request_page.back" if request_path else "status_page.link")
     title = translate(lang, "link_page.thanks")
     body = (
         f"<div class='lobby-receipt' role='status'><h1 class='lobby-receipt__title'>{e(title)}</h1>"
         f"<p>{e(detail)}</p></div>"
-        f"<p><a href='{e(link)}'>{e(translate(lang, 'status_page.link'))}</a></p>"
+        f"<p><a href='{e(link)}'>{e(words)}</a></p>"
     )
     return render_page(lang, title, body)

@@ -243,6 +243,7 @@
       [text("page.kind"), body.kind_name],
       [text("page.status"), body.status_text],
       [text("page.received"), body.received_text],
+      [text("page.contact_by"), body.contact_by_text],
       [text("page.due"), body.due_text],
       [text("page.owner"), body.owner],
     ].filter(function (row) { return row[1]; });
