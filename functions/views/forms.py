@@ -235,12 +235,18 @@ def photo_picker_html(lang: str) -> str:
     script the picker stays hidden and a note says the receipt offers the upload page instead."""
     hint = translate(lang, "photo.pick_hint", photos_limit=PHOTOS_PER_REQUEST, photo_mb=PHOTO_MAX_MB)
     attributes = _attrs(
-        class_="lobby-file",
+        class_="lobby-file lobby-photo-picker__input",
         type="file",
         id=f"f-{PHOTO_FIELD}",
         accept=PHOTO_ACCEPT,
         multiple=True,
         aria_describedby=f"f-{PHOTO_FIELD}-hint",
+    )
+    # The browser's own words on a file input ("Choose Files") are in the browser's language, not the
+    # page's: the input is hidden from sight (not from the keyboard) behind a button-like label in ours.
+    choose = (
+        f'<label class="lobby-photo-picker__choose" for="f-{PHOTO_FIELD}" aria-hidden="true">'
+        f"{_e(translate(lang, 'photo.label'))}</label>"
     )
     return (
         f'<div class="lobby-field lobby-photo-picker" data-field="{PHOTO_FIELD}" '
@@ -249,7 +255,7 @@ def photo_picker_html(lang: str) -> str:
         f'<span class="lobby-optional">{_e(translate(lang, "form.optional"))}</span></label>\n'
         f'<div class="lobby-hint" id="f-{PHOTO_FIELD}-hint">{_e(hint)}</div>\n'
         f'<p class="lobby-photo-picker__later">{_e(translate(lang, "photo.pick_later"))}</p>\n'
-        f'<div class="lobby-photo-picker__control" hidden><input {attributes}>\n'
+        f'<div class="lobby-photo-picker__control" hidden><input {attributes}>{choose}\n'
         '<ul class="lobby-photo-list" aria-live="polite"></ul></div>\n'
         "</div>\n"
     )

@@ -141,7 +141,7 @@ def test_photos_are_checked_when_chosen_and_uploaded_after_the_request_is_stored
     api = Api(catalog, "en", site_url)
     api.install(page)
     page.goto(f"{site_url}/en/repair/")
-    assert page.is_visible("#f-photos")
+    assert page.is_visible(".lobby-photo-picker__choose")  # in the page's words, not the browser's
     assert not page.is_visible(".lobby-photo-picker__later")  # the no-JavaScript note gives way to the picker
     fill_repair(page)
 

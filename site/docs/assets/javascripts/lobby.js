@@ -385,7 +385,7 @@
           showPhotoProblems(field, []);
           input.focus();
         });
-        list.appendChild(element("li", {}, [photo.file.name + " (" + (photo.file.size / 1048576).toFixed(1) + " MB) ", remove]));
+        list.appendChild(element("li", {}, [photo.file.name + " (" + Math.max(0.1, photo.file.size / 1048576).toFixed(1) + " MB) ", remove]));
       });
     }
 
