@@ -165,7 +165,12 @@ class ChildFailed(RuntimeError):
 
 
 class CannedAws:
-    """Answers the few AWS calls Lobby's cold paths make, from memory, on a loopback port."""
+    """Answers the few AWS calls Lobby's cold paths make, from memory, on a loopback port.
+
+    DynamoDB: GetItem and BatchGetItem by sort key from the sample items, Query with the sample
+    request, counters' ADD with 1, other writes with {}. SSM: the signing secret, and no parameters
+    under a path. SESv2: SendEmail. Anything else gets a 400 and is named when the cold path fails.
+    """
 
     def __init__(self, request_item: dict[str, Any], *others: dict[str, Any]) -> None:
         self.request_item = request_item
@@ -173,6 +178,7 @@ class CannedAws:
             item["SK"]["S"]: item for item in (request_item, *others)
         }  # GetItem answers by sort key
         self.calls: list[dict[str, Any]] = []  # service, operation and parameters, in order
+        self.unanswered: list[str] = []  # calls it has no answer for: a cold path that made one fails
         canned = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -204,17 +210,35 @@ class CannedAws:
             self.calls.append({"service": "sesv2", "operation": "SendEmail", "params": params})
         if target.startswith("DynamoDB_"):
             return 200, self._dynamodb(operation, params)
-        if target.startswith("AmazonSSM."):
-            value = {"Name": params.get("Name"), "Type": "SecureString", "Value": le.SIGNING_SECRET}
-            return 200, {"Parameter": {**value, "Version": 1}}
+        if target.startswith("AmazonSSM.") and (answer := self._ssm(operation, params)) is not None:
+            return 200, answer
         if path.startswith("/v2/email/outbound-emails"):
             return 200, {"MessageId": f"bench-{len(self.calls)}"}
+        self.unanswered.append(f"{target or 'POST'} {path}")
         return 400, {"__type": "UnknownOperationException", "message": f"canned AWS has no {operation}"}
+
+    @staticmethod
+    def _ssm(operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The signing secret is the one parameter; a folder of parameters (robots, rosters) is empty."""
+        secret = {"Type": "SecureString", "Value": le.SIGNING_SECRET, "Version": 1}
+        if operation == "GetParameter":
+            return {"Parameter": {"Name": params.get("Name"), **secret}}
+        if operation == "GetParameters":
+            return {"Parameters": [{"Name": name, **secret} for name in params.get("Names", [])]}
+        if operation == "GetParametersByPath":
+            return {"Parameters": []}
+        return None
 
     def _dynamodb(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         if operation == "GetItem":
             wanted = params.get("Key", {}).get("SK", {}).get("S")
             return {"Item": self.items[wanted]} if wanted in self.items else {}
+        if operation == "BatchGetItem":
+            found = {
+                table: [self.items[key["SK"]["S"]] for key in asked["Keys"] if key["SK"]["S"] in self.items]
+                for table, asked in params.get("RequestItems", {}).items()
+            }
+            return {"Responses": found, "UnprocessedKeys": {}}
         if operation == "UpdateItem" and "ADD n" in params.get("UpdateExpression", ""):
             return {"Attributes": {"n": {"N": "1"}}}
         if operation == "Query":  # every list holds the one sample request: scheduled runs have work
@@ -294,8 +318,27 @@ def run_child(spec: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
-        raise ChildFailed(f"{spec.get('handler', 'the floor')}: {last}")
+        logged = "".join(f"\n    logged: {line}" for line in logged_problems(done.stdout))
+        raise ChildFailed(f"{spec.get('handler', 'the floor')}: {last}{logged}")
     return dict(json.loads(lines[-1].removeprefix("RESULT ")))
+
+
+def logged_problems(stdout: str) -> list[str]:
+    """The warnings and errors a failed cold path logged (Powertools' JSON lines): why it answered 5xx.
+
+    The sample request is invented (lambda_events.SAMPLE_REPAIR), so nothing personal is printed.
+    """
+    found = []
+    for line in stdout.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("level") in ("WARNING", "ERROR", "CRITICAL"):
+            exception = str(record.get("exception") or "").strip().splitlines()[-1:]
+            details = [f"{key} {record[key]}" for key in ("error", "at", "route") if key in record]
+            found.append("; ".join([str(record.get("message")), *details, *exception]))
+    return found
 
 
 def shipped_package(code: Path, target: Path) -> Path:
@@ -381,7 +424,15 @@ def prepare(path: ColdPath, env: dict[str, str], aws: CannedAws) -> Sides:
     """Run the cold path once untimed (recording its AWS calls for the floor, warming the file cache)."""
     app_spec = {"kind": "app", "handler": path.handler, "event": path.event, "expect": path.expect}
     aws.calls.clear()
-    loaded = run_child(app_spec, env)["loaded"]
+    aws.unanswered.clear()
+    try:
+        loaded = run_child(app_spec, env)["loaded"]
+    except ChildFailed as failure:
+        if aws.unanswered:
+            raise ChildFailed(
+                f"{failure}\n    canned AWS could not answer: {', '.join(aws.unanswered)}"
+            ) from None
+        raise
     floor_spec = {"kind": "floor", "clients": path.clients, "calls": list(aws.calls)}
     run_child(floor_spec, env)
     return Sides(path, app_spec, floor_spec, loaded)

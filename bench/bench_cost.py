@@ -72,6 +72,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import cfn
+import compile_messages
 import lambda_events as le
 
 from devstack import functions as lambdas
@@ -232,6 +233,7 @@ class Meter:
         self.latency_ms = 0.0
         self.sent: list[str] = []  # bodies of the messages sent, for their links
         self.writes = 0  # table writes so far: no write, no stream record to deliver
+        self.unmetered: set[str] = set()  # calls with no billing rule: the life is refused
         self.indexes: list[Index] = []
         self.table_keys: tuple[str, ...] = ()
         self._original = BaseClient._make_api_call
@@ -244,6 +246,10 @@ class Meter:
             started = time.process_time()
             try:
                 return meter.call(client, operation, params)
+            except UnmeteredCall as unmetered:
+                # The functions catch failures (a delivery is retried, a count let go): keep it for the end.
+                meter.unmetered.add(str(unmetered))
+                raise
             finally:
                 meter.aws_cpu += time.process_time() - started
                 meter.active = True
@@ -353,6 +359,15 @@ class Meter:
             self.latency_ms += LATENCY_MS["dynamodb"]
             whole = self._get(client, params["Key"])
             self.usage.read_units += read_units(item_size(whole), bool(params.get("ConsistentRead")))
+            return self._original(client, operation, params)
+        if operation == "BatchGetItem":  # each item is its own read, rounded up on its own
+            self.latency_ms += LATENCY_MS["dynamodb"]
+            for table, asked in params["RequestItems"].items():
+                if table != self.table:
+                    raise UnmeteredCall("dynamodb.BatchGetItem on another table")
+                consistent = bool(asked.get("ConsistentRead"))
+                for key in asked["Keys"]:
+                    self.usage.read_units += read_units(item_size(self._get(client, key)), consistent)
             return self._original(client, operation, params)
         if operation == "Query":
             self.latency_ms += LATENCY_MS["dynamodb"]
@@ -723,10 +738,16 @@ class Life:
 
 
 def office_morning(catalog: Any) -> datetime:
-    """A working morning, 40 minutes after the office opens (a fixed date: runs are comparable)."""
+    """A working morning, 40 minutes after the office opens, on a fixed date, so runs are comparable.
+
+    The date is in June: its 40 days reach a month's 1st (the monthly report) and stay clear of the
+    autumn, when a year whose holidays the calendar does not know yet sets off a daily e-mail to the
+    administrator until the year is added. That notice is a chore of a few weeks, not a monthly cost,
+    and a run in November would count it, and stop counting it once the calendar learns the year.
+    """
     from lobby.deadlines import next_office_open
 
-    return next_office_open(datetime(2026, 11, 22, 20, 0, tzinfo=UTC), catalog.property) + timedelta(
+    return next_office_open(datetime(2026, 5, 31, 20, 0, tzinfo=UTC), catalog.property) + timedelta(
         minutes=40
     )
 
@@ -832,6 +853,8 @@ def live(rated: bool, imports: dict[str, float], catalog_json: Path, days: int =
             )
             life.run(life_script(rated), firing)
             table_gb_months, index_gb_months = meter.storage(account.dynamodb, life.end)
+        if meter.unmetered:
+            raise UnmeteredCall("; ".join(sorted(meter.unmetered)))
     usage = meter.usage
     per_schedule: dict[str, list[dict[str, float]]] = {}
     for (name, _), cost in empty.items():
@@ -976,6 +999,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=LIFE_DAYS, help="how long the clock runs after filing")
     args = parser.parse_args(argv)
 
+    compile_messages.compile_all()  # the functions' words, as make bench compiles them first
     handbook_data = load_handbook_data()
 
     functions = lambdas.template_functions(cfn.load_template(), le.REPO, le.REGION)
@@ -1001,7 +1025,6 @@ def main(argv: list[str] | None = None) -> int:
     report(shares, fixed, imports, functions)
     alarms = handbook_data.count_alarms()
     lines = handbook_data.estimate(measured, TARGET_VOLUME, alarms)
-    total = sum(line.dollars for line in lines)
     print(
         f"\nmonthly bill for {TARGET_VOLUME} requests a month (a property of 2,000 flats), each charged the "
         f"costlier life ('{life.name}'); {model['region']} list prices as of {model['prices_as_of']}, no free tier:"
@@ -1010,9 +1033,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {handbook_data.cost_label(line.key, 'en'):<46} {line.amount:>14,.2f}  ${line.dollars:7.4f}")
     print("  prices: " + ", ".join(f"{key} {value}" for key, value in model["prices"].items()))
     # Texts are priced per message by the carrier and grow with how many residents choose them: they are
-    # shown beside the target (every resident choosing texts and e-mail), not inside it.
-    texts = sum(line.dollars for line in lines if line.key == "sms")
-    without_texts = total - texts
+    # shown beside the target (every resident choosing texts and e-mail), not inside it, as on the page.
+    without_texts, total = handbook_data.bill(lines, texts=False), handbook_data.bill(lines, texts=True)
+    texts = total - without_texts
     verdict = "meets" if without_texts <= TARGET_DOLLARS else "MISSES"
     print(
         f"cost: US${without_texts:.2f} a month without texts — target ≤ US${TARGET_DOLLARS:.2f} — {verdict}"

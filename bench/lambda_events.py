@@ -59,8 +59,11 @@ SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 
 
 def copy_code(code_dir: Path, target: Path) -> None:
-    """The CodeUri as SAM copies it: sources only, plus the compiled catalog of ``make build``."""
+    """The CodeUri as SAM copies it: sources only, plus what ``make build`` compiles into it (the
+    catalog's JSON and the message catalogs' .mo, which a clean clone does not hold)."""
     import shutil
+
+    import compile_messages
 
     shutil.copytree(
         code_dir,
@@ -70,6 +73,8 @@ def copy_code(code_dir: Path, target: Path) -> None:
     )
     if (target / "lobby" / "catalog.py").is_file():
         compiled_catalog(target / "lobby")
+    if (target / "views" / "locale").is_dir():
+        compile_messages.compile_all(target / "views" / "locale")
 
 
 def function_environment(catalog_json: Path) -> dict[str, str]:

@@ -200,7 +200,7 @@ def every_page(lang: str) -> Iterator[tuple[str, str]]:
             key, values = spot_check.refusal_key(catalog, refusal, "quality", lang)
             yield f"spot check {refusal.code}", signed_links.problem_page(lang, key, **values)
     yield "rated closed", signed_links.rated_page(catalog, requests[5])
-    yield "rated reopened", signed_links.rated_page(catalog, requests[7])
+    yield "rated reopened", signed_links.rated_page(catalog, requests[7], "/api/s/TOKEN")
     for key in LINK_PROBLEMS:
         yield key, signed_links.problem_page(lang, key)
     yield from request_page_answers(catalog, requests, lang)
@@ -217,7 +217,9 @@ def request_page_html(catalog: Catalog, request: ServiceRequest, steps: list[Eve
     from views.pages import photos, request_page
 
     errors = {
-        name: translate(lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10)
+        name: translate(
+            lang, "request_page.too_large", label=translate(lang, f"request_page.{name}_label"), limit=10
+        )
         for name in ("information", "reason")
     }
     lead, below = request_page.actions(
@@ -251,8 +253,8 @@ def request_page_answers(
 
     info = Event("info", NOW, "resident", True, {"note": "楼上好像也在漏水。"})
     cancel = Event("cancel", NOW, "resident", True, {"note": "我自己修好了。"})
-    yield "information added", request_page.information_added_page(catalog, requests[0], info, "TOKEN")
-    yield "cancelled", request_page.cancelled_page(catalog, requests[6], cancel, "TOKEN")
+    yield "information added", request_page.done_page(catalog, requests[0], info, "TOKEN")
+    yield "cancelled", request_page.done_page(catalog, requests[6], cancel, "TOKEN")
     status = translate(lang, "status.resolved")
     for key in REQUEST_PAGE_REFUSALS:
         message = translate(lang, f"request_page.{key}", status=status)

@@ -14,6 +14,8 @@ from lobby.lifecycle import IllegalTransition, MissingInput, available_actions
 from lobby.requests import ServiceRequest
 from lobby.settings import get_settings
 from lobby.storage import StaleRequest
+from lobby.text_links import PATH as TEXT_PATH
+from lobby.text_links import text_key, text_token
 from lobby.validation import message
 from views.labels import action_label
 from views.messages import translate
@@ -194,4 +196,6 @@ def submit_rating(token: str):  # no return annotation: Powertools would read it
         page = signed_links.rate_page(catalog, opened.request, token, error=problem, values=inputs)
         return html_response(422, page)
     logger.info("rating stored", extra={"reference": change.request.reference, "event": change.event.type})
-    return html_response(200, signed_links.rated_page(catalog, change.request))
+    # back to the request's own page (lobby.text_links), where the rating now shows in the timeline
+    back = f"{TEXT_PATH}{text_token(text_key(_secret()), change.request.reference)}"
+    return html_response(200, signed_links.rated_page(catalog, change.request, back))

@@ -172,7 +172,7 @@ def _add_information(request: ServiceRequest, form: dict[str, str], token: str) 
         errors = {INFORMATION_FIELD: _refusal(missing, lang)}
         return render(request, status=422, errors=errors, values=form)
     logger.info("information added", extra={"reference": request.reference})
-    return page(200, views.information_added_page(load_catalog(), request, event, token))
+    return page(200, views.done_page(load_catalog(), request, event, token))
 
 
 def _cancel(request: ServiceRequest, form: dict[str, str], token: str) -> Response:
@@ -187,7 +187,7 @@ def _cancel(request: ServiceRequest, form: dict[str, str], token: str) -> Respon
     except MissingInput as missing:
         return render(request, status=422, errors={REASON_FIELD: _refusal(missing, lang)}, values=form)
     logger.info("cancelled by the resident", extra={"reference": request.reference})
-    return page(200, views.cancelled_page(load_catalog(), change.request, change.event, token))
+    return page(200, views.done_page(load_catalog(), change.request, change.event, token))
 
 
 @router.post(views.INFORMATION_PATH, include_in_schema=False)

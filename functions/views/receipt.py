@@ -6,6 +6,7 @@ The same sentences make the page after a form is sent, the API's answer and the 
 
 from __future__ import annotations
 
+from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.references import EXAMPLE
 from lobby.requests import ServiceRequest
@@ -45,7 +46,8 @@ def next_steps(catalog: Catalog, request: ServiceRequest, lang: str) -> list[str
         if email
         else translate(lang, "receipt.no_email")
     )
-    steps.append(translate(lang, "receipt.follow_up"))
+    agreement = term_months(catalog.kinds[request.kind], request.fields) is not None
+    steps.append(translate(lang, "receipt.follow_up_agreement" if agreement else "receipt.follow_up"))
     return steps
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lobby import policy
+from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.requests import LOBBY, RESIDENT, STATUSES, Event, ServiceRequest
 from views.messages import MissingMessage, translate
@@ -237,3 +238,12 @@ def _size_name(catalog: Catalog, size: str, lang: str) -> str:
             if choice:
                 return choice(lang)
     return size
+
+
+def agreement_visit(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+    """Which visit of a long-term agreement a follow-up is (halfway through, or after the end); "" for any other."""
+    months = term_months(catalog.kinds[request.kind], request.fields)
+    if months is None:
+        return ""
+    visit = "halfway" if request.follow_ups_after else "final"
+    return translate(lang, f"mail.followup_visit.{visit}", months=months)

@@ -96,6 +96,14 @@ def count_alarms(template: Path = TEMPLATE_YAML) -> int:
     )
 
 
+TEXTS = "sms"  # the text-message line: outside the target, shown after the total of everything else
+
+
+def bill(lines: list[CostLine], *, texts: bool) -> float:
+    """The month's total of an estimate, with or without the text messages."""
+    return sum(line.dollars for line in lines if texts or line.key != TEXTS)
+
+
 def estimate(model: dict[str, Any], requests_a_month: int, alarms: int) -> list[CostLine]:
     """The monthly bill, line by line: each request's measured share times the volume, plus the fixed month.
 
@@ -206,25 +214,32 @@ def render_costs(lang: str) -> str:
         f'<th scope="col">{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}</th><th scope="col">{_e(translate(lang, "costs.cost"))}</th>'
         for volume in volumes
     )
-    rows = []
-    for index, line in enumerate(estimates[0]):
+
+    def line_row(index: int) -> str:
         cells = "".join(
             f'<td data-label="{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}">'
             f"{_e(translate(lang, lines[index].unit, n=_amount(lines[index].amount)))}</td>"
             f'<td class="lobby-number" data-label="{_e(translate(lang, "costs.cost"))}">{_e(_dollars(lines[index].dollars))}</td>'
             for volume, lines in zip(volumes, estimates, strict=True)
         )
-        rows.append(
-            f'<tr data-line="{line.key}"><th scope="row">{_e(cost_label(line.key, lang))}</th>{cells}</tr>'
+        key = estimates[0][index].key
+        return f'<tr data-line="{key}"><th scope="row">{_e(cost_label(key, lang))}</th>{cells}</tr>'
+
+    def total_row(key: str, label: str, texts: bool) -> str:
+        totals = "".join(
+            f'<td class="lobby-empty"></td><td class="lobby-number" data-label="{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}">'
+            f"<strong>{_e(_dollars(bill(lines, texts=texts)))}</strong></td>"
+            for volume, lines in zip(volumes, estimates, strict=True)
         )
-    totals = "".join(
-        f'<td class="lobby-empty"></td><td class="lobby-number" data-label="{_e(translate(lang, "costs.usage", volume=f"{volume:,}"))}">'
-        f"<strong>{_e(_dollars(sum(line.dollars for line in lines)))}</strong></td>"
-        for volume, lines in zip(volumes, estimates, strict=True)
-    )
-    rows.append(
-        f'<tr data-line="total"><th scope="row">{_e(translate(lang, "costs.total"))}</th>{totals}</tr>'
-    )
+        return f'<tr data-line="{key}"><th scope="row">{_e(translate(lang, label))}</th>{totals}</tr>'
+
+    # Every line but the texts, and their total (the bill the target is about); then the texts, which
+    # each resident chooses and the carriers price per message, and the total with them.
+    texts = [index for index, line in enumerate(estimates[0]) if line.key == TEXTS]
+    rows = [line_row(index) for index in range(len(estimates[0])) if index not in texts]
+    rows.append(total_row("total", "costs.total", texts=False))
+    rows.extend(line_row(index) for index in texts)
+    rows.append(total_row("total-with-texts", "costs.total_with_texts", texts=True))
     caption = translate(lang, "costs.caption", region=model["region"])
     return (
         f'<div class="lobby-table-wrap"><table class="lobby-cost-table"><caption>{_e(caption)}</caption>'

@@ -73,6 +73,7 @@ class Desk(Schedules):
         self.clock_at("2026-11-26T10:00:00+08:00")
         filed = post_json("/api/requests/paid-service", booking(agreement))
         assert filed.status == 201, filed.body
+        self.receipt: dict[str, Any] = filed.json()
         [office] = [mail for mail in self.settle() if mail.to == [SERVICE]]
         taken = self.act("2026-11-26 10:30", links(office.html)["受理（我来负责）"], {"actor": "张敏"})
         self.act(resolved, links(taken)["已处理完毕"], {"actor": "张敏", "note": "协议已签订，首次保洁完成"})
@@ -121,6 +122,7 @@ def test_a_six_month_agreement_is_followed_up_halfway_through_and_after_it_ends(
     record = links(halfway.html)["记录回访结果"]
     page = call_api(http_event("GET", record))
     assert page.status == 200 and 'name="satisfied"' in page.body
+    assert "长期服务协议（6 个月）中期回访" in unescape(page.body)  # the page says which visit it records
     answers = {"actor": "客服小陈", "quality": "5", "effect": "5", "attitude": "5", "satisfied": "yes"}
     desk.act("2027-02-25 10:00", record, answers)
     after_halfway = stored(reference)
@@ -139,7 +141,9 @@ def test_a_six_month_agreement_is_followed_up_halfway_through_and_after_it_ends(
 
 
 def test_a_one_off_booking_keeps_its_single_follow_up(aws: Aws, clock_at: Callable[[str], datetime]) -> None:
-    reference = Desk(aws, clock_at).book("one-off", resolved="2026-11-27 15:00")
+    desk = Desk(aws, clock_at)
+    reference = desk.book("one-off", resolved="2026-11-27 15:00")
+    assert desk.receipt["next_steps"][-1] == "处理完毕后，我们会请您为这次服务评分，并可能回访。"
     request = stored(reference)
     assert local(request.follow_up_due) == "2026-12-04 15:00" and request.follow_ups_after == ()
     assert request.follow_up_selected is None  # the monthly sample decides whether it is visited
@@ -150,6 +154,7 @@ def test_the_residents_own_rating_keeps_the_agreements_visits(
 ) -> None:
     desk = Desk(aws, clock_at)
     reference = desk.book("long-term-12", resolved="2026-11-26 16:00")
+    assert "我们会在协议中期和协议结束后各回访您一次" in desk.receipt["next_steps"][-1]
     [resolved] = [
         mail for mail in desk.settle() if mail.to == ["resident@example.com"] and "/api/rate/" in mail.html
     ]

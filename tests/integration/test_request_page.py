@@ -175,7 +175,7 @@ def test_information_of_100_kb_is_refused_on_its_page_and_stores_nothing(aws: Aw
 
     assert refused.status == 413
     shown = _text(refused.body)
-    assert f"补充说明最多 {RESIDENT_INFORMATION_MAX_CHARS} 字" in shown and "没有保存" in shown
+    assert f"您要补充的内容最多 {RESIDENT_INFORMATION_MAX_CHARS} 字" in shown and "没有保存" in shown
     assert 'action="/api/resident/information"' in refused.body  # the form again, on the request's page
     assert reference in refused.body
     assert _snapshot(aws) == before
@@ -189,7 +189,7 @@ def test_information_over_the_limit_comes_back_with_its_text_and_stores_nothing(
     refused = _add(page, text)
 
     assert refused.status == 422
-    assert f"补充说明不能超过 {RESIDENT_INFORMATION_MAX_CHARS} 个字" in _text(refused.body)
+    assert f"您要补充的内容不能超过 {RESIDENT_INFORMATION_MAX_CHARS} 个字" in _text(refused.body)
     assert text in refused.body  # kept in the box to shorten
     assert 'href="#f-information"' in refused.body  # the error summary leads to the box
     assert _snapshot(aws) == before
@@ -201,7 +201,7 @@ def test_empty_information_is_asked_for_and_stores_nothing(aws: Aws) -> None:
 
     refused = _add(page, "  \n ")
 
-    assert refused.status == 422 and "请填写补充说明" in _text(refused.body)
+    assert refused.status == 422 and "请填写您要补充的内容" in _text(refused.body)
     assert _snapshot(aws) == before
 
 
@@ -384,6 +384,7 @@ def test_once_resolved_the_page_rates_in_one_tap_and_only_once(aws: Aws) -> None
     rated = post_form(unescape(first[0]), {"satisfied": "yes"})
 
     assert rated.status == 200 and "感谢您的评价" in _text(rated.body)
+    assert f"href='{page}'" in rated.body  # back to the request's page
     assert _stored(aws, reference)["status"]["S"] == "closed"
     before = _snapshot(aws)
     for again in (first[0], second[0]):

@@ -434,11 +434,18 @@ def test_the_cost_estimate_adds_up_and_grows_with_volume() -> None:
         == pytest.approx(alarms * model["prices"]["cloudwatch_alarm_per_month"])
     )
     assert by_key["lambda_requests"][0] > 0  # the schedules run with no request at all
+    # The total is the bill the target is about, texts aside; the texts follow it, then the total with them.
     html = handbook_data.render_costs("en")
-    totals = parse(html).find(data_line="total").find_all("strong")
-    assert [node.text for node in totals] == [
-        f"${sum(line.dollars for line in lines):,.2f}" for lines in estimates
-    ]
+    table = parse(html)
+    rows = [row.get("data-line") for row in table.find_all("tr") if row.has("data-line")]
+    assert rows[-3:] == ["total", "sms", "total-with-texts"]
+    assert rows[:-3] == [line.key for line in small if line.key != "sms"]
+    texts_aside = [sum(line.dollars for line in lines if line.key != "sms") for lines in estimates]
+    with_texts = [sum(line.dollars for line in lines) for lines in estimates]
+    for key, expected in (("total", texts_aside), ("total-with-texts", with_texts)):
+        totals = table.find(data_line=key).find_all("strong")
+        assert [node.text for node in totals] == [f"${dollars:,.2f}" for dollars in expected]
+    assert by_key["sms"][1] > 0 and texts_aside[0] < with_texts[0]
 
 
 # --- diagrams ---------------------------------------------------------------------------------------

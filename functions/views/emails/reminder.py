@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from lobby.agreements import term_months
 from lobby.catalog import Catalog
 from lobby.escalation import escalation_office
 from lobby.mail import Mail
@@ -10,7 +9,7 @@ from lobby.requests import Event, ServiceRequest
 from lobby.settings import Settings
 from views.emails.office import Signer, office_actions, office_mail
 from views.messages import translate
-from views.wording import local_time
+from views.wording import agreement_visit, local_time
 
 
 def reminder(
@@ -38,16 +37,9 @@ def reminder(
             (translate(lang, "mail.followup_due"), local_time(catalog, request.follow_up_due, lang)),
             (translate(lang, "mail.reminder_deadline"), translate(lang, "mail.followup_hint")),
         ]
-        months = term_months(catalog.kinds[request.kind], request.fields)
-        if months is not None:  # a long-term agreement: halfway through its term, or after its end
-            visit = "halfway" if request.follow_ups_after else "final"
-            rows.insert(
-                1,
-                (
-                    translate(lang, "mail.followup_visit"),
-                    translate(lang, f"mail.followup_visit.{visit}", months=months),
-                ),
-            )
+        visit = agreement_visit(catalog, request, lang)
+        if visit:  # a long-term agreement: halfway through its term, or after its end
+            rows.insert(1, (translate(lang, "mail.followup_visit"), visit))
         actions = [(translate(lang, "mail.record_followup"), signer(request, "followup"))] if signer else []
     else:
         step = str(data.get("step", ""))

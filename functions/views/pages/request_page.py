@@ -138,28 +138,23 @@ def _done(lang: str, title: str, lines: list[str], token: str, reference: str) -
     return render_page(lang, title, body, topic=reference)
 
 
-def information_added_page(catalog: Catalog, request: ServiceRequest, event: Event, token: str) -> str:
-    lang = request.lang
-    return _done(
-        lang,
-        translate(lang, "request_page.information_done"),
-        [
-            translate(lang, "request_page.information_done_at", at=local_time(catalog, event.at, lang)),
-            event_text(event, lang, catalog),
-            translate(lang, "request_page.owner_told"),
-        ],
-        token,
-        request.reference,
-    )
+# What each step's page says: its title, and the line that dates it.
+DONE = {
+    "info": ("request_page.information_done", "request_page.information_done_at"),
+    "cancel": ("request_page.cancel_done", "request_page.cancel_done_at"),
+}
 
 
-def cancelled_page(catalog: Catalog, request: ServiceRequest, event: Event, token: str) -> str:
+def done_page(catalog: Catalog, request: ServiceRequest, event: Event, token: str) -> str:
+    """After a step (``event``: information added, or the cancellation): what was recorded, when, that
+    the owner was told, and the way back to the request."""
     lang = request.lang
+    title, dated = DONE[event.type]
     return _done(
         lang,
-        translate(lang, "request_page.cancel_done"),
+        translate(lang, title),
         [
-            translate(lang, "request_page.cancel_done_at", at=local_time(catalog, event.at, lang)),
+            translate(lang, dated, at=local_time(catalog, event.at, lang)),
             event_text(event, lang, catalog),
             translate(lang, "request_page.owner_told"),
         ],

@@ -18,7 +18,15 @@ from views.labels import action_label, field_cells
 from views.messages import translate
 from views.page import e, facts, render_page
 from views.pages.desk_shell import card_path
-from views.wording import actor_text, describe_timedelta, event_text, local_time, owner_text, status_text
+from views.wording import (
+    actor_text,
+    agreement_visit,
+    describe_timedelta,
+    event_text,
+    local_time,
+    owner_text,
+    status_text,
+)
 
 
 def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
@@ -240,13 +248,15 @@ def rate_page(
     message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
     summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
     title = translate(lang, "link_page.rate_title")
-    body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}{rate_form(lang, action, values, actor)}"
-    )
+    visit = agreement_visit(catalog, request, lang) if staff else ""
+    lede = _lede(catalog, request, lang) + (f"<p><strong>{e(visit)}</strong></p>" if visit else "")
+    body = f"<h1>{e(title)}</h1>{lede}{summary}{rate_form(lang, action, values, actor)}"
     return render_page(lang, title, body, topic=request.reference)
 
 
-def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
+def rated_page(catalog: Catalog, request: ServiceRequest, request_path: str | None = None) -> str:
+    """Thanks for the rating, and the way back: the request's own page when its link could be signed,
+    else the status form."""
     lang = request.lang
     if request.status == "reopened":
         due = local_time(catalog, request.resolve_due, lang)
@@ -259,11 +269,12 @@ def rated_page(catalog: Catalog, request: ServiceRequest) -> str:
         )
     else:
         detail = translate(lang, "link_page.thanks_closed")
-    link = receipt.status_path(lang, request.reference)
+    link = request_path or receipt.status_path(lang, request.reference)
+    words = translate(lang, "request_page.back" if request_path else "status_page.link")
     title = translate(lang, "link_page.thanks")
     body = (
         f"<div class='lobby-receipt' role='status'><h1 class='lobby-receipt__title'>{e(title)}</h1>"
         f"<p>{e(detail)}</p></div>"
-        f"<p><a href='{e(link)}'>{e(translate(lang, 'status_page.link'))}</a></p>"
+        f"<p><a href='{e(link)}'>{e(words)}</a></p>"
     )
     return render_page(lang, title, body)
