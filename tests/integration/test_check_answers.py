@@ -101,8 +101,15 @@ def test_a_step_no_form_sends_is_only_shown_never_stored(aws: Aws) -> None:
 def test_the_form_asks_to_check_first(aws: Aws) -> None:
     from views.forms import render_form
 
-    html = render_form(load_catalog(), "repair", "en")
+    catalog = load_catalog()
+    html = render_form(catalog, "repair", "en")
     assert '<input type="hidden" name="step" value="check">' in html
+    # The photo picker on the kinds that take photos only; its input has no name, so no post carries a file.
+    with_picker = {
+        kind for kind in catalog.kinds if 'data-field="photos"' in render_form(catalog, kind, "zh")
+    }
+    assert with_picker == {"repair", "complaint", "help"}
+    assert 'id="f-photos"' in html and 'name="photos"' not in html
 
 
 def _words(html: str) -> str:
