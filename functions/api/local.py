@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -18,9 +19,21 @@ def _utf8(data: bytes) -> str | None:
         return None
 
 
+# API Gateway hands a multipart body (photos sent by a form without JavaScript, api/photos.py) to the
+# function base64-encoded; Powertools' local resolver knows text only, so the front marks it for the event.
+BINARY_TYPES = frozenset({"multipart/form-data"})
+_BASE64_MARKER = "x-lobby-local-base64"
+
+
 class LocalApi(HttpResolverLocal):
     """Powertools' resolver reads the body, headers and query as UTF-8 and drops the connection when
-    they are not; API Gateway answers such requests. Here they get the API's own 400, localized."""
+    they are not; API Gateway answers such requests. Here they get the API's own 400, localized. A
+    multipart body reaches the function base64-encoded, as API Gateway sends it."""
+
+    def _to_proxy_event(self, event: dict[str, Any]) -> Any:
+        if (event.get("headers") or {}).pop(_BASE64_MARKER, None) is not None:
+            event["isBase64Encoded"] = True
+        return super()._to_proxy_event(event)
 
     async def __call__(  # type: ignore[override]
         self, scope: MutableMapping[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
@@ -35,6 +48,20 @@ class LocalApi(HttpResolverLocal):
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        content_type = b""
+        for name, value in scope.get("headers", []):
+            if name.lower() == b"content-type":
+                content_type = value
+        headers = [
+            (name, value)
+            for name, value in scope.get("headers", [])
+            if name.lower() != _BASE64_MARKER.encode()
+        ]
+        binary = content_type.split(b";")[0].strip().lower().decode("latin-1") in BINARY_TYPES
+        if binary:
+            body = base64.b64encode(body)
+            headers.append((_BASE64_MARKER.encode(), b"1"))
+        scope = {**scope, "headers": headers}
         raw = [
             body,
             scope.get("query_string", b""),

@@ -10,7 +10,7 @@ from msgspec.json import schema_components
 
 from lobby.catalog import Catalog, Kind
 from lobby.fields import field_schema
-from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
+from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD, STEP_FIELD
 
 # The answers' shapes, declared once as msgspec Structs; msgspec.json.schema_components writes their
 # JSON Schema. A field with a default may be left out of an answer.
@@ -45,6 +45,20 @@ class Receipt(Struct):
     message: str = ""
     next_steps: list[str] = []
     duplicate: bool = False
+
+
+class CheckAnswer(Struct):
+    field: str
+    label: str
+    value: str
+
+
+class Check(Struct):
+    """The answers to check before sending (``step=check``): nothing was stored."""
+
+    step: str
+    answers: list[CheckAnswer]
+    check_html: str
 
 
 class HistoryEntry(Struct):
@@ -90,6 +104,12 @@ def kind_schema(catalog: Catalog, kind: Kind, json_body: bool = False) -> dict[s
         "description": "hidden from people; a request that fills it is answered but never stored",
     }
     properties[LANG_FIELD] = {"type": "string", "enum": ["zh", "en"]}
+    properties[STEP_FIELD] = {
+        "type": "string",
+        "description": "check your answers: 'check' validates and answers the answers to check (200), storing "
+        "nothing; 'send' or none stores; any other value is shown to check; a form's 'change.<field>' "
+        "answers the filled form at that field",
+    }
     required = [form_field.id for form_field in kind.fields if form_field.required] + [CONSENT_FIELD]
     if json_body:
         for name, schema in properties.items():
@@ -331,7 +351,17 @@ def _submit_operation(kind_id: str, with_html: Any) -> dict[str, Any]:
         },
         "responses": {
             "201": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Stored")),
-            "200": with_html(_json({"$ref": "#/components/schemas/Receipt"}, "Already stored")),
+            "200": with_html(
+                _json(
+                    {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/Receipt"},
+                            {"$ref": "#/components/schemas/Check"},
+                        ]
+                    },
+                    "Already stored; or, asked to check (step), the answers to check, nothing stored",
+                )
+            ),
             "400": with_html(_json(_PROBLEM, "Unreadable body")),
             "413": with_html(_json(_PROBLEM, "Body over 16 KB")),
             "415": with_html(_json(_PROBLEM, "Neither JSON nor form-encoded")),
@@ -353,7 +383,7 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
         bodies[f"{kind_id}Request"] = kind_schema(catalog, catalog.kinds[kind_id])
         bodies[f"{kind_id}JsonRequest"] = kind_schema(catalog, catalog.kinds[kind_id], json_body=True)
     (status_body, *_), answers = schema_components(
-        (StatusQuery, Problem, FieldErrors, Receipt, Status), ref_template=_REF
+        (StatusQuery, Problem, FieldErrors, Receipt, Check, Status), ref_template=_REF
     )
     html = {"text/html": {"schema": {"type": "string"}}}
 

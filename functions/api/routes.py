@@ -26,8 +26,19 @@ from lobby.requests import Event, ServiceRequest, utc_iso
 from lobby.settings import get_settings
 from lobby.text_links import STATUS
 from lobby.texts import text_link
-from lobby.validation import CONTROL_FIELDS, LANG_FIELD, SubmissionInvalid, choose_lang
+from lobby.validation import (
+    CONTROL_FIELDS,
+    LANG_FIELD,
+    STEP_FIELD,
+    SubmissionInvalid,
+    choose_lang,
+    validate_submission,
+)
 from views import receipt
+from views.answers import answer_items
+from views.forms import CHECK_STEP
+from views.pages import check
+from views.pages import photos as photo_pages
 from views.pages import resident as pages
 from views.wording import event_text, local_time, status_text
 
@@ -67,6 +78,7 @@ def request_url(reference: str) -> str | None:
 def receipt_json(
     catalog: Catalog, request: ServiceRequest, lang: str, duplicate: bool, url: str | None = None
 ) -> dict[str, Any]:
+    photos_url = photos.receipt_photos_path(request, now())
     return {
         "reference": request.reference,
         "kind": request.kind,
@@ -83,8 +95,10 @@ def receipt_json(
         "request_url": url,
         # The same receipt as the page without JavaScript; the script shows it under the form's page.
         "receipt_html": pages.receipt_html(catalog, request, lang, duplicate, url, heading="h2"),
-        # Photos (api/photos.py): where the form's photo block posts, for the kinds that take photos.
-        "photos_url": photos.receipt_photos_path(request, now()),
+        # Photos (api/photos.py): where the form's photo block posts, for the kinds that take photos,
+        # and the receipt's photo block, as the page without JavaScript shows it.
+        "photos_url": photos_url,
+        "photos_html": photo_pages.receipt_block(lang, photos_url),
     }
 
 
@@ -99,6 +113,12 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
     # Without a lang field, the resident's language is the one their browser asks for.
     data = {LANG_FIELD: negotiate_lang(event.headers), **incoming.data}
     lang = choose_lang(data[LANG_FIELD])
+    step = data.get(STEP_FIELD)
+    if isinstance(step, str) and step.startswith(check.CHANGE_STEP) and incoming.wants_html:
+        field_id = step.removeprefix(check.CHANGE_STEP)
+        return html_response(200, check.change_page(catalog, kind_spec, lang, incoming.data, field_id))
+    if step not in (None, "", check.SEND_STEP):  # "check", or a step no form sends: show, store nothing
+        return check_answers(catalog, kind_spec, data, incoming)
     try:
         receipt = receive(store(), catalog, kind_spec, data, now(), limits(event))
     except LimitReached as limit:
@@ -107,11 +127,7 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
         logger.warning("limit reached", extra={"kind": kind, "limit": limit.which, "first": limit.first})
         raise HttpProblem(429, f"limit_{limit.which}", lang=lang, retry_after=limit.retry_after) from None
     except SubmissionInvalid as invalid:
-        logger.info("submission refused", extra={"kind": kind, **fields_in_error(kind_spec, invalid)})
-        if incoming.wants_html:
-            return html_response(422, pages.form_errors_page(catalog, kind_spec, invalid, incoming.data))
-        errors = [{"field": name, "message": text} for name, text in invalid.errors.items()]
-        return json_response(422, {"message": invalid.summary, "errors": errors})
+        return refused(catalog, kind_spec, invalid, incoming)
 
     request = receipt.request
     duplicate = not receipt.created
@@ -124,6 +140,36 @@ def submit_request(kind: str):  # no return annotation: Powertools would read it
         photos_url = photos.receipt_photos_path(request, now())
         return html_response(status, pages.receipt_page(catalog, request, lang, duplicate, url, photos_url))
     return json_response(status, receipt_json(catalog, request, lang, duplicate, url))
+
+
+def refused(catalog: Catalog, kind: Kind, invalid: SubmissionInvalid, incoming: Incoming) -> Response:
+    """The form again with each problem (a page), or the problems by field (JSON); nothing stored."""
+    logger.info("submission refused", extra={"kind": kind.id, **fields_in_error(kind, invalid)})
+    if incoming.wants_html:
+        return html_response(422, pages.form_errors_page(catalog, kind, invalid, incoming.data))
+    errors = [{"field": name, "message": text} for name, text in invalid.errors.items()]
+    return json_response(422, {"message": invalid.summary, "errors": errors})
+
+
+def check_answers(catalog: Catalog, kind: Kind, data: dict[str, Any], incoming: Incoming) -> Response:
+    """Check your answers: the answers validated and shown back with their change buttons, nothing
+    stored, nothing counted against the limits (a page without JavaScript; ``check_html`` with it)."""
+    try:
+        submission = validate_submission(catalog, kind, data, now())
+    except SubmissionInvalid as invalid:
+        return refused(catalog, kind, invalid, incoming)
+    lang = submission.lang
+    if incoming.wants_html:
+        return html_response(200, check.check_page(catalog, kind, lang, submission.values, data))
+    answers = answer_items(catalog, kind, submission.values, lang)
+    return json_response(
+        200,
+        {
+            "step": CHECK_STEP,
+            "answers": [{"field": field, "label": label, "value": value} for field, label, value in answers],
+            "check_html": check.check_html(catalog, kind, lang, submission.values, data, heading="h2"),
+        },
+    )
 
 
 def limits(event: Any) -> Limits | None:

@@ -19,7 +19,10 @@ from views.messages import translate
 CONSENT_FIELD = "consent"
 HONEYPOT_FIELD = "website"
 LANG_FIELD = "lang"
-CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD})
+# Where a form post stands in "check your answers" (api/routes.py): ``check`` asks to see the answers
+# before sending, ``change.<field>`` goes back to the form at a field, ``send`` (or none) stores it.
+STEP_FIELD = "step"
+CONTROL_FIELDS = frozenset({CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD, STEP_FIELD})
 CONSENT_VALUES = frozenset({"yes", "on", "true", "1"})
 NOTIFY_FIELD = "notify_by"
 PHONES = ("phone", "phone_alt")
@@ -97,6 +100,10 @@ def validate_submission(catalog: Catalog, kind: Kind, data: Mapping[str, Any], n
         errors[NOTIFY_FIELD] = message("notify_needs_email", lang)
     elif notify in ("text", "both") and not any(text_number(values.get(name, "")) for name in PHONES):
         errors.setdefault(NOTIFY_FIELD, message("notify_needs_mobile", lang))
+
+    step = data.get(STEP_FIELD)
+    if step is not None and not isinstance(step, str):
+        errors[STEP_FIELD] = message("bad_step", lang)
 
     consent = data.get(CONSENT_FIELD)
     if consent is not True and str(consent).strip().lower() not in CONSENT_VALUES:

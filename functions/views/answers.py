@@ -22,6 +22,14 @@ def answer_rows(
 ) -> list[tuple[str, str]]:
     """(label, answer) of each field of ``kind`` that has an answer, in the form's order; without the
     contact details when ``contact`` is false."""
+    return [(label, value) for _, label, value in answer_items(catalog, kind, values, lang, contact=contact)]
+
+
+def answer_items(
+    catalog: Catalog, kind: Kind, values: Mapping[str, object], lang: str, *, contact: bool = True
+) -> list[tuple[str, str, str]]:
+    """(field id, label, answer) of each answered field, in the form's order: the rows of "check your
+    answers", each with the field its "change" leads back to."""
     rows = []
     for form_field in kind.fields:
         value = str(values.get(form_field.id) or "").strip()
@@ -34,5 +42,5 @@ def answer_rows(
             if form_field.choices_from == "prices" and value in catalog.prices:
                 text = f"{text} — {price_text(catalog, value, lang)}"
             value = text
-        rows.append((form_field.label(lang), value))
+        rows.append((form_field.id, form_field.label(lang), value))
     return rows

@@ -17,14 +17,20 @@ from collections.abc import Mapping
 
 from lobby.catalog import Catalog, FormField, Kind
 from lobby.fields import field_type
+from lobby.policy import PHOTO_KINDS, PHOTO_MAX_MB, PHOTOS_PER_REQUEST
 from lobby.references import EXAMPLE
-from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD
+from lobby.validation import CONSENT_FIELD, HONEYPOT_FIELD, LANG_FIELD, STEP_FIELD
 from views.messages import language, translate
 from views.page import attrs as _attrs
 from views.page import e as _e
 from views.page import page_url
 
 STATUS_ACTION = "/api/status"
+# What the form's button asks for: the answers shown back before anything is sent (api/routes.py).
+CHECK_STEP = "check"
+# The photo picker's field (site JS only: the input has no name, so a form post never carries a file).
+PHOTO_FIELD = "photos"
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
 # More choices than this are a drop-down list instead of radio buttons.
 MAX_RADIOS = 6
@@ -87,13 +93,16 @@ def _label_text(form_field: FormField, lang: str) -> str:
     return f"{_e(form_field.label(lang))}{optional}"
 
 
-def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None) -> str:
+def _control_html(
+    catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None, autofocus: bool
+) -> str:
     field_id = form_field.id
     described_by = _described_by(field_id, bool(_hint_text(form_field, lang)), error)
     common: dict[str, str | bool | int | None] = {
         "id": f"f-{field_id}",
         "name": field_id,
         "required": form_field.required,
+        "autofocus": autofocus,
         "aria_describedby": described_by,
         "aria_invalid": "true" if error else None,
     }
@@ -125,7 +134,9 @@ def _control_html(catalog: Catalog, form_field: FormField, lang: str, value: str
     return f"<input {attributes}>"
 
 
-def _radios_html(catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None) -> str:
+def _radios_html(
+    catalog: Catalog, form_field: FormField, lang: str, value: str, error: str | None, autofocus: bool
+) -> str:
     field_id = form_field.id
     hint = _hint_text(form_field, lang)
     described_by = _described_by(field_id, bool(hint), error)
@@ -141,6 +152,7 @@ def _radios_html(catalog: Catalog, form_field: FormField, lang: str, value: str,
             value=key,
             required=form_field.required,
             checked=key == value,
+            autofocus=autofocus and index == 0,
             aria_invalid="true" if error else None,
         )
         items.append(
@@ -159,12 +171,19 @@ def _radios_html(catalog: Catalog, form_field: FormField, lang: str, value: str,
 
 
 def render_field(
-    catalog: Catalog, form_field: FormField, lang: str, value: str = "", error: str | None = None
+    catalog: Catalog,
+    form_field: FormField,
+    lang: str,
+    value: str = "",
+    error: str | None = None,
+    *,
+    autofocus: bool = False,
 ) -> str:
-    """One question of a form: label, hint, error message (when given) and the control."""
+    """One question of a form: label, hint, error message (when given) and the control; ``autofocus``
+    when the resident came back from checking their answers to change this one."""
     is_select = field_type(form_field).control(form_field).element == "select"
     if is_select and len(catalog.choices(form_field)) <= MAX_RADIOS:
-        return _radios_html(catalog, form_field, lang, value, error)
+        return _radios_html(catalog, form_field, lang, value, error, autofocus)
     field_id = form_field.id
     hint = _hint_text(form_field, lang)
     hint_html = f'<div class="lobby-hint" id="f-{_e(field_id)}-hint">{_e(hint)}</div>\n' if hint else ""
@@ -172,7 +191,7 @@ def render_field(
         f'<div class="lobby-field{" lobby-field--error" if error else ""}" data-field="{_e(field_id)}">'
         f'<label class="lobby-label" for="f-{_e(field_id)}">{_label_text(form_field, lang)}</label>\n'
         f"{hint_html}{_error_html(field_id, error, lang)}"
-        f"{_control_html(catalog, form_field, lang, value, error)}\n"
+        f"{_control_html(catalog, form_field, lang, value, error, autofocus)}\n"
         "</div>\n"
     )
 
@@ -210,6 +229,38 @@ def _honeypot_html(lang: str) -> str:
     )
 
 
+def photo_picker_html(lang: str) -> str:
+    """The photos question of the kinds that take photos. The site's script shows the picker (the
+    browser then uploads each photo straight to the bucket once the request is stored); without the
+    script the picker stays hidden and a note says the receipt offers the upload page instead."""
+    hint = translate(lang, "photo.pick_hint", photos_limit=PHOTOS_PER_REQUEST, photo_mb=PHOTO_MAX_MB)
+    attributes = _attrs(
+        class_="lobby-file lobby-photo-picker__input",
+        type="file",
+        id=f"f-{PHOTO_FIELD}",
+        accept=PHOTO_ACCEPT,
+        multiple=True,
+        aria_describedby=f"f-{PHOTO_FIELD}-hint",
+    )
+    # The browser's own words on a file input ("Choose Files") are in the browser's language, not the
+    # page's: the input is hidden from sight (not from the keyboard) behind a button-like label in ours.
+    choose = (
+        f'<label class="lobby-photo-picker__choose" for="f-{PHOTO_FIELD}" aria-hidden="true">'
+        f"{_e(translate(lang, 'photo.label'))}</label>"
+    )
+    return (
+        f'<div class="lobby-field lobby-photo-picker" data-field="{PHOTO_FIELD}" '
+        f'data-photos-limit="{PHOTOS_PER_REQUEST}" data-photo-max-mb="{PHOTO_MAX_MB}">'
+        f'<label class="lobby-label" for="f-{PHOTO_FIELD}">{_e(translate(lang, "photo.heading"))}'
+        f'<span class="lobby-optional">{_e(translate(lang, "form.optional"))}</span></label>\n'
+        f'<div class="lobby-hint" id="f-{PHOTO_FIELD}-hint">{_e(hint)}</div>\n'
+        f'<p class="lobby-photo-picker__later">{_e(translate(lang, "photo.pick_later"))}</p>\n'
+        f'<div class="lobby-photo-picker__control" hidden><input {attributes}>{choose}\n'
+        '<ul class="lobby-photo-list" aria-live="polite"></ul></div>\n'
+        "</div>\n"
+    )
+
+
 def render_error_summary(errors: Mapping[str, str], field_ids: list[str], lang: str) -> str:
     """The box at the top of a form that lists each problem and links to the field it is about.
 
@@ -242,12 +293,15 @@ def render_form(
     lang: str,
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
+    focus: str | None = None,
 ) -> str:
     """The complete ``<form>`` for a request kind, in ``lang``.
 
     ``values`` (field → submitted text) fills the fields in again and
     ``errors`` (field → message) adds the error summary and the message beside
-    each field: this is how the API shows a form it could not accept.
+    each field: this is how the API shows a form it could not accept. ``focus`` is the field the
+    resident chose to change on the check-your-answers page. The button asks to check the answers
+    (``step=check``): nothing is stored until the resident confirms them.
     """
     lang = language(lang)
     kind: Kind = catalog.kinds[kind_id]
@@ -256,10 +310,16 @@ def render_form(
     field_ids = [form_field.id for form_field in kind.fields] + [CONSENT_FIELD]
     fields_html = "".join(
         render_field(
-            catalog, form_field, lang, str(values.get(form_field.id) or ""), errors.get(form_field.id)
+            catalog,
+            form_field,
+            lang,
+            str(values.get(form_field.id) or ""),
+            errors.get(form_field.id),
+            autofocus=form_field.id == focus,
         )
         for form_field in kind.fields
     )
+    photos_html = photo_picker_html(lang) if kind.id in PHOTO_KINDS else ""
     form_attributes = _attrs(
         class_="lobby-form",
         method="post",
@@ -274,11 +334,12 @@ def render_form(
         f"{render_error_summary(errors, field_ids, lang)}"
         f'<p class="lobby-form__note">{_e(translate(lang, "form.required_note"))}</p>\n'
         f'<input type="hidden" name="{LANG_FIELD}" value="{lang}">\n'
-        f"{fields_html}"
+        f'<input type="hidden" name="{STEP_FIELD}" value="{CHECK_STEP}">\n'
+        f"{fields_html}{photos_html}"
         f"{_consent_html(lang, _is_checked(values.get(CONSENT_FIELD, '')), errors.get(CONSENT_FIELD))}"
         f"{_honeypot_html(lang)}"
         '<div class="lobby-actions"><button type="submit" class="lobby-button">'
-        f"{_e(translate(lang, 'form.submit'))}</button></div>\n"
+        f"{_e(translate(lang, 'form.continue'))}</button></div>\n"
         f'<p class="lobby-form__note">{_e(translate(lang, "form.after_submit"))}</p>\n'
         "</form>"
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lobby.policy import PHOTO_MAX_MB, PHOTOS_PER_REQUEST
 from lobby.references import EXAMPLE
 from views.messages import language, message
 
@@ -41,6 +42,16 @@ SCRIPT_MESSAGES: dict[str, dict[str, Any]] = {
     "script.failed_urgent": {},
     "script.too_large": {},
     "script.status_failed": {},
+    "check.change": {},
+    "photo.heading": {},
+    "photo.chosen": {},
+    "photo.remove": {},
+    "photo.too_many": {"photos_limit": PHOTOS_PER_REQUEST},
+    "photo.too_big": {"photo_mb": PHOTO_MAX_MB},
+    "photo.wrong_type": {},
+    "photo.uploading": {},
+    "photo.uploaded": {},
+    "photo.upload_failed": {},
 }
 
 

@@ -46,7 +46,7 @@ from devstack.photos import UploadPoller, bucket_subscriptions
 from devstack.scheduler import ScheduleClock, schedules
 from devstack.ses import Outbox
 from devstack.stream import FailureDestination, StreamPoller, stream_subscriptions
-from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite
+from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite, site_security_policy
 
 log = logging.getLogger("lobby.local")
 SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby", "functions/views")
@@ -251,7 +251,10 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
             debug=args.debug,
             hooks=hooks,
         )
-        app = Dispatcher(load_api(), tools, StaticSite(args.site_dir))
+        # The browser posts photos to the embedded AWS's bucket (path-style: its origin is the endpoint's).
+        policy = site_security_policy(template, endpoint)
+        site = StaticSite(args.site_dir, headers=[(b"content-security-policy", policy.encode())])
+        app = Dispatcher(load_api(), tools, site)
         for poller in pollers:
             poller.start()
         if clock:

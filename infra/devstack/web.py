@@ -11,11 +11,14 @@ import asyncio
 import json
 import logging
 import mimetypes
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from cfn import Tag
 
 from devstack.functions import describe_failure
 from devstack.hooks import PLATFORMS, Hooks
@@ -101,11 +104,31 @@ async def read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-class StaticSite:
-    """The built site as the CDN serves it: directory URLs, right types, the 404 page, nothing outside."""
+# The template's photo bucket, as the site's Content-Security-Policy names it (its regional and global address).
+_TEMPLATE_BUCKET_ORIGIN = re.compile(r"https://lobby-photos-\$\{StackUuid\}[^\s;]*")
 
-    def __init__(self, root: Path) -> None:
+
+def site_security_policy(template: dict[str, Any], bucket_origin: str) -> str:
+    """The Content-Security-Policy CloudFront adds to the handbook's pages (template.yaml's
+    ``SiteHeadersPolicy``), with the local bucket's origin wherever it names the stack's photo bucket."""
+    config = template["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    written = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    text = str(written.value[0] if isinstance(written, Tag) else written)
+    directives = []
+    for directive in _TEMPLATE_BUCKET_ORIGIN.sub(bucket_origin, text).split(";"):
+        sources = list(dict.fromkeys(directive.split()))  # the two bucket addresses are one origin here
+        if sources:
+            directives.append(" ".join(sources))
+    return "; ".join(directives)
+
+
+class StaticSite:
+    """The built site as the CDN serves it: directory URLs, right types, the 404 page, nothing outside;
+    with the response headers CloudFront adds (``headers``: the site's Content-Security-Policy)."""
+
+    def __init__(self, root: Path, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.root = root.resolve()
+        self.headers = headers or []
 
     def _file_for(self, url_path: str) -> Path | str | None:
         """The file to serve, a redirect target (``str``), or ``None`` for not found."""
@@ -145,7 +168,7 @@ class StaticSite:
             await respond(send, 404, body, HTML_TYPE if page.is_file() else "text/plain", head_only=head_only)
         else:
             body = await asyncio.to_thread(found.read_bytes)
-            await respond(send, 200, body, content_type(found), head_only=head_only)
+            await respond(send, 200, body, content_type(found), headers=self.headers, head_only=head_only)
 
 
 class LocalTools:

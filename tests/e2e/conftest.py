@@ -21,8 +21,19 @@ def lobby() -> Iterator[Stack]:
         yield stack
 
 
-def _page(browser: Browser, stack: Stack, *, javascript: bool) -> Iterator[Page]:
-    context = browser.new_context(base_url=stack.base_url, java_script_enabled=javascript, locale="zh-CN")
+# A phone's screen (CSS pixels): the resident's flows are tried on one.
+PHONE = {"width": 390, "height": 844}
+
+
+def _page(
+    browser: Browser, stack: Stack, *, javascript: bool, viewport: dict[str, int] | None = None
+) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=stack.base_url,
+        java_script_enabled=javascript,
+        locale="zh-CN",
+        **({"viewport": viewport} if viewport else {}),
+    )
     context.set_default_timeout(10_000)
     try:
         yield context.new_page()
@@ -38,3 +49,19 @@ def page(browser: Browser, lobby: Stack) -> Iterator[Page]:
 @pytest.fixture
 def page_without_js(browser: Browser, lobby: Stack) -> Iterator[Page]:
     yield from _page(browser, lobby, javascript=False)
+
+
+@pytest.fixture
+def phone(browser: Browser, lobby: Stack) -> Iterator[Page]:
+    yield from _page(browser, lobby, javascript=True, viewport=PHONE)
+
+
+@pytest.fixture
+def phone_without_js(browser: Browser, lobby: Stack) -> Iterator[Page]:
+    yield from _page(browser, lobby, javascript=False, viewport=PHONE)
+
+
+@pytest.fixture
+def desk(browser: Browser, lobby: Stack) -> Iterator[Page]:
+    """A second browser, for the office's desk beside the resident's."""
+    yield from _page(browser, lobby, javascript=True, viewport=PHONE)

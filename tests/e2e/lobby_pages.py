@@ -65,7 +65,20 @@ def fill_repair_form(page: Page, resident: Resident) -> None:
 
 
 def submit(page: Page, form_selector: str = "form.lobby-form") -> None:
+    """Press the form's button; a request form then shows the answers to check (with or without
+    JavaScript), and the resident sends them. A form with problems shows its error summary instead."""
     page.locator(form_selector).locator("button[type=submit]").click()
+    if form_selector != "form.lobby-form":
+        return
+    checked = page.locator(".lobby-check, .lobby-error-summary").first
+    checked.wait_for()
+    if page.locator(".lobby-check").count():
+        send_checked(page)
+
+
+def send_checked(page: Page) -> None:
+    """On the check-your-answers block, press send."""
+    page.locator(".lobby-check__send").click()
 
 
 def reference_in(text: str) -> str:

@@ -47,12 +47,14 @@ RANDOM = os.environ.get("LOBBY_FUZZ_RANDOM") == "1"
 
 @schemathesis.check
 def security_headers(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every answer is uncached and not sniffed; every HTML page loads nothing but the site's own
-    stylesheet and cannot be framed (api/http.py SECURITY_HEADERS, HTML_HEADERS)."""
+    """Every answer is uncached and not sniffed, and sends no address onward (no referrer, or only the
+    site's origin from the pages whose forms post back, so their posts carry an Origin to check:
+    api/request_page.py); every HTML page loads nothing but the site's own stylesheet and cannot be
+    framed (api/http.py SECURITY_HEADERS, HTML_HEADERS)."""
     headers = {name.lower(): value for name, value in response.headers.items()}
     assert headers.get("cache-control") == ["no-store"], headers.get("cache-control")
     assert headers.get("x-content-type-options") == ["nosniff"]
-    assert headers.get("referrer-policy") == ["no-referrer"]
+    assert headers.get("referrer-policy") in (["no-referrer"], ["strict-origin"])
     if (headers.get("content-type") or [""])[0].startswith("text/html"):
         policy = (headers.get("content-security-policy") or [""])[0]
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy, policy
@@ -76,10 +78,11 @@ def lobby_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return lambda_handler(event, context)
 
 
-# The refusals the document declares: unreadable (400), unknown kind or not a genuine link (404),
-# too large (413), not JSON or form (415), fields in error (422). Anything else for invalid input
-# counts as accepting it.
-REFUSALS = ["400", "404", "405", "413", "415", "422"]
+# The refusals the document declares: unreadable (400), not posted from the site's own page (403: the
+# request page's steps check the Origin before anything else), unknown kind or not a genuine link
+# (404), too large (413), not JSON or form (415), fields in error (422). Anything else for invalid
+# input counts as accepting it.
+REFUSALS = ["400", "403", "404", "405", "413", "415", "422"]
 SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=not RANDOM,

@@ -133,3 +133,30 @@ def test_the_local_api_answers_trace_with_405(aws: Aws, local_api: Any) -> None:
     status, headers, _ = asgi_call(local_api, "TRACE", b"/api/status")
     assert status == 405
     assert headers["allow"] == "POST"
+
+
+def test_the_site_may_post_photos_to_the_photo_bucket_and_nowhere_else(tmp_path: Path) -> None:
+    """CloudFront's header on the handbook's pages (template.yaml's SiteHeadersPolicy), and the local
+    front's, where the bucket is the embedded AWS's."""
+    from cfn import Tag, load_template
+
+    from devstack.web import site_security_policy
+
+    template = load_template()
+    behaviour = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"][
+        "DefaultCacheBehavior"
+    ]
+    assert behaviour["ResponseHeadersPolicyId"] == Tag("Ref", "SiteHeadersPolicy")
+    deployed = site_security_policy(template, "https://BUCKET")
+    bucket_name = template["Resources"]["PhotoBucket"]["Properties"]["BucketName"].value[0]
+    assert bucket_name == "lobby-photos-${StackUuid}"
+    directives = dict(part.split(" ", 1) for part in deployed.split("; "))
+    assert directives["connect-src"] == "'self' https://BUCKET"
+    assert directives["form-action"] == "'self'"
+
+    (tmp_path / "index.html").write_text("<h1>home</h1>")
+    local = site_security_policy(template, "http://127.0.0.1:4566")
+    site = StaticSite(tmp_path, headers=[(b"content-security-policy", local.encode())])
+    status, headers, _ = asgi_call(site, "GET", b"/")
+    assert status == 200
+    assert "connect-src 'self' http://127.0.0.1:4566;" in headers["content-security-policy"]

@@ -305,7 +305,12 @@ def test_the_openapi_document_describes_every_kind(aws: Aws) -> None:
     for kind_id, kind in load_catalog().kinds.items():
         assert f"/api/requests/{kind_id}" in document["paths"]  # one path per kind, with its own body
         schema = schemas[f"{kind_id}Request"]
-        assert set(schema["properties"]) == {f.id for f in kind.fields} | {"consent", "website", "lang"}
+        assert set(schema["properties"]) == {f.id for f in kind.fields} | {
+            "consent",
+            "website",
+            "lang",
+            "step",
+        }
         assert schema["additionalProperties"] is False
 
 

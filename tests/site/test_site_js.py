@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 from lobby_html import Element, parse
+from repair_form import FILLED, fill_repair
 
 from api import routes
 from lobby.catalog import Catalog
 from tests.rendered import sample_request
 from views import forms
-from views.pages import resident
+from views.pages import check, resident
 
 COUNT_FETCHES = """
 window.__lobbyFetches = 0;
@@ -39,10 +40,18 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 class FakeApi:
-    """Answers one route with a fixed status and body, and remembers what it was sent."""
+    """Answers one route with a fixed status and body, and remembers what it was sent. A request form's
+    first post asks to check the answers (``step=check``): ``check`` answers it as the API would."""
 
-    def __init__(self, status: int, body: dict[str, Any] | None = None, *, fail: bool = False) -> None:
-        self.status, self.body, self.fail = status, body or {}, fail
+    def __init__(
+        self,
+        status: int,
+        body: dict[str, Any] | None = None,
+        *,
+        fail: bool = False,
+        check: dict[str, Any] | None = None,
+    ) -> None:
+        self.status, self.body, self.fail, self.check = status, body or {}, fail, check
         self.requests: list[dict[str, Any]] = []
 
     def __call__(self, route: Any) -> None:
@@ -55,20 +64,16 @@ class FakeApi:
         )
         if self.fail:
             route.abort("connectionrefused")
+        elif self.check is not None and self.requests[-1]["json"].get("step") == "check":
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.check))
         else:
             route.fulfill(status=self.status, content_type="application/json", body=json.dumps(self.body))
 
 
-def fill_repair(page: Any, *, consent: bool = True) -> None:
-    page.select_option("#f-category", "water")
-    page.check("#f-size")
-    page.fill("#f-name", "王小明")
-    page.fill("#f-phone", "13800000000")
-    page.fill("#f-building", "3栋")
-    page.fill("#f-unit", "1502")
-    page.fill("#f-description", "厨房水管漏水，从昨晚开始。")
-    if consent:
-        page.check("#f-consent")
+def check_answer(catalog: Catalog, kind: str, lang: str, answers: dict[str, str]) -> dict[str, Any]:
+    """The API's answer to ``step=check`` for valid answers: the check block to show."""
+    html = check.check_html(catalog, catalog.kinds[kind], lang, answers, answers, heading="h2")
+    return {"step": "check", "answers": [], "check_html": html}
 
 
 def active_element(page: Any) -> dict[str, str]:
@@ -85,12 +90,16 @@ def test_the_receipt_is_the_same_with_and_without_javascript(
     page: Any, site_url: str, catalog: Catalog, lang: str
 ) -> None:
     request = sample_request(catalog, lang, "repair")
-    api = FakeApi(201, routes.receipt_json(catalog, request, lang, False, REQUEST_LINK))
+    checked = check_answer(catalog, "repair", lang, FILLED)
+    api = FakeApi(201, routes.receipt_json(catalog, request, lang, False, REQUEST_LINK), check=checked)
     page.route("**/api/requests/repair", api)
     page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/repair/")
     fill_repair(page)
 
     page.click(".lobby-form button[type=submit]")
+    page.wait_for_selector(".lobby-check")
+    assert not page.is_visible(".lobby-form")  # the form waits, hidden, while the answers are checked
+    page.click(".lobby-check__send")
     receipt = page.wait_for_selector(".lobby-receipt")
 
     assert page.query_selector(".lobby-form") is None
@@ -113,9 +122,11 @@ def test_the_receipt_is_the_same_with_and_without_javascript(
     assert request.fields["phone"] not in text
     assert len(receipt.query_selector_all(".lobby-next-steps li")) == 4
     assert receipt.query_selector(".lobby-request-link a").get_attribute("href") == REQUEST_LINK
-    (sent,) = api.requests
+    checking, sent = api.requests
+    assert checking["json"] == {**sent["json"], "step": "check"}
     assert sent["content_type"] == "application/json"
     assert sent["json"] == {
+        "step": "send",
         "lang": lang,
         "category": "water",
         "size": "minor",

@@ -130,3 +130,29 @@ def test_the_month_counts_drawn_recorded_reached_and_satisfied_by_office() -> No
     assert (quality.drawn, quality.recorded, quality.reached, quality.satisfied) == (3, 2, 1, 1)
     manager = figures["general-manager"]
     assert (manager.drawn, manager.recorded) == (1, 0)
+
+
+def test_the_assignment_mail_carries_the_link_for_its_office_and_is_dropped_once_recorded() -> None:
+    from lobby.settings import Settings
+    from views.emails.events import write_event_mail
+
+    settings = Settings(
+        table_name="t",
+        sender_email="desk@example.com",
+        office_emails={office: f"{office}@example.com" for office in load_catalog(SOURCE_YAML).offices},
+        site_url="https://lobby.example",
+        signing_secret_parameter="/p",
+    )
+    catalog, change = resolved()
+    signed: list[str] = []
+
+    def signer(request: ServiceRequest, action: str) -> str:
+        signed.append(action)
+        return f"https://lobby.example/api/spot-checks/TOKEN-{action}"
+
+    mail = write_event_mail(catalog, settings, change.request, change.event, "spot-check-quality", signer)
+    assert mail is not None and mail.to == "quality@example.com"
+    assert signed == ["spotcheck.quality"] and "TOKEN-spotcheck.quality" in mail.html
+    assert "公司抽查回访" in mail.subject and "已修好" in mail.text
+    done = record(change.request, "quality", {"actor": "吴敏", "reached": "no"}, RESOLVED).request
+    assert write_event_mail(catalog, settings, done, change.event, "spot-check-quality", signer) is None

@@ -32,13 +32,14 @@ def gallery(lang: str, shown: list[Shown]) -> str:
 
 
 def receipt_block(lang: str, photos_url: str | None) -> str:
-    """The receipt's invitation to add photos (the kinds that take them), a link to the upload page."""
+    """The receipt's invitation to add photos (the kinds that take them), a link to the upload page; with
+    JavaScript the script shows the same block and the progress of the photos chosen on the form."""
     if not photos_url:
         return ""
     return (
-        f"<h2>{e(translate(lang, 'photo.heading'))}</h2>"
+        f'<section class="lobby-receipt-photos"><h2>{e(translate(lang, "photo.heading"))}</h2>'
         f'<p><a class="lobby-photos-add" href="{e(photos_url)}">'
-        f"{e(translate(lang, 'photo.add_link', photos_limit=PHOTOS_PER_REQUEST))}</a></p>"
+        f"{e(translate(lang, 'photo.add_link', photos_limit=PHOTOS_PER_REQUEST))}</a></p></section>"
     )
 
 

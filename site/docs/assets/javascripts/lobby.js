@@ -2,10 +2,15 @@
  * Lobby: progressive enhancement of the request and status forms.
  *
  * Without this script the forms post to the API and the API answers with a
- * page of its own. With it, the form is sent as JSON and the answer is shown
- * in place: the receipt, or the same error summary and field messages the
- * API would render (functions/views/forms.py), or a plain message when the
- * network or the server fails, with everything typed still in the form.
+ * page of its own: the answers to check (views/pages/check.py), then the receipt.
+ * With it, the form is sent as JSON and each answer is shown in place: the
+ * same check-your-answers block (its "change" buttons go back to the field, its
+ * "send" stores the request), the receipt, or the same error summary and field
+ * messages the API would render (functions/views/forms.py), or a plain message
+ * when the network or the server fails, with everything typed still in the form.
+ * On the kinds that take photos the script also shows the photo picker: photos
+ * are checked for count, size and type as they are chosen, and uploaded straight
+ * to the bucket (presigned POSTs from the API) once the request is stored.
  *
  * Plain ES2017, no framework, no build step. The script types no sentence: every
  * text a resident sees comes from the message catalog, in the page's language,
@@ -79,7 +84,8 @@
   }
 
   function setBusy(form, busy, label) {
-    var button = form.querySelector("button[type=submit], .lobby-button");
+    // On the check-your-answers block the send button, not the first "change".
+    var button = form.querySelector(".lobby-check__send") || form.querySelector("button[type=submit], .lobby-button");
     form.setAttribute("aria-busy", busy ? "true" : "false");
     if (!button) return;
     if (busy) {
@@ -198,12 +204,12 @@
     alert.focus();
   }
 
-  // --- request forms --------------------------------------------------------------------------
+  // --- request forms: check your answers, then send ----------------------------------------------
 
   // The receipt is the API's own markup (receipt_html), the same the page without JavaScript shows.
-  function receipt(body) {
+  function fromHtml(html) {
     var holder = document.createElement("div");
-    holder.innerHTML = String(body.receipt_html || "");
+    holder.innerHTML = String(html || "");
     return holder.firstElementChild;
   }
 
@@ -211,6 +217,98 @@
     var phone = form.getAttribute("data-help-phone");
     var first = status === 413 ? text("script.too_large") : text("script.failed");
     return [first, phone ? text("script.failed_urgent", { phone: phone }) : null];
+  }
+
+  function isReceipt(answer) {
+    // 201: stored now; 200 with a reference: the same submission was already stored (a retry).
+    return (answer.status === 201 || answer.status === 200) && answer.body && answer.body.reference;
+  }
+
+  function showReceipt(form, body, check) {
+    var done = fromHtml(body.receipt_html);
+    if (!done) return;
+    form.parentNode.replaceChild(done, form);
+    if (check && check.parentNode) check.parentNode.removeChild(check);
+    var photos = form.lobbyPhotos || [];
+    var block = body.photos_html ? fromHtml(body.photos_html) : null;
+    if (block) done.insertAdjacentElement("afterend", block);
+    done.focus();
+    if (block && photos.length && body.photos_url) uploadPhotos(block, body.photos_url, photos, form);
+  }
+
+  function photoRow(form, check) {
+    // The photos chosen in the picker, as one more answer with its own "change".
+    var photos = form.lobbyPhotos || [];
+    var list = check.querySelector(".lobby-check__answers");
+    if (!photos.length || !list) return;
+    var names = photos.map(function (photo) { return photo.file.name; }).join(", ");
+    var change = element("button", {
+      type: "submit", class: "lobby-check__change", name: "step", value: "change.photos", "data-field": "photos",
+    }, [text("check.change"), element("span", { class: "lobby-visually-hidden" }, [" " + text("photo.heading")])]);
+    list.appendChild(element("div", { class: "lobby-check__row", "data-field": "photos" }, [
+      element("dt", {}, [text("photo.heading")]),
+      element("dd", { class: "lobby-check__answer" }, [text("photo.chosen", { count: photos.length }), " (" + names + ")"]),
+      element("dd", {}, [change]),
+    ]));
+    var note = check.querySelector(".lobby-check__photos");
+    if (note) note.parentNode.removeChild(note);
+  }
+
+  function backToForm(form, check, field) {
+    if (check.parentNode) check.parentNode.removeChild(check);
+    form.hidden = false;
+    focusField(form, field);
+  }
+
+  async function sendChecked(form, check, checkForm, button) {
+    var data = formValues(form);
+    data.step = "send";
+    var answer;
+    try {
+      answer = await postJson(form.getAttribute("action"), data);
+    } catch (error) {
+      showAlert(checkForm, failureLines(form, 0));
+      return;
+    }
+    if (isReceipt(answer)) {
+      showReceipt(form, answer.body, check);
+      return;
+    }
+    if (answer.status === 422) {
+      // Something changed since the check (a date that has passed): the form again, with its problems.
+      backToForm(form, check, null);
+      showErrors(form, (answer.body || {}).errors, (answer.body || {}).message);
+      return;
+    }
+    showAlert(checkForm, failureLines(form, answer.status));
+  }
+
+  function showCheck(form, body) {
+    var check = fromHtml(body.check_html);
+    if (!check) return;
+    clearErrors(form);
+    photoRow(form, check);
+    var checkForm = check.querySelector("form");
+    checkForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      var step = button ? String(button.value || "") : "send";
+      if (step.indexOf("change.") === 0) {
+        backToForm(form, check, step.slice("change.".length));
+        return;
+      }
+      if (checkForm.getAttribute("aria-busy") === "true") return;
+      setBusy(checkForm, true, text("script.sending"));
+      try {
+        await sendChecked(form, check, checkForm, button);
+      } finally {
+        setBusy(checkForm, false);
+      }
+    });
+    form.hidden = true;
+    form.insertAdjacentElement("afterend", check);
+    check.focus();
+    if (check.scrollIntoView) check.scrollIntoView();
   }
 
   async function submitRequest(form) {
@@ -222,11 +320,12 @@
       return;
     }
     var body = answer.body || {};
-    // 201: stored now; 200: the same submission was already stored (a double click or a retry).
-    var done = (answer.status === 201 || answer.status === 200) && body.reference ? receipt(body) : null;
-    if (done) {
-      form.parentNode.replaceChild(done, form);
-      done.focus();
+    if (answer.status === 200 && body.check_html) {
+      showCheck(form, body);
+      return;
+    }
+    if (isReceipt(answer)) {
+      showReceipt(form, body, null);
       return;
     }
     if (answer.status === 422) {
@@ -234,6 +333,126 @@
       return;
     }
     showAlert(form, failureLines(form, answer.status));
+  }
+
+  // --- photos: chosen on the form, uploaded straight to the bucket once the request is stored ------
+
+  var PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"];
+  // Some browsers give HEIC photos no type at all; their name says what they are.
+  var PHOTO_EXTENSIONS = { heic: "image/heic", heif: "image/heif" };
+
+  function photoType(file) {
+    if (PHOTO_TYPES.indexOf(file.type) !== -1) return file.type;
+    if (file.type) return "";
+    var extension = String(file.name || "").split(".").pop().toLowerCase();
+    return PHOTO_EXTENSIONS[extension] || "";
+  }
+
+  function showPhotoProblems(field, problems) {
+    var old = field.querySelector(".lobby-error-message");
+    if (old) old.parentNode.removeChild(old);
+    var input = field.querySelector("input[type=file]");
+    field.classList.toggle("lobby-field--error", problems.length > 0);
+    describedBy(input, "f-photos-error", problems.length > 0);
+    if (!problems.length) return;
+    var note = element("p", { class: "lobby-error-message", id: "f-photos-error", role: "alert" }, [
+      element("span", { class: "lobby-visually-hidden" }, [text("form.error_prefix")]),
+    ].concat(problems.map(function (problem) { return element("span", { class: "lobby-error-message__line" }, [problem]); })));
+    field.querySelector(".lobby-hint").insertAdjacentElement("afterend", note);
+  }
+
+  function setUpPicker(form) {
+    var field = form.querySelector(".lobby-photo-picker");
+    if (!field || !window.FormData || !window.XMLHttpRequest) return;
+    var input = field.querySelector("input[type=file]");
+    var list = field.querySelector(".lobby-photo-list");
+    var limit = Number(field.getAttribute("data-photos-limit"));
+    var maxBytes = Number(field.getAttribute("data-photo-max-mb")) * 1024 * 1024;
+    var photos = [];
+    form.lobbyPhotos = photos;
+    field.querySelector(".lobby-photo-picker__control").hidden = false;
+    field.querySelector(".lobby-photo-picker__later").hidden = true;
+
+    function render() {
+      list.textContent = "";
+      photos.forEach(function (photo, index) {
+        var remove = element("button", { type: "button", class: "lobby-photo-list__remove" }, [
+          text("photo.remove"), element("span", { class: "lobby-visually-hidden" }, [" " + photo.file.name]),
+        ]);
+        remove.addEventListener("click", function () {
+          photos.splice(index, 1);
+          render();
+          showPhotoProblems(field, []);
+          input.focus();
+        });
+        list.appendChild(element("li", {}, [photo.file.name + " (" + Math.max(0.1, photo.file.size / 1048576).toFixed(1) + " MB) ", remove]));
+      });
+    }
+
+    input.addEventListener("change", function () {
+      // Each choice adds to the photos already chosen; what cannot be sent is said at once, before any upload.
+      var problems = [];
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        var type = photoType(file);
+        if (!type) problems.push(text("photo.wrong_type", { name: file.name }));
+        else if (file.size > maxBytes) problems.push(text("photo.too_big", { name: file.name }));
+        else if (photos.length >= limit) problems.push(text("photo.too_many", { name: file.name }));
+        else photos.push({ file: file, type: type });
+      });
+      input.value = "";
+      render();
+      showPhotoProblems(field, problems);
+    });
+  }
+
+  function postFile(upload, file, progress) {
+    // A presigned POST: its fields first, the file last, as S3 asks; XMLHttpRequest for the progress.
+    return new Promise(function (resolve) {
+      var data = new FormData();
+      Object.keys(upload.fields || {}).forEach(function (name) { data.append(name, upload.fields[name]); });
+      data.append("file", file);
+      var request = new XMLHttpRequest();
+      request.open("POST", upload.url);
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) progress.value = Math.round((100 * event.loaded) / event.total);
+      });
+      request.addEventListener("load", function () { resolve(request.status >= 200 && request.status < 300); });
+      request.addEventListener("error", function () { resolve(false); });
+      request.addEventListener("abort", function () { resolve(false); });
+      request.send(data);
+    });
+  }
+
+  async function uploadPhotos(block, photosUrl, photos, form) {
+    var list = element("ul", { class: "lobby-photo-progress", "aria-live": "polite" }, []);
+    block.appendChild(list);
+    var lang = (form.querySelector("input[name=lang]") || {}).value || document.documentElement.lang;
+    var files = photos.map(function (photo) { return { type: photo.type, size: photo.file.size }; });
+    var answer;
+    try {
+      answer = await postJson(photosUrl + "/uploads", { lang: lang, files: files });
+    } catch (error) {
+      answer = { status: 0, body: null };
+    }
+    var uploads = answer.status === 200 && answer.body && Array.isArray(answer.body.uploads) ? answer.body.uploads : null;
+    if (!uploads) {
+      var message = (answer.body && answer.body.message) || text("photo.upload_failed", { name: photos.map(function (p) { return p.file.name; }).join(", ") });
+      list.appendChild(element("li", { class: "lobby-error-message" }, [message]));
+      return;
+    }
+    for (var index = 0; index < uploads.length; index += 1) {
+      var photo = photos[index];
+      var progress = element("progress", { max: "100", value: "0" }, []);
+      var line = element("span", {}, [text("photo.uploading", { name: photo.file.name })]);
+      var item = element("li", {}, [line, " ", progress]);
+      list.appendChild(item);
+      var done = await postFile(uploads[index], photo.file, progress);
+      line.textContent = done
+        ? text("photo.uploaded", { name: photo.file.name })
+        : text("photo.upload_failed", { name: photo.file.name });
+      if (done) progress.value = 100;
+      else item.classList.add("lobby-error-message");
+    }
   }
 
   // --- status form ----------------------------------------------------------------------------
@@ -339,6 +558,7 @@
     if (!window.fetch || !window.CSS || !CSS.escape) return; // the forms still work without us
     // Request forms only: action and rating forms behind signed links are plain posts.
     Array.prototype.forEach.call(document.querySelectorAll("form.lobby-form[data-kind]"), function (form) {
+      setUpPicker(form);
       enhance(form, submitRequest, text("script.sending"));
     });
     Array.prototype.forEach.call(document.querySelectorAll("form.lobby-status-form"), function (form) {
