@@ -174,7 +174,20 @@ def _refusal(description: str) -> dict[str, Any]:
     return {"description": description, "content": {**_PAGE, "application/json": {"schema": _PROBLEM}}}
 
 
-def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, Any]:
+_SPOT_CHECK_FORM = {
+    "type": "object",
+    "properties": {
+        "actor": {"type": "string", "maxLength": 80},
+        "reached": {"type": "string", "enum": ["yes", "no"]},
+        "satisfied": {"type": "string", "enum": ["yes", "no"]},
+        "note": {"type": "string", "maxLength": 1000},
+    },
+}
+
+
+def _link_operation(
+    operation_id: str, summary: str, post: bool, form: dict[str, Any] = _LINK_FORM
+) -> dict[str, Any]:
     responses = {
         "200": _page("The page: confirm, rate, or what was done"),
         "404": _refusal("Not a genuine link for this route"),
@@ -192,7 +205,7 @@ def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, An
     if post:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/x-www-form-urlencoded": {"schema": _LINK_FORM}},
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
         }
         responses.update(
             {
@@ -205,6 +218,12 @@ def _link_operation(operation_id: str, summary: str, post: bool) -> dict[str, An
     return operation
 
 
+def _spot_check(operation: dict[str, Any]) -> dict[str, Any]:
+    """A spot check's link answers 403 when its office's check is not drawn for the request."""
+    operation["responses"]["403"] = _refusal("No spot check of this office is drawn for the request")
+    return operation
+
+
 def _link_paths() -> dict[str, Any]:
     return {
         "/api/actions/{token}": {
@@ -214,6 +233,14 @@ def _link_paths() -> dict[str, Any]:
         "/api/rate/{token}": {
             "get": _link_operation("showRating", "Resident: the rating questions", False),
             "post": _link_operation("sendRating", "Resident: send the rating, once", True),
+        },
+        "/api/spot-checks/{token}": {
+            "get": _spot_check(_link_operation("showSpotCheck", "Company: the spot check's form", False)),
+            "post": _spot_check(
+                _link_operation(
+                    "recordSpotCheck", "Company: record the spot check, once", True, _SPOT_CHECK_FORM
+                )
+            ),
         },
         "/api/s/{token}": {
             "get": _link_operation(
