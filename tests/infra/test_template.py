@@ -499,10 +499,27 @@ def test_failed_mail_and_function_errors_raise_alarms(template: dict[str, Any]) 
         for alarm in alarms
         if "Dimensions" in alarm["Properties"]
     }
+    queues = {
+        Tag("GetAtt", name.replace(".QueueName", ".Arn"))
+        for metric, name in watched
+        if metric == "ApproximateNumberOfMessagesVisible"
+    }
 
     assert ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue.QueueName") in watched
     assert ("OutboxParked", "RequestsTable") in watched  # the metric lobby/sender.py emits, per table
-    assert {("Errors", name) for name in functions(template)} <= watched
+    # The API answers residents at once and nothing retries it: its errors are watched directly.
+    assert ("Errors", "ApiFunction") in watched
+    # Every other function is watched by where its runs land after their last retry.
+    for name, function in functions(template).items():
+        if name == "ApiFunction":
+            continue
+        props = function["Properties"]
+        assert props["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"] in queues, name
+        for event in props["Events"].values():
+            if event["Type"] == "DynamoDB":
+                assert event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] in queues, name
+            if event["Type"] == "ScheduleV2":
+                assert event["Properties"]["DeadLetterConfig"]["Arn"] in queues, name
     for alarm in alarms:
         props = alarm["Properties"]
         assert props["ComparisonOperator"] == "GreaterThanThreshold"
