@@ -46,7 +46,7 @@ from devstack.photos import UploadPoller, bucket_subscriptions
 from devstack.scheduler import ScheduleClock, schedules
 from devstack.ses import Outbox
 from devstack.stream import FailureDestination, StreamPoller, stream_subscriptions
-from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite, site_security_policy
+from devstack.web import AsgiApp, Dispatcher, LocalTools, StaticSite, site_headers
 
 log = logging.getLogger("lobby.local")
 SITE_INPUTS = ("mkdocs.yml", "site", "infra/catalog.yaml", "functions/lobby", "functions/views")
@@ -252,8 +252,7 @@ def run(args: argparse.Namespace, shutdown: Shutdown) -> None:
             hooks=hooks,
         )
         # The browser posts photos to the embedded AWS's bucket (path-style: its origin is the endpoint's).
-        policy = site_security_policy(template, endpoint)
-        site = StaticSite(args.site_dir, headers=[(b"content-security-policy", policy.encode())])
+        site = StaticSite(args.site_dir, headers=site_headers(template, endpoint))
         app = Dispatcher(load_api(), tools, site)
         for poller in pollers:
             poller.start()

@@ -108,10 +108,14 @@ async def read_body(receive: Receive, limit: int) -> bytes | None:
 _TEMPLATE_BUCKET_ORIGIN = re.compile(r"https://lobby-photos-\$\{StackUuid\}[^\s;]*")
 
 
-def site_security_policy(template: dict[str, Any], bucket_origin: str) -> str:
+def site_security_policy(template: dict[str, Any], bucket_origin: str) -> str | None:
     """The Content-Security-Policy CloudFront adds to the handbook's pages (template.yaml's
-    ``SiteHeadersPolicy``), with the local bucket's origin wherever it names the stack's photo bucket."""
-    config = template["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    ``SiteHeadersPolicy``), with the local bucket's origin wherever it names the stack's photo bucket;
+    None for a template that serves no handbook through CloudFront (the local stack's own test templates)."""
+    resource = template["Resources"].get("SiteHeadersPolicy")
+    if resource is None:
+        return None
+    config = resource["Properties"]["ResponseHeadersPolicyConfig"]
     written = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     text = str(written.value[0] if isinstance(written, Tag) else written)
     directives = []
@@ -120,6 +124,12 @@ def site_security_policy(template: dict[str, Any], bucket_origin: str) -> str:
         if sources:
             directives.append(" ".join(sources))
     return "; ".join(directives)
+
+
+def site_headers(template: dict[str, Any], bucket_origin: str) -> list[tuple[bytes, bytes]]:
+    """The headers the handbook's pages get: the site's security policy, where the template has one."""
+    policy = site_security_policy(template, bucket_origin)
+    return [(b"content-security-policy", policy.encode())] if policy else []
 
 
 class StaticSite:

@@ -140,7 +140,7 @@ def test_the_site_may_post_photos_to_the_photo_bucket_and_nowhere_else(tmp_path:
     front's, where the bucket is the embedded AWS's."""
     from cfn import Tag, load_template
 
-    from devstack.web import site_security_policy
+    from devstack.web import site_headers, site_security_policy
 
     template = load_template()
     behaviour = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"][
@@ -148,6 +148,7 @@ def test_the_site_may_post_photos_to_the_photo_bucket_and_nowhere_else(tmp_path:
     ]
     assert behaviour["ResponseHeadersPolicyId"] == Tag("Ref", "SiteHeadersPolicy")
     deployed = site_security_policy(template, "https://BUCKET")
+    assert deployed is not None
     bucket_name = template["Resources"]["PhotoBucket"]["Properties"]["BucketName"].value[0]
     assert bucket_name == "lobby-photos-${StackUuid}"
     directives = dict(part.split(" ", 1) for part in deployed.split("; "))
@@ -155,8 +156,7 @@ def test_the_site_may_post_photos_to_the_photo_bucket_and_nowhere_else(tmp_path:
     assert directives["form-action"] == "'self'"
 
     (tmp_path / "index.html").write_text("<h1>home</h1>")
-    local = site_security_policy(template, "http://127.0.0.1:4566")
-    site = StaticSite(tmp_path, headers=[(b"content-security-policy", local.encode())])
+    site = StaticSite(tmp_path, headers=site_headers(template, "http://127.0.0.1:4566"))
     status, headers, _ = asgi_call(site, "GET", b"/")
     assert status == 200
     assert "connect-src 'self' http://127.0.0.1:4566;" in headers["content-security-policy"]
