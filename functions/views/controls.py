@@ -14,6 +14,11 @@ from views.messages import translate
 from views.page import attrs, e
 
 
+def alert(message: str) -> str:
+    """A page's refusal or error, announced to screen readers, in the error summary's look ("" for none)."""
+    return f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if message else ""
+
+
 def _described_by(name: str, hint: str, error: str | None) -> str | None:
     ids = ([f"f-{name}-hint"] if hint else []) + ([f"f-{name}-error"] if error else [])
     return " ".join(ids) or None

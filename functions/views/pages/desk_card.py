@@ -9,6 +9,7 @@ from lobby.catalog import Catalog
 from lobby.fields import STAFF_INPUTS
 from lobby.lifecycle import NEEDS
 from lobby.requests import Event, ServiceRequest
+from views import controls
 from views.labels import action_label
 from views.messages import translate
 from views.page import e, tel_link
@@ -177,7 +178,7 @@ def card_page(
         if row.overdue
         else ""
     )
-    notice = f'<div class="lobby-error-summary" role="alert"><p>{e(error)}</p></div>' if error else ""
+    notice = controls.alert(error or "")
     flag = repeat_text(request, lang)
     if flag:
         notice += f'<p class="desk-flag">{e(flag)}</p>'

@@ -29,7 +29,7 @@ from views.wording import (
 )
 
 
-def _lede(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
+def lede_html(catalog: Catalog, request: ServiceRequest, lang: str) -> str:
     """The line under a title: the reference, the kind and where."""
     parts = [request.reference, catalog.kinds[request.kind].name(lang), request.location]
     return f'<p class="lobby-lede">{" · ".join(e(part) for part in parts if part)}</p>'
@@ -60,7 +60,7 @@ def history_list(catalog: Catalog, history: list[Event], lang: str) -> str:
     return f"<h2>{e(translate(lang, 'link_page.history'))}</h2><ol class='lobby-timeline'>{items}</ol>"
 
 
-def _actor_input(lang: str, error: str | None = None, value: str = "") -> str:
+def actor_input(lang: str, error: str | None = None, value: str = "") -> str:
     return controls.text_input(
         lang,
         "actor",
@@ -85,7 +85,7 @@ def confirm_page(
     lang = catalog.property.staff_language
     errors, values = errors or {}, values or {}
     label = action_label(action, lang)
-    parts = [_actor_input(lang, errors.get("actor"), values.get("actor", ""))]
+    parts = [actor_input(lang, errors.get("actor"), values.get("actor", ""))]
     if action == "note":
         options = [
             ("internal", translate(lang, "link_page.internal")),
@@ -134,7 +134,7 @@ def confirm_page(
         )
     title = translate(lang, "link_page.confirm_title", action=label)
     body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}"
+        f"<h1>{e(title)}</h1>{lede_html(catalog, request, lang)}"
         f'<p class="lobby-hint">{e(translate(lang, "link_page.confirm_intro"))}</p>'
         f'<form class="lobby-form lobby-action-form" method="post" action="/api/actions/{e(token)}" novalidate>'
         f'{"".join(parts)}<div class="lobby-actions">{controls.button(label)}</div></form>'
@@ -244,12 +244,12 @@ def rate_page(
     values = values or {}
     lang = catalog.property.staff_language if staff else request.lang
     action = f"/api/actions/{token}" if staff else f"/api/rate/{token}"
-    actor = _actor_input(lang, value=values.get("actor", "")) if staff else ""
+    actor = actor_input(lang, value=values.get("actor", "")) if staff else ""
     message = error if isinstance(error, str) else translate(lang, "link_page.choose_satisfaction")
-    summary = f'<div class="lobby-error-summary" role="alert"><p>{e(message)}</p></div>' if error else ""
+    summary = controls.alert(message if error else "")
     title = translate(lang, "link_page.rate_title")
     visit = agreement_visit(catalog, request, lang) if staff else ""
-    lede = _lede(catalog, request, lang) + (f"<p><strong>{e(visit)}</strong></p>" if visit else "")
+    lede = lede_html(catalog, request, lang) + (f"<p><strong>{e(visit)}</strong></p>" if visit else "")
     body = f"<h1>{e(title)}</h1>{lede}{summary}{rate_form(lang, action, values, actor)}"
     return render_page(lang, title, body, topic=request.reference)
 

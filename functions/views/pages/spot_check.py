@@ -17,7 +17,7 @@ from views.labels import action_label
 from views.messages import translate
 from views.page import e, facts, render_page
 from views.pages.desk_shell import card_path, csrf_field
-from views.pages.signed_links import _actor_input, _lede, request_facts
+from views.pages.signed_links import actor_input, lede_html, request_facts
 from views.wording import local_time, spot_check_result
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def _moment(text: object) -> datetime | None:
 def _inputs(lang: str, errors: dict[str, str], values: dict[str, str], typed_name: bool) -> str:
     parts = []
     if typed_name:  # behind a link nobody is signed in: the checker gives their name
-        parts.append(_actor_input(lang, errors.get("actor"), values.get("actor", "")))
+        parts.append(actor_input(lang, errors.get("actor"), values.get("actor", "")))
     questions = (  # name, question, its two answers, its hint, whether it must be answered
         ("reached", "link_page.reached", ("link_page.reached_yes", "link_page.reached_no"), "", True),
         (
@@ -124,14 +124,10 @@ def form_page(
     lang = catalog.property.staff_language
     errors, values = errors or {}, values or {}
     title = translate(lang, "link_page.spot_title")
-    summary = (
-        f'<div class="lobby-error-summary" role="alert"><p>{e(" ".join(errors.values()))}</p></div>'
-        if errors
-        else ""
-    )
+    summary = controls.alert(" ".join(errors.values()))
     intro = translate(lang, "link_page.spot_intro", office=catalog.offices[office].name(lang))
     body = (
-        f"<h1>{e(title)}</h1>{_lede(catalog, request, lang)}{summary}"
+        f"<h1>{e(title)}</h1>{lede_html(catalog, request, lang)}{summary}"
         f'<p class="lobby-hint">{e(intro)}</p>{_check_facts(catalog, request, lang)}'
         f'<form class="lobby-form lobby-action-form" method="post" action="/api/spot-checks/{e(token)}" novalidate>'
         f"{_inputs(lang, errors, values, typed_name=True)}"
