@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec.structs import replace
 
 os.environ.update(
     {

@@ -8,8 +8,9 @@ Used by the tests that hold a language's pages and e-mails to that language (tes
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
 from lobby.lifecycle import STAFF_ACTIONS

@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
+from msgspec import Struct, field
 
 from lobby import policy
 from views.messages import translate
@@ -46,8 +46,7 @@ class HttpProblem(Exception):
         self.retry_after = retry_after
 
 
-@dataclass
-class Incoming:
+class Incoming(Struct):
     """A parsed request body and how the client wants its answer."""
 
     data: dict[str, Any] = field(default_factory=dict)

@@ -4,8 +4,9 @@ search; the company view puts every office's overdue requests first. Plain Pytho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from desk.roster import Staff
 from lobby.catalog import Catalog
@@ -19,8 +20,7 @@ PHONE_TAIL = 4  # a phone number is searched by its last four digits
 SEARCH_MAX = 40
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     request: ServiceRequest
     due: datetime | None  # the deadline the office works against now (none while waiting)
     time_left: timedelta | None  # negative when overdue

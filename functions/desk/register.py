@@ -10,10 +10,12 @@ time received; a request forwarded by a government body goes to the general mana
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from desk.roster import Staff
 from lobby.catalog import Catalog, Kind
@@ -35,8 +37,7 @@ RECEIVED_WITHIN = timedelta(days=7)  # a request is registered within a week of 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
-@dataclass(frozen=True)
-class Registered:
+class Registered(Struct, frozen=True):
     request: ServiceRequest
     created: bool  # False when the same registration was already stored (a double click)
 

@@ -10,8 +10,9 @@ within minutes, whatever session they hold.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from lobby.policy import SECRET_CACHE_SECONDS
 
@@ -30,8 +31,7 @@ class RosterInvalid(ValueError):
     """The roster setting cannot be read: the message says which entry and why (no address in it)."""
 
 
-@dataclass(frozen=True)
-class Staff:
+class Staff(Struct, frozen=True):
     name: str
     email: str
     office: str
@@ -49,8 +49,7 @@ class Staff:
         return {"name": self.name, "email": self.email, "office": self.office, "role": self.role}
 
 
-@dataclass(frozen=True)
-class Roster:
+class Roster(Struct, frozen=True):
     staff: tuple[Staff, ...]
 
     def by_email(self, email: str) -> Staff | None:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from desk.roster import Roster, Staff
 from lobby import links
@@ -47,8 +48,7 @@ class DeskRefused(Exception):
         self.key = key
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Struct, frozen=True):
     id: str  # the cookie's value, known only to the browser and this request
     stored: StoredSession
     staff: Staff

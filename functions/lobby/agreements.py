@@ -13,9 +13,11 @@ Plain Python over the catalog and a request: no AWS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from lobby.catalog import Catalog, Kind, Rule
 from lobby.deadlines import deadline_for
@@ -23,8 +25,7 @@ from lobby.months import add_months
 from lobby.requests import ServiceRequest
 
 
-@dataclass(frozen=True)
-class FollowUpPlan:
+class FollowUpPlan(Struct, frozen=True):
     """The follow-ups a request is owed once resolved."""
 
     due: datetime | None  # the one owed next

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from lobby import policy
 
@@ -56,16 +57,14 @@ _DROPPED = frozenset({"Cc", "Cf", "Cs", "Co"})
 _LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029", "\x85")
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(Struct, frozen=True):
     """Why a value was refused: a code (the message catalog's ``invalid.<code>``) and the number it quotes."""
 
     code: str
     n: int | None = None
 
 
-@dataclass(frozen=True)
-class Control:
+class Control(Struct, frozen=True):
     """The facts of a field's HTML control; the form code turns them into markup.
 
     ``element`` is ``input``, ``textarea`` or ``select``; ``attributes`` are the type-specific ones
@@ -111,8 +110,7 @@ def text_number(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class FieldType:
+class FieldType(Struct, frozen=True):
     """A plain one-line text field; the other types change what differs."""
 
     name: str
@@ -140,14 +138,12 @@ class FieldType:
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
-class _Textarea(FieldType):
+class _Textarea(FieldType, frozen=True):
     def control(self, form_field: FormField) -> Control:
         return Control("textarea")
 
 
-@dataclass(frozen=True)
-class _Typed(FieldType):
+class _Typed(FieldType, frozen=True):
     """A phone, an address, a date: matched against its pattern as sent, ends trimmed, nothing dropped
     (so what the published pattern refuses, the API refuses too)."""
 
@@ -155,8 +151,7 @@ class _Typed(FieldType):
         return raw.strip()
 
 
-@dataclass(frozen=True)
-class _Tel(_Typed):
+class _Tel(_Typed, frozen=True):
     def check(
         self, value: str, form_field: FormField, choices: Collection[str], today: date
     ) -> str | Invalid:
@@ -171,8 +166,7 @@ class _Tel(_Typed):
         return {"type": "string", "pattern": PHONE_PATTERN}
 
 
-@dataclass(frozen=True)
-class _Email(_Typed):
+class _Email(_Typed, frozen=True):
     def check(
         self, value: str, form_field: FormField, choices: Collection[str], today: date
     ) -> str | Invalid:
@@ -191,8 +185,7 @@ class _Email(_Typed):
         return {"type": "string", "pattern": EMAIL_PATTERN}
 
 
-@dataclass(frozen=True)
-class _Date(_Typed):
+class _Date(_Typed, frozen=True):
     def check(
         self, value: str, form_field: FormField, choices: Collection[str], today: date
     ) -> str | Invalid:
@@ -215,8 +208,7 @@ class _Date(_Typed):
         return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 
 
-@dataclass(frozen=True)
-class _Choice(FieldType):
+class _Choice(FieldType, frozen=True):
     def prepare(self, raw: str) -> str | Invalid:
         return raw  # one of the keys, exactly as the form sends it
 
@@ -307,8 +299,7 @@ def field_schema(catalog: Catalog, form_field: FormField) -> dict[str, Any]:
 # --- what staff type --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StaffInput:
+class StaffInput(Struct, frozen=True):
     """A free-text input of the action and rating pages: its limit and whether it is one line."""
 
     max_length: int

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from lobby.catalog import Catalog, Kind
 from lobby.limits import Limits
@@ -20,8 +22,7 @@ from lobby.validation import HONEYPOT_FIELD, validate_submission
 DECOY_SEQUENCE_FROM = 5000
 
 
-@dataclass(frozen=True)
-class Receipt:
+class Receipt(Struct, frozen=True):
     request: ServiceRequest
     created: bool  # False when an identical submission was already stored
 

@@ -7,9 +7,11 @@ visit and rework within 24 hours, seed 002). Plain Python: no AWS, no HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from lobby.agreements import plan_at_resolution
 from lobby.catalog import Catalog
@@ -99,8 +101,7 @@ def clean_inputs(inputs: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """The request after an action, and the history event that records it."""
 
     request: ServiceRequest

@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
 
 from lobby import keys
 from lobby.catalog import Catalog
@@ -41,8 +42,7 @@ def keyed(secret: bytes, purpose: str, value: str) -> str:
     return hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class Trip:
+class Trip(Struct, frozen=True):
     """A limit's first refusal, as the office is told of it: which limit, the kind of request that met
     it and the count the limit allows; never an address or a client. It is the source of the notice's
     outbox item (``source``), with a nonce that keeps two trips of the same day apart."""
@@ -67,8 +67,7 @@ class Trip:
         return timedelta(seconds=CLIENT_WINDOW_SECONDS) if self.which == "client" else RECIPIENT_WINDOW
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Struct, frozen=True):
     """The limits of one submission: who sends it (the client's address, never stored) and how much."""
 
     secret: bytes

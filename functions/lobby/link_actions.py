@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from lobby import links
 from lobby.agreements import next_visit
@@ -40,8 +42,7 @@ class LinkUnknown(ValueError):
     """The link is genuine but its request no longer exists."""
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(Struct, frozen=True):
     link: links.Link
     request: ServiceRequest
     history: list[Event]

@@ -13,10 +13,11 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 # The lifetimes are the office's decision (lobby.policy); callers sign with links.<NAME>_LIFETIME.
 from lobby.policy import (  # noqa: F401
@@ -38,8 +39,7 @@ class LinkExpired(ValueError):
     """Genuine, but past its expiry."""
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Struct, frozen=True):
     reference: str
     action: str
     expires: int  # epoch seconds

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2.client import SESV2Client
 
 
-@dataclass(frozen=True)
-class Mail:
+class Mail(Struct, frozen=True):
     """One e-mail to one recipient. ``role`` names the recipient for the sent-marker (office, resident …)."""
 
     role: str
@@ -51,8 +51,7 @@ def send(mail: Mail, sender: str, client: SESV2Client | None = None) -> str:
     return response["MessageId"]
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(Struct, frozen=True):
     """A file sent with an e-mail, such as the monthly statistics CSV."""
 
     filename: str

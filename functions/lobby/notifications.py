@@ -14,9 +14,10 @@ Adding a channel is one row of ``ROUTES``, plus its delivery in ``lobby.sender.C
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from lobby.catalog import Catalog
 from lobby.lifecycle import STAFF_ACTIONS
@@ -51,8 +52,7 @@ OWNER_EVENTS = frozenset(STAFF_ACTIONS) | {"followed_up", "info"}
 _OFFICE_HEARS = frozenset({"reassign", "reopen"})
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(Struct, frozen=True):
     """Someone to tell, before any channel is chosen."""
 
     # who, within the event: office, office-reopen, office-<id>, director, reminder-<stage>, resident,
@@ -66,8 +66,7 @@ class Notice:
     by_text: bool = False  # by text message (a resident who chose texts and gave a mobile number)
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Struct, frozen=True):
     """What one channel carries: which notices, and the role and recipient kind its items carry."""
 
     carries: Callable[[Notice, Robots], bool]

@@ -27,9 +27,10 @@ The service office's digest also lists the follow-up visits (回访) due today o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
 
 from lobby import keys
 from lobby.catalog import Catalog
@@ -85,8 +86,7 @@ def follow_ups_due(
     return sorted(due, key=lambda r: (r.follow_up_due, r.reference))
 
 
-@dataclass(frozen=True)
-class OfficeDigest:
+class OfficeDigest(Struct, frozen=True):
     office: str
     day: date
     now: datetime
@@ -139,8 +139,7 @@ def office_digest(
 
 
 # the daily run ------------------------------------------------------------------------------------------
-@dataclass
-class DigestRun:
+class DigestRun(Struct):
     day: str
     working_day: bool
     queued: list[str] = field(default_factory=list)  # offices whose digest this run queued

@@ -24,8 +24,9 @@ have been sent: it is never sent again automatically, it is parked at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 RETRY_FOR = timedelta(hours=24)  # failed tries are retried this long after the first failure, then parked
 FIRST_WAIT = timedelta(seconds=30)
@@ -61,8 +62,7 @@ RESIDENT_EVENTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     """What to send to whom, as facts; rendered when it is sent."""
 
     message: str  # EVENT_MESSAGE, DIGEST_MESSAGE, MONTHLY_MESSAGE or CALENDAR_MESSAGE
@@ -75,8 +75,7 @@ class Message:
     at: datetime | None = None  # the moment a digest or report describes (its schedule's time)
 
 
-@dataclass(frozen=True)
-class OutboxItem:
+class OutboxItem(Struct, frozen=True):
     """A stored message with its delivery state."""
 
     pk: str

@@ -15,10 +15,11 @@ People see photos only through presigned GETs that last ``PHOTO_VIEW_LIFETIME``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import Any
+
+from msgspec import Struct
 
 from lobby.policy import PHOTO_MAX_MB, PHOTO_UPLOAD_LIFETIME, PHOTO_VIEW_LIFETIME, PHOTOS_PER_REQUEST
 
@@ -38,8 +39,7 @@ class PhotoProblem(ValueError):
         self.key = key
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(Struct, frozen=True):
     """Where and how a browser posts one photo: the form's action URL and its hidden fields."""
 
     slot: int
@@ -47,8 +47,7 @@ class Upload:
     fields: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(Struct, frozen=True):
     """A stored photo as people see it: short-lived links to the photo and its thumbnail."""
 
     slot: int

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from lobby.catalog import Catalog
 from lobby.lifecycle import IllegalTransition, apply
@@ -13,8 +14,7 @@ from lobby.scheduled_steps import Step, due_steps, new_promise, next_action_at, 
 from lobby.storage import StaleRequest, Store
 
 
-@dataclass
-class RunReport:
+class RunReport(Struct):
     requests: int = 0  # requests the Agenda index returned as due
     recorded: int = 0  # steps recorded by this run (each queues its e-mail in the outbox with it)
     already: int = 0  # steps an earlier or overlapping run had recorded

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from lobby.catalog import Catalog
 from lobby.deadlines import arrival_due, promise
@@ -38,8 +39,7 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(Struct, frozen=True):
     """Who takes a step: the name the history records, and how it is known.
 
     ``verified`` is False for a name typed on a page behind an e-mailed link (anyone holding the link can
@@ -64,8 +64,7 @@ RESIDENT = Actor("resident")
 LOBBY = Actor("lobby")
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Struct, frozen=True):
     """One line of a request's history: who did what, when, and whether the resident sees it."""
 
     type: str
@@ -88,8 +87,7 @@ class Event:
         return f"EVENT#{self.at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{self.id}"
 
 
-@dataclass(frozen=True)
-class ServiceRequest:
+class ServiceRequest(Struct, frozen=True):
     reference: str
     kind: str
     office: str

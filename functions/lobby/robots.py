@@ -33,10 +33,11 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import quote_plus
+
+from msgspec import Struct
 
 from lobby.policy import ROBOT_MESSAGES_PER_MINUTE, SECRET_CACHE_SECONDS
 
@@ -64,8 +65,7 @@ class RobotMissing(RobotFailed):
     """The office's robot has no webhook URL in the parameter store (a deployment to finish)."""
 
 
-@dataclass(frozen=True)
-class Robot:
+class Robot(Struct, frozen=True):
     platform: str  # WECOM or DINGTALK
     office: str
     url: str  # the webhook, its access key included: a credential
@@ -75,8 +75,7 @@ class Robot:
         return f"Robot({self.platform}, {self.office})"
 
 
-@dataclass(frozen=True)
-class ChatPost:
+class ChatPost(Struct, frozen=True):
     """A rendered chat message: the robot it goes to and the JSON the platform reads."""
 
     robot: Robot

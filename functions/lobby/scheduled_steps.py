@@ -18,8 +18,9 @@ request's state (``phases``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from lobby.catalog import Catalog, Kind, Property
 from lobby.deadlines import add_duration, deadline_for, is_office_open, next_office_open
@@ -31,8 +32,7 @@ REPEAT_HORIZON = 400  # repeats looked at beyond the deadline: enough for a year
 STAGES = ("warn", "due", "missed", "repeat", "director", "quality")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     key: str  # stable: names the phase, its deadline and the step
     stage: str  # warn, due, repeat, director, quality, followup, autoclose
     at: datetime  # when it falls due by the ladder
@@ -47,8 +47,7 @@ class Step:
         return stages.get(self.stage, "office")
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(Struct, frozen=True):
     """A clock the office is held to: first contact (``ack``) or resolution (``resolve``)."""
 
     name: str

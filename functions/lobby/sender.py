@@ -19,9 +19,11 @@ outbox partition of the sparse Agenda index.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from lobby import links, metrics
 from lobby.catalog import Catalog
@@ -71,8 +73,7 @@ class NothingToSay(Exception):
     """The event no longer calls for this message (the request changed before it was sent)."""
 
 
-@dataclass
-class SendReport:
+class SendReport(Struct):
     sent: int = 0
     retrying: int = 0  # failed this time, due again later
     parked: int = 0
@@ -210,8 +211,7 @@ def sign_in_mail(store: Store, catalog: Catalog, settings: Settings, message: Me
     return render_sign_in(catalog, message.lang, pending.email, link, pending.expires)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     mail: Mail
     attachment: Attachment | None = None
 
@@ -231,8 +231,7 @@ def render_email_message(
     return Rendered(mail, attachment)
 
 
-@dataclass(frozen=True)
-class Channel(Generic[R]):
+class Channel(Struct, Generic[R], frozen=True):
     """How one channel delivers an item: render it (what the channel's ``send`` takes), then send it."""
 
     render: Callable[[Store, Catalog, Settings, Message, datetime], R]

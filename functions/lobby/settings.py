@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
+
+class Settings(Struct, frozen=True, kw_only=True):
     table_name: str
     sender_email: str
     office_emails: dict[str, str]
@@ -34,11 +35,11 @@ class Settings:
     photo_bucket: str = ""
 
     def __post_init__(self) -> None:
-        # Frozen: the normalised values are set the way dataclasses set them.
-        object.__setattr__(self, "office_emails", _office_emails(self.office_emails))
-        object.__setattr__(self, "site_url", self.site_url.rstrip("/"))
-        object.__setattr__(self, "office_robots", _office_robots(self.office_robots))
-        object.__setattr__(self, "robots_parameter_path", self.robots_parameter_path.rstrip("/"))
+        # Frozen: the normalised values are set the way msgspec lets a frozen struct's own code set them.
+        force_setattr(self, "office_emails", _office_emails(self.office_emails))
+        force_setattr(self, "site_url", self.site_url.rstrip("/"))
+        force_setattr(self, "office_robots", _office_robots(self.office_robots))
+        force_setattr(self, "robots_parameter_path", self.robots_parameter_path.rstrip("/"))
         problems = []
         if not self.table_name:
             problems.append("TABLE_NAME is empty: it names the DynamoDB table")

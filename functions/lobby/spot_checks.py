@@ -16,9 +16,11 @@ internal step the resident does not see). Plain Python: no AWS, no HTTP.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from lobby.lifecycle import Change, MissingInput, clean_inputs
 from lobby.requests import Actor, Event, ServiceRequest
@@ -103,8 +105,7 @@ def record(
     return Change(request=replace(request, spot_check_results=results), event=event)
 
 
-@dataclass
-class SpotCheckFigures:
+class SpotCheckFigures(Struct):
     """One office's spot checks of a month's requests: drawn, recorded, and what the residents said."""
 
     drawn: int = 0

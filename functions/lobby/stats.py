@@ -36,9 +36,11 @@ and figures only; never a name, phone number, e-mail address or free text.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from lobby import keys
 from lobby.catalog import Catalog
@@ -58,8 +60,7 @@ CANCELLED = "cancelled"
 MONTHLY_MARKER_ROLE = "director"  # the recipient's role of the report's outbox item
 
 
-@dataclass
-class Timeliness:
+class Timeliness(Struct):
     measured: int = 0
     on_time: int = 0
 
@@ -74,8 +75,7 @@ class Timeliness:
         return 100 * self.on_time / self.measured if self.measured else None
 
 
-@dataclass
-class KindFigures:
+class KindFigures(Struct):
     kind: str  # a kind id, or "all"
     received: int = 0
     handled: int = 0
@@ -95,8 +95,7 @@ class KindFigures:
         self.resolve.add(resolved_on_time(request, now))
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     kind: str
     rule: str  # "all" or "sampled"
     work_orders: int  # the requests the rule applies to
@@ -113,8 +112,7 @@ class Coverage:
         return self.done >= self.required
 
 
-@dataclass
-class Satisfaction:
+class Satisfaction(Struct):
     kind: str  # a kind id, or "all"
     rated: int = 0
     satisfied: int = 0
@@ -138,16 +136,14 @@ class Satisfaction:
         return self.score_totals[scale] / count if count else None
 
 
-@dataclass(frozen=True)
-class RepeatFlag:
+class RepeatFlag(Struct, frozen=True):
     kind: str
     category: str
     location: str
     references: tuple[str, ...]  # oldest first
 
 
-@dataclass(frozen=True)
-class FailedFollowUp:
+class FailedFollowUp(Struct, frozen=True):
     reference: str
     kind: str
     office: str
@@ -155,8 +151,7 @@ class FailedFollowUp:
     at: datetime
 
 
-@dataclass(frozen=True)
-class OverdueRequest:
+class OverdueRequest(Struct, frozen=True):
     reference: str
     kind: str
     office: str
@@ -165,8 +160,7 @@ class OverdueRequest:
     late: timedelta
 
 
-@dataclass(frozen=True)
-class MonthData:
+class MonthData(Struct, frozen=True):
     """What the figures are computed from (read by ``gather_month``)."""
 
     month: str
@@ -176,8 +170,7 @@ class MonthData:
     open_requests: list[ServiceRequest]  # every open request of every office at ``now``
 
 
-@dataclass(frozen=True)
-class MonthlyStatistics:
+class MonthlyStatistics(Struct, frozen=True):
     month: str
     generated_at: datetime
     by_kind_office: dict[tuple[str, str], int]
@@ -387,8 +380,7 @@ def _index(order: list[str], kind: str) -> int:
 
 
 # the monthly run ----------------------------------------------------------------------------------------
-@dataclass
-class MonthlyRun:
+class MonthlyRun(Struct):
     month: str
     sampled: dict[str, int] = field(default_factory=dict)  # kind → requests newly decided by this run
     chosen: dict[str, int] = field(

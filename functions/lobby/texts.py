@@ -23,11 +23,12 @@ reference and a code, never the number or the text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from lobby import links, policy
 from lobby.catalog import Catalog
@@ -72,8 +73,7 @@ def wants_texts(request: ServiceRequest) -> bool:
 
 
 # rendering ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TextMessage:
+class TextMessage(Struct, frozen=True):
     number: str  # E.164; never logged
     body: str
 

@@ -7,10 +7,11 @@ here. Nothing in this module knows HTTP or AWS.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from lobby.catalog import Catalog, FormField, Kind
 from lobby.fields import Invalid, clean_field, text_number
@@ -42,8 +43,7 @@ def choose_lang(value: Any) -> str:
     return "en" if value == "en" else "zh"
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(Struct, frozen=True):
     """A valid submission: cleaned values for the kind's fields, and the resident's language."""
 
     kind: Kind
@@ -51,12 +51,13 @@ class Submission:
     lang: str
 
 
-@dataclass
 class SubmissionInvalid(Exception):
     """A submission with problems: one localized message per field, in form order."""
 
-    lang: str
-    errors: dict[str, str] = field(default_factory=dict)
+    def __init__(self, lang: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(lang, errors)
+        self.lang = lang
+        self.errors = errors if errors is not None else {}
 
     @property
     def summary(self) -> str:

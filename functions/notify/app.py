@@ -17,12 +17,12 @@ start (it brings in asyncio and the event data classes); the loop is ten lines.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 from lobby import clock, keys
 from lobby.catalog import load_catalog

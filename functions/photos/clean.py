@@ -11,9 +11,9 @@ stay behind, because none of it is pixels.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import cache
 
+from msgspec import Struct
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lobby.policy import PHOTO_LONG_SIDE, PHOTO_MAX_MB, PHOTO_MAX_PIXELS, THUMB_LONG_SIDE
@@ -32,8 +32,7 @@ class Refused(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Cleaned:
+class Cleaned(Struct, frozen=True):
     photo: bytes  # JPEG, no metadata
     thumbnail: bytes  # JPEG, no metadata
     width: int

@@ -23,9 +23,9 @@ def process_upload(bucket: PhotoBucket, store: Store, reference: str, slot: int,
     if request is None:
         client.delete_object(Bucket=bucket.bucket, Key=source)
         return "refused:no_request"
-    data = client.get_object(Bucket=bucket.bucket, Key=source)["Body"].read()
+    upload = client.get_object(Bucket=bucket.bucket, Key=source)["Body"].read()
     try:
-        cleaned = clean(data)
+        cleaned = clean(upload)
     except Refused as refused:
         client.delete_object(Bucket=bucket.bucket, Key=source)
         store.add_event(

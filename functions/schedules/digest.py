@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 from lobby import metrics
 from lobby.catalog import load_catalog

@@ -6,11 +6,11 @@ a replay) reports on the same month, and its outbox item keeps the e-mail to one
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 from lobby import links
 from lobby.catalog import load_catalog

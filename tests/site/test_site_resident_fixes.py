@@ -4,11 +4,11 @@ the deploy page's parameter names broken only between their words, the rating e-
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.requests import Event
 from tests.chinese_only import shown_text

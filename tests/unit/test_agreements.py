@@ -3,11 +3,11 @@ end, every agreement; a one-off booking keeps the kind's follow-up within 7 days
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.agreements import next_visit, plan_at_resolution, term_months, term_visits
 from lobby.catalog import SOURCE_YAML, load_catalog

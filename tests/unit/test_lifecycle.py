@@ -6,11 +6,11 @@ from ``lobby.lifecycle``: a wrong entry in ALLOWED, NEEDS or PUBLIC fails a test
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.lifecycle import (
@@ -613,7 +613,7 @@ def test_resuming_after_a_wait_that_began_past_the_deadline_keeps_the_missed_dea
 
 
 def _missed_request(catalog: Any) -> Any:
-    from dataclasses import replace as with_changes
+    from msgspec.structs import replace as with_changes
 
     from lobby.requests import ServiceRequest
 

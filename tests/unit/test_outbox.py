@@ -4,11 +4,11 @@ role; and the retry timetable."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.notifications import ROUTES, digest_messages, messages_for

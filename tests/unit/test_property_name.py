@@ -4,9 +4,8 @@ use one word for a reopened request."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from lobby.requests import Event
 from tests.chinese_only import shown_text

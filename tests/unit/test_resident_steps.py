@@ -3,11 +3,12 @@ not yet resolved, rate each resolution once; what the page offers in each state;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby import link_actions, resident_steps
 from lobby.lifecycle import IllegalTransition, MissingInput

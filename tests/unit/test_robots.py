@@ -4,11 +4,11 @@ the per-robot rate, and every answer a platform can give, against a local HTTP r
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.office_digest import office_digest

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, CatalogError, load_catalog, parse_catalog, read_document
 from lobby.escalation import escalation_office

@@ -3,11 +3,11 @@ e-mail, recorded once by the office that drew it, refused otherwise, and counted
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, Catalog, load_catalog
 from lobby.lifecycle import MissingInput, apply

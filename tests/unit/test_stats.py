@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from lobby.catalog import SOURCE_YAML, load_catalog
 from lobby.requests import Event, ServiceRequest

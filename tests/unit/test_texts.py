@@ -3,10 +3,10 @@ short signed link; who gets texts, on which number, and when."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from lobby import policy
 from lobby.catalog import SOURCE_YAML, load_catalog

@@ -5,9 +5,10 @@ client, table and property (infra/README.md lists the keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from lobby import keys
 from lobby.outbox import Message
@@ -20,16 +21,14 @@ SESSION_SK = "SESSION"
 SIGNIN_KEPT = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class PendingSignIn:
+class PendingSignIn(Struct, frozen=True):
     nonce: str
     email: str
     requested_at: datetime
     expires: datetime
 
 
-@dataclass(frozen=True)
-class StoredSession:
+class StoredSession(Struct, frozen=True):
     session_hash: str
     email: str
     csrf: str

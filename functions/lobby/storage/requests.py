@@ -266,9 +266,8 @@ class Requests(OutboxQueue):
         The write only succeeds if nobody changed the request since ``before`` was read,
         and, with ``once``, if that one-time token was never used: otherwise StaleRequest.
         """
-        from dataclasses import replace
-
         from botocore.exceptions import ClientError
+        from msgspec.structs import replace
 
         stored = replace(after, version=before.version + 1)
         items: list[dict[str, Any]] = [
@@ -317,9 +316,8 @@ class Requests(OutboxQueue):
 
     def save_request(self, before: ServiceRequest, after: ServiceRequest) -> None:
         """Store a request change that records no history (the monthly sample's choice), version-checked."""
-        from dataclasses import replace
-
         from botocore.exceptions import ClientError
+        from msgspec.structs import replace
 
         stored = replace(after, version=before.version + 1)
         try:

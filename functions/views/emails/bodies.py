@@ -12,15 +12,15 @@ of ``views.emails`` take. A context is a dict of plain values; a report table is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
+
+from msgspec import Struct
 
 Context = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Struct, frozen=True):
     """A table cell that links somewhere (a request's card): its text, and its URL in the text part."""
 
     text: str
@@ -36,8 +36,7 @@ def _cell_html(cell: object) -> str:
     return _e(cell)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table of the digest or the monthly report: its title, columns, rows, and what to say when empty."""
 
     title: str
