@@ -27,6 +27,7 @@ import and clients (Lambda's Init phase, which is the issue's literal proxy), an
     python bench/bench_coldstart.py [--min-runs 15] [--max-runs 81] [--precision 0.025] [--check]
     python bench/bench_coldstart.py --importtime api.app        # where the import time goes
     python bench/bench_coldstart.py --code /tmp/copy/functions  # measure a patched copy
+    python bench/bench_coldstart.py --function ApiFunction      # one function only
 
 ``--check`` exits 1 when a function misses the target; without it only errors fail ``make bench``.
 """
@@ -517,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
         help="stop sampling a function once the 95%% interval of its median ratio is within ± this",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a function misses the target")
+    parser.add_argument(
+        "--function", action="append", metavar="LOGICAL_ID", help="measure only this function (repeatable)"
+    )
     parser.add_argument("--importtime", metavar="MODULE", help="show where MODULE's import time goes")
     parser.add_argument(
         "--code",
@@ -551,6 +555,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cold start: code from {args.code.resolve()}")
         sides = []
         for path in cold_paths(outbox_item):
+            if args.function and path.name not in args.function:
+                continue
             try:
                 sides.append(prepare(path, env, aws))
             except ChildFailed as failure:

@@ -3,8 +3,7 @@ links); POST performs the action once."""
 
 from datetime import datetime
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 
 from api.http import html_response, read_body
 from api.shared import logger, store

@@ -8,7 +8,7 @@ from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from api.http import header, html_response, negotiate_lang, read_body

@@ -8,7 +8,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Response
 from msgspec import Struct, field
 
 from lobby import policy

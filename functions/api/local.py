@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import HttpResolverLocal
 
 from api.http import FORM, HTML_HEADERS, SECURITY_HEADERS, header, negotiate_lang, problem_message
-from api.wiring import configure
+from api.wiring import configure, load_routes
 
 
 def _utf8(data: bytes) -> str | None:
@@ -41,6 +41,7 @@ class LocalApi(HttpResolverLocal):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        load_routes(self, scope.get("path") or "")
         chunks = []
         while True:
             message = await receive()

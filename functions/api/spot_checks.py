@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 
 from api.actions import LINK_ERRORS, _link_problem, _problem, _secret
 from api.http import html_response, read_body

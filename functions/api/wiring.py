@@ -6,26 +6,15 @@ Lambda (api/app.py) and the local stack (api/local.py) attach the same routes th
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Response, Router
 
-from api import (
-    actions,
-    desk_new,
-    desk_routes,
-    desk_signin,
-    photos,
-    request_page,
-    routes,
-    spot_checks,
-    text_links,
-)
 from api.http import HttpProblem, html_response, json_response, negotiate_lang, prefers_html, problem_message
-from api.openapi import openapi_document
 from api.shared import logger
 from lobby.catalog import load_catalog
 from lobby.storage import StoreUnavailable
@@ -35,6 +24,47 @@ RETRY_AFTER_SECONDS = 30
 # The one log message of an unexpected failure; template.yaml's UnexpectedFailureMetric counts it.
 UNEXPECTED_FAILURE = "unexpected failure"
 FUNCTIONS = Path(__file__).resolve().parents[1]
+
+# The route modules (each has a ``router``), by the start of the paths they serve. A resolver imports
+# a module the first time a request's path needs it (:func:`load_routes`), so a cold start pays only
+# for the routes it serves: a submission does not import the desk (bench/bench_coldstart.py).
+# tests/unit/test_wiring.py checks that every route lies under its module's prefixes.
+ROUTE_MODULES: dict[str, tuple[str, ...]] = {
+    "/api/requests": ("api.routes",),
+    "/api/status": ("api.routes",),
+    "/api/actions": ("api.actions",),
+    "/api/rate": ("api.actions",),
+    "/api/resident": ("api.request_page",),
+    "/api/photos": ("api.photos",),
+    "/api/photo": ("api.photos",),
+    "/api/spot-checks": ("api.spot_checks",),
+    "/api/s": ("api.text_links",),
+    "/desk": ("api.desk_signin", "api.desk_routes", "api.desk_new"),
+}
+# The routers each resolver has taken in so far.
+_included: WeakKeyDictionary[ApiGatewayResolver, dict[str, Router]] = WeakKeyDictionary()
+
+
+def route_prefix(path: str) -> str:
+    """The key of ROUTE_MODULES a path falls under: /desk and all below it, or /api and one segment."""
+    parts = path.strip("/").split("/")
+    return "/desk" if parts[0] == "desk" else "/" + "/".join(parts[:2])
+
+
+def load_routes(app: ApiGatewayResolver, path: str) -> None:
+    """Give the resolver the routes that may serve ``path``, importing their modules once."""
+    included = _included.setdefault(app, {})
+    for name in ROUTE_MODULES.get(route_prefix(path), ()):
+        if name not in included:
+            router = importlib.import_module(name).router
+            app.include_router(router)
+            included[name] = router
+
+
+def load_all_routes(app: ApiGatewayResolver) -> None:
+    """Every route, for whatever needs the whole table (tests, the schema fuzzer)."""
+    for prefix in ROUTE_MODULES:
+        load_routes(app, prefix)
 
 
 def problem_response(problem: HttpProblem, event: Any) -> Response:
@@ -86,35 +116,22 @@ def allowed_methods(app: ApiGatewayResolver, path: str) -> list[str]:
 
 
 def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
-    """Attach the routes, error handlers and the OpenAPI document to a resolver."""
-    app.include_router(routes.router)
-    app.include_router(actions.router)
-    app.include_router(desk_signin.router)
-    app.include_router(desk_routes.router)
-    app.include_router(desk_new.router)
-    app.include_router(text_links.router)
-    app.include_router(photos.router)
-    app.include_router(spot_checks.router)
-    app.include_router(request_page.router)
+    """Attach the error handlers and the OpenAPI document to a resolver; routes come with
+    :func:`load_routes`, as requests need them."""
 
     def bind_router(resolver: ApiGatewayResolver, next_middleware: Any) -> Response:
         # One Router serves every resolver built in a process (Lambda's, the local one, tests');
         # point it at the resolver handling this request.
-        routes.router.api_resolver = resolver
-        actions.router.api_resolver = resolver
-        desk_signin.router.api_resolver = resolver
-        desk_routes.router.api_resolver = resolver
-        desk_new.router.api_resolver = resolver
-        text_links.router.api_resolver = resolver
-        photos.router.api_resolver = resolver
-        spot_checks.router.api_resolver = resolver
-        request_page.router.api_resolver = resolver
+        for router in _included.get(resolver, {}).values():
+            router.api_resolver = resolver
         return next_middleware(resolver)
 
     app.use([bind_router])
 
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi():  # no return annotation: Powertools would read it as a response model
+        from api.openapi import openapi_document  # the document's models: no cold start needs them
+
         return json_response(200, openapi_document(load_catalog()))
 
     @app.exception_handler(HttpProblem)
