@@ -39,9 +39,12 @@ def register(packages: tuple[str, ...] = LEAN_PACKAGES) -> None:
 
 def _register(name: str) -> None:
     spec = importlib.util.find_spec(name)  # imports the parent packages
-    if spec is None or spec.loader is None or spec.origin is None or not spec.submodule_search_locations:
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
         return  # not a plain package (any more): it is imported the usual way
+    if spec.origin is None or not spec.origin.endswith(".py"):
+        return  # no source to read its names from (a sourceless build): imported the usual way
     loader, init = spec.loader, Path(spec.origin)
+    folder = init.parent
     package = importlib.util.module_from_spec(spec)
     exported = exports(init, name)
 
@@ -50,7 +53,7 @@ def _register(name: str) -> None:
         if attribute in exported:
             module, original = exported[attribute]
             value = getattr(importlib.import_module(module), original)
-        elif (init.parent / f"{attribute}.py").is_file() or (init.parent / attribute / "__init__.py").is_file():
+        elif any(path.is_file() for path in (folder / f"{attribute}.py", folder / attribute / "__init__.py")):
             raise AttributeError(attribute)  # a submodule: "from package import submodule" loads it
         else:
             delattr(package, "__getattr__")
