@@ -55,7 +55,7 @@ class SubmissionInvalid(Exception):
     """A submission with problems: one localized message per field, in form order."""
 
     def __init__(self, lang: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(lang, errors)
+        super().__init__()  # no args: the messages stay out of str(error), and so out of any log
         self.lang = lang
         self.errors = errors if errors is not None else {}
 
