@@ -198,14 +198,18 @@ def spot_check_result(result: dict[str, Any], lang: str) -> str:
     return translate(lang, "spot.with_note", result=text, note=note) if note else text
 
 
-def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
-    """A line of a request's history as the resident reads it."""
+def event_text(event: Event, lang: str, catalog: Catalog | None = None, *, for_staff: bool = False) -> str:
+    """A line of a request's history as the resident reads it, or, ``for_staff``, as staff read it
+    after the name of whoever took the step (``actor_text``): without "you", and without naming the
+    actor twice (``event.<type>.staff``, where the catalog words a step apart for staff)."""
+    channel = str(event.data.get("channel", ""))
     values = {
         "actor": event.actor,
         "note": event.data.get("note", ""),
         "to": event.data.get("to", ""),
         "stage": event.data.get("stage", ""),
         "within": describe_timedelta(policy.REWORK_WITHIN, lang),
+        "channel": _channel_name(channel, lang),
     }
     if event.type == "retriage" and catalog is not None:
         values["to"] = _size_name(catalog, str(values["to"]), lang)
@@ -219,16 +223,35 @@ def event_text(event: Event, lang: str, catalog: Catalog | None = None) -> str:
         values["result"] = spot_check_result(event.data, lang)
     if event.type == "reminder" and values["stage"]:
         values["stage"] = translate(lang, f"mail.stage.{values['stage']}")
-    # A step the resident took themselves (a cancellation on their request's page) says so, where the
-    # catalog words it apart: ``event.<type>.by_resident``.
-    keys = [f"event.{event.type}.by_resident"] if event.actor == RESIDENT.name else []
-    for key in [*keys, f"event.{event.type}", "event.other"]:
+    for key in _event_keys(event, channel, for_staff):
         try:
             text = translate(lang, key, **values)
         except MissingMessage:
             continue
         return text.rstrip("：: ")
     raise AssertionError("unreachable: event.other is in every catalog")  # pragma: no cover
+
+
+def _event_keys(event: Event, channel: str, for_staff: bool) -> list[str]:
+    """The catalog keys that may word an event, most particular first.
+
+    A step the resident took themselves (a cancellation on their request's page) says so where the
+    catalog words it apart (``event.<type>.by_resident``); a request that came another way than the
+    web form says how (``event.submitted.phone``); staff read their own wording first.
+    """
+    base = f"event.{event.type}"
+    resident = [".by_resident"] if event.actor == RESIDENT.name else []
+    staff = [f"{base}.staff{suffix}" for suffix in (*resident, "")] if for_staff else []
+    how = [f"{base}.{channel}"] if channel else []
+    return [*staff, *(base + suffix for suffix in resident), *how, base, "event.other"]
+
+
+def _channel_name(channel: str, lang: str) -> str:
+    """How a request came (``web``, ``phone``...), in the reader's words."""
+    try:
+        return translate(lang, f"desk.channel.{channel}") if channel else ""
+    except MissingMessage:
+        return channel
 
 
 def _size_name(catalog: Catalog, size: str, lang: str) -> str:

@@ -68,7 +68,7 @@ def test_opening_a_link_changes_nothing_and_confirming_acts_once(aws: Aws) -> No
     page = call_api(http_event("GET", acknowledge))
     assert page.status == 200
     assert "确认操作" in unescape(page.body) and reference in page.body
-    assert "已收到您的诉求" in unescape(page.body)  # the history is on the page
+    assert "在网上提交了诉求" in unescape(page.body)  # the history is on the page, in staff words
     assert _status(aws, reference)["status"] == "received"  # a mail scanner's prefetch did nothing
 
     done = post_form(acknowledge, {"actor": "李师傅"})

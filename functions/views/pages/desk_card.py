@@ -80,7 +80,7 @@ def _history(catalog: Catalog, history: list[Event], lang: str) -> str:
         items.append(
             f'<li class="{"" if event.public else "desk-internal"}"><time datetime="{e(event.at.isoformat())}">'
             f"{e(local_time(catalog, event.at, lang))}</time> <strong>{e(actor_text(event, lang))}</strong> "
-            f'{e(event_text(event, lang, catalog))} <span class="desk-tag">{seen}</span></li>'
+            f'{e(event_text(event, lang, catalog, for_staff=True))} <span class="desk-tag">{seen}</span></li>'
         )
     return f"<h2>{t(lang, 'desk.card.history')}</h2><ol class='lobby-timeline desk-history'>{''.join(items)}</ol>"
 

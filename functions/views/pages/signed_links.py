@@ -54,7 +54,7 @@ def history_list(catalog: Catalog, history: list[Event], lang: str) -> str:
     items = "".join(
         f'<li><time datetime="{e(event.at.isoformat())}">{e(local_time(catalog, event.at, lang))}</time> '
         f'<span class="lobby-timeline__actor">{e(actor_text(event, lang))}</span> '
-        f"{e(event_text(event, lang, catalog))}{'' if event.public else internal}</li>"
+        f"{e(event_text(event, lang, catalog, for_staff=True))}{'' if event.public else internal}</li>"
         for event in history
     )
     return f"<h2>{e(translate(lang, 'link_page.history'))}</h2><ol class='lobby-timeline'>{items}</ol>"
