@@ -1,7 +1,8 @@
 """One resolver for the API: the routes, the error answers and the OpenAPI document.
 
-Lambda (api/app.py) and the local stack (api/local.py) attach the same routes through
-:func:`configure`, so both answer alike, failures included.
+Lambda (api/app.py) and the local stack (api/local.py) set up their resolvers through
+:func:`configure` and give them routes through :func:`load_routes`, so both answer alike, failures
+included.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ FUNCTIONS = Path(__file__).resolve().parents[1]
 # The route modules (each has a ``router``), by the start of the paths they serve. A resolver imports
 # a module the first time a request's path needs it (:func:`load_routes`), so a cold start pays only
 # for the routes it serves: a submission does not import the desk (bench/bench_coldstart.py).
-# tests/unit/test_wiring.py checks that every route lies under its module's prefixes.
+# tests/unit/test_api_wiring.py checks that every route lies under its module's prefixes.
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "/api/requests": ("api.routes",),
     "/api/status": ("api.routes",),
@@ -59,12 +60,6 @@ def load_routes(app: ApiGatewayResolver, path: str) -> None:
             router = importlib.import_module(name).router
             app.include_router(router)
             included[name] = router
-
-
-def load_all_routes(app: ApiGatewayResolver) -> None:
-    """Every route, for whatever needs the whole table (tests, the schema fuzzer)."""
-    for prefix in ROUTE_MODULES:
-        load_routes(app, prefix)
 
 
 def problem_response(problem: HttpProblem, event: Any) -> Response:

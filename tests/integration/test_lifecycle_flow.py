@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import urlparse
@@ -157,7 +158,10 @@ def test_an_illegal_transition_is_refused_with_a_clear_message(aws: Aws) -> None
     assert _status(aws, reference)["status"] == "received"
 
 
-def test_waiting_pauses_and_retriage_changes_the_deadline(aws: Aws) -> None:
+def test_waiting_pauses_and_retriage_changes_the_deadline(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    clock_at("2026-11-25T09:00:00+08:00")  # a working day's office hours: the 3 days start at once
     reference = _submit(aws)
     _act(aws, reference, "acknowledge", {"actor": "李师傅"})
     _act(aws, reference, "retriage", {"actor": "李师傅", "size": "medium"})
