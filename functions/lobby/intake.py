@@ -45,6 +45,9 @@ def receive(
 
     Raises ``SubmissionInvalid``, ``LimitReached`` or ``StoreUnavailable`` (each: nothing stored).
     """
+    # The request keeps its times to the second (utc_iso): its deadlines count from that same moment, so
+    # a later re-size, which counts again from the stored time, finds the same deadline.
+    now = now.replace(microsecond=0)
     submission = validate_submission(catalog, kind, data, now)
     local_day = now.astimezone(ZoneInfo(catalog.property.time_zone)).date()
     if data.get(HONEYPOT_FIELD) not in (None, ""):

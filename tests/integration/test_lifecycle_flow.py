@@ -177,6 +177,20 @@ def test_waiting_pauses_and_retriage_changes_the_deadline(
     assert waiting and "哪天上午家里有人" in waiting[0].html
 
 
+def test_a_resize_credits_no_waiting_when_the_deadline_falls_at_closing_time(
+    aws: Aws, clock_at: Callable[[str], datetime]
+) -> None:
+    # 8 hours of service from 10:00 end at 18:00, closing time; half a second later would be the next morning.
+    clock_at("2026-11-25T10:00:00.500000+08:00")
+    reference = _submit(aws)
+    _act(aws, reference, "retriage", {"actor": "李师傅", "size": "medium"})
+    stored = next(item for item in aws.requests() if item["reference"]["S"] == reference)
+    received = datetime.fromisoformat(stored["received_at"]["S"].replace("Z", "+00:00"))
+    due = datetime.fromisoformat(stored["resolve_due"]["S"].replace("Z", "+00:00"))
+    assert received == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    assert due - received == timedelta(days=3)  # no waiting happened, so none is credited
+
+
 def test_an_internal_note_stays_internal(aws: Aws) -> None:
     reference = _submit(aws)
     _act(aws, reference, "note", {"actor": "王主管", "note": "住户上次投诉过噪音", "visibility": "internal"})
