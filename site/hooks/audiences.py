@@ -11,6 +11,12 @@ request forms, so each page shows the navigation of its own audience only:
 The "previous" and "next" links at the foot of a page stay within its audience, and the footer
 of every page links to the staff and administrators' handbooks (site/overrides/partials/
 copyright.html), which is how a colleague finds them.
+
+The search covers every handbook, so that a colleague finds a procedure from any page; but a
+resident searching 投诉 or "follow-up" should meet the residents' page first, not the staff's
+procedure that uses the same words more often. The staff and administrators' pages therefore
+count for less in the search's ranking (``search.boost`` in the page's meta, which Material's
+search plugin reads): they are still found, after the residents' page on the same subject.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from mkdocs.structure.pages import Page
 from views.messages import translate
 
 RESIDENTS = "residents"
+# How much a staff or administrators' page counts in the search's ranking, against 1 for a residents' page.
+HANDBOOK_SEARCH_BOOST = 0.2
 # The folders of the handbooks that are not the residents', in the order the footer lists them.
 HANDBOOKS = ("staff", "admin")
 
@@ -71,6 +79,15 @@ def navigation_items(nav: Navigation, audience: str) -> list[Page | Section | Li
         else:
             items.append(item)
     return items
+
+
+def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
+    """Rank a staff or administrators' page below the residents' pages in the search (read by Material's
+    search plugin when it indexes the rendered page); a page's own ``search.boost`` is kept."""
+    if audience_of(page.file.src_uri) != RESIDENTS:
+        search = page.meta.setdefault("search", {})
+        search.setdefault("boost", HANDBOOK_SEARCH_BOOST)
+    return markdown
 
 
 def on_page_context(

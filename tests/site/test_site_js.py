@@ -361,6 +361,32 @@ def test_search_finds_chinese_and_english_words(page: Any, site_url: str, built_
     assert found["repair"][0] == "en/repair/"
 
 
+# A resident's words and the residents' page they should lead to, before the staff's procedure on the same
+# subject, which uses the same words more often (site/hooks/audiences.py ranks the handbooks' pages lower).
+RESIDENTS_FIRST = {
+    "纠纷": ("coordination/", "staff/disputes/"),
+    "有偿服务": ("paid-service/", None),
+    "咨询": ("consultation/", "staff/questions/"),
+    "dispute": ("en/coordination/", "en/staff/disputes/"),
+    "follow-up": ("en/after-you-submit/", "en/staff/follow-up/"),
+    "question": ("en/consultation/", "en/staff/questions/"),
+}
+
+
+def test_search_puts_the_residents_page_before_the_staffs_and_still_finds_the_staffs(
+    page: Any, site_url: str, built_site: Path
+) -> None:
+    (worker,) = built_site.glob("assets/javascripts/workers/search.*.min.js")
+    page.goto(f"{site_url}/")
+    found = page.evaluate(SEARCH, [f"/{worker.relative_to(built_site).as_posix()}", list(RESIDENTS_FIRST)])
+
+    for query, (residents, staff) in RESIDENTS_FIRST.items():
+        pages = [location.split("#")[0] for location in found[query]]
+        assert pages[0] == residents, (query, pages)
+        if staff is not None:
+            assert staff in pages, (query, pages)
+
+
 def test_pages_load_nothing_from_another_host(page: Any, site_url: str) -> None:
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
