@@ -1,5 +1,6 @@
 """What a resident (or an administrator on a phone) sees on a 390 px screen: the reference on one line,
-the deploy page's parameter names broken only between their words, the rating e-mail's link a button."""
+the deploy page's parameter names broken only between their words, the rating e-mail's link a button, and
+(down to 360 px) the header's whole title."""
 
 from __future__ import annotations
 
@@ -44,6 +45,25 @@ def test_the_reference_stays_on_one_line(built_site: Path, site_url: str, phone:
         phone.evaluate("getComputedStyle(document.querySelector('.lobby-reference')).whiteSpace") == "nowrap"
     )
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_headers_title_is_shown_whole_on_a_narrow_phone(browser: Any, site_url: str, lang: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{site_url}/" if lang == "zh" else f"{site_url}/en/")
+    title = page.query_selector(".md-header__title .md-header__topic .md-ellipsis")
+    shown = title.evaluate(
+        """(span) => ({ text: span.innerText, wide: span.scrollWidth - span.clientWidth,
+                       tall: span.scrollHeight - span.clientHeight,
+                       header: document.querySelector('.md-header').getBoundingClientRect().height })"""
+    )
+    context.close()
+    assert shown["text"] == (
+        "海景花园 · 物业服务台" if lang == "zh" else "Harbour View Gardens · Service Desk"
+    )
+    assert shown["wide"] <= 0 and shown["tall"] <= 0, shown  # nothing cut off with "…"
+    assert shown["header"] == 48  # the header keeps its height: the title takes a second line inside it
 
 
 def test_parameter_names_break_only_between_words(site_url: str, phone: Any) -> None:
